@@ -1,0 +1,123 @@
+# jumper: every entry point. `make help` lists them.
+#
+#   make                 kernel ELF in build/ts$(THREAD_SIZE)/jumper.elf
+#   make run             boot it in QEMU, serial on this terminal (Ctrl-A X quits)
+#   make test            build, boot the self-tests and oops scenarios, grade the logs
+#   make iso / test-iso  the same kernel booted through GRUB from an ISO
+#   make debug           QEMU halted with its gdb stub, and gdb with symbols attached
+#   make clean
+#
+# Options: THREAD_SIZE=4096|8192 (default 8192), CMDLINE='...' for make run.
+
+THREAD_SIZE ?= 8192
+ifeq ($(filter $(THREAD_SIZE),4096 8192),)
+$(error THREAD_SIZE must be 4096 or 8192, not '$(THREAD_SIZE)')
+endif
+
+BUILD   := build/ts$(THREAD_SIZE)
+KERNEL  := $(BUILD)/jumper.elf
+CMDLINE ?= demo
+
+CC      := gcc
+NASM    := nasm
+LD      := ld
+PYTHON  := python3
+QEMU    := qemu-system-i386
+
+CFLAGS  := -m32 -march=i686 -std=c11 -ffreestanding -fno-pie -fno-pic \
+           -fno-stack-protector -fno-omit-frame-pointer -nostdlib -O2 -g \
+           -mno-sse -mno-mmx -mno-80387 -fno-asynchronous-unwind-tables \
+           -Wall -Wextra -Werror -Iinclude -DTHREAD_SIZE=$(THREAD_SIZE) -MMD -MP
+NASMFLAGS := -f elf32 -g -F dwarf -DTHREAD_SIZE=$(THREAD_SIZE)
+LDFLAGS := -m elf_i386 -nostdlib -z noexecstack -T linker.ld --defsym THREAD_SIZE=$(THREAD_SIZE)
+LIBGCC   = $(shell $(CC) -m32 -print-libgcc-file-name)
+
+# Layers, lowest first: lib <- drivers <- kernel (core, probes) <- tests.
+C_SRCS   := $(wildcard lib/*.c drivers/*.c kernel/*.c tests/*.c)
+ASM_SRCS := boot/multiboot.asm $(wildcard lib/*.asm kernel/*.asm)
+OBJS     := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(ASM_SRCS) $(C_SRCS)))
+
+TOOLS_STAMP := $(BUILD)/.tools-ok
+
+# Short build lines by default; V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+.PHONY: all run test iso test-iso debug clean help tools
+all: $(KERNEL)
+
+help:
+	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+tools: $(TOOLS_STAMP)
+$(TOOLS_STAMP): scripts/need-tools.sh
+	@scripts/need-tools.sh
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/obj/%.o: %.c | $(TOOLS_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.asm | $(TOOLS_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,NASM,$<)
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
+
+# Link, then refuse an image a multiboot loader would not boot.
+$(KERNEL): $(OBJS) linker.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@.tmp $(OBJS) $(LIBGCC)
+	@grub-file --is-x86-multiboot $@.tmp || \
+		{ echo "error: $@: no multiboot header in the first 8 KiB" >&2; rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
+	@echo "built $@ (THREAD_SIZE=$(THREAD_SIZE))"
+
+QEMU_ARGS := -m 128M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run: $(KERNEL)
+	@scripts/qemu-run.sh $(QEMU) $(QEMU_ARGS) -display none -serial mon:stdio \
+		-kernel $(KERNEL) -append "$(CMDLINE)"
+
+test: $(KERNEL)
+	@$(PYTHON) tests/run.py --kernel $(KERNEL) --logs $(BUILD)/logs $(RUNFLAGS)
+
+# The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
+ISO      := build/jumper.iso
+TEST_ISO := build/jumper-test.iso
+define make_iso
+	@scripts/need-tools.sh iso
+	@rm -rf $(BUILD)/iso-$(2) && mkdir -p $(BUILD)/iso-$(2)/boot/grub
+	cp $(KERNEL) $(BUILD)/iso-$(2)/boot/jumper.elf
+	sed 's|@CMDLINE@|$(2)|' iso/grub.cfg > $(BUILD)/iso-$(2)/boot/grub/grub.cfg
+	grub-mkrescue -o $(1) $(BUILD)/iso-$(2) 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
+endef
+
+iso: $(ISO)
+$(ISO): $(KERNEL) iso/grub.cfg
+	$(call make_iso,$@,demo)
+
+$(TEST_ISO): $(KERNEL) iso/grub.cfg
+	$(call make_iso,$@,selftest)
+
+test-iso: $(TEST_ISO)
+	@$(PYTHON) tests/run.py --iso $(TEST_ISO) --kernel $(KERNEL) --logs $(BUILD)/logs-iso \
+		--only selftest $(RUNFLAGS)
+
+debug: $(KERNEL)
+	@scripts/need-tools.sh gdb
+	@echo "QEMU waits for gdb on :1234; serial output goes to $(BUILD)/debug-serial.log"
+	@$(QEMU) $(QEMU_ARGS) -display none -serial file:$(BUILD)/debug-serial.log \
+		-kernel $(KERNEL) -append "$(CMDLINE)" -s -S & \
+	gdb -q -x scripts/gdbinit $(KERNEL); kill %1 2>/dev/null; true
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,79 @@
+/* EFLAGS bits and accessors for CPU state registers. */
+#ifndef JUMPER_PROCESSOR_H
+#define JUMPER_PROCESSOR_H
+
+#include "types.h"
+
+#define X86_EFLAGS_CF   0x00000001
+#define X86_EFLAGS_PF   0x00000004
+#define X86_EFLAGS_ZF   0x00000040
+#define X86_EFLAGS_SF   0x00000080
+#define X86_EFLAGS_TF   0x00000100  /* trap flag: #DB after the next instruction */
+#define X86_EFLAGS_IF   0x00000200  /* interrupts enabled */
+#define X86_EFLAGS_DF   0x00000400
+#define X86_EFLAGS_OF   0x00000800
+#define X86_EFLAGS_NT   0x00004000
+#define X86_EFLAGS_RF   0x00010000
+#define X86_EFLAGS_VM   0x00020000
+
+#define X86_CR0_PE      0x00000001
+#define X86_CR0_WP      0x00010000
+#define X86_CR0_PG      0x80000000
+
+#define DR6_BS          0x00004000  /* debug status: single-step caused the #DB */
+
+static inline unsigned long native_save_fl(void)
+{
+	unsigned long f;
+	__asm__ volatile("pushfl; popl %0" : "=rm"(f) : : "memory");
+	return f;
+}
+
+static inline void native_restore_fl(unsigned long f)
+{
+	__asm__ volatile("pushl %0; popfl" : : "g"(f) : "memory", "cc");
+}
+
+#define DEFINE_READ_CR(n)                                                  \
+	static inline unsigned long read_cr##n(void)                       \
+	{                                                                  \
+		unsigned long v;                                           \
+		__asm__ volatile("movl %%cr" #n ", %0" : "=r"(v));         \
+		return v;                                                  \
+	}
+DEFINE_READ_CR(0)
+DEFINE_READ_CR(2)
+DEFINE_READ_CR(3)
+DEFINE_READ_CR(4)
+#undef DEFINE_READ_CR
+
+static inline unsigned long read_dr6(void)
+{
+	unsigned long v;
+	__asm__ volatile("movl %%db6, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_dr6(unsigned long v)
+{
+	__asm__ volatile("movl %0, %%db6" : : "r"(v));
+}
+
+static inline unsigned long current_stack_pointer(void)
+{
+	unsigned long sp;
+	__asm__ volatile("movl %%esp, %0" : "=r"(sp));
+	return sp;
+}
+
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+static inline void halt(void)
+{
+	__asm__ volatile("hlt" ::: "memory");
+}
+
+#endif

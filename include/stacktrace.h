@@ -1,0 +1,35 @@
+/* Walking and printing kernel stacks: the parts of an oops below the register dump. */
+#ifndef JUMPER_STACKTRACE_H
+#define JUMPER_STACKTRACE_H
+
+#include "thread_info.h"
+
+/* Prints addr as "func+0xoff/0xsize" when the symbol table knows it, else as hex. */
+void print_symbol(unsigned long addr);
+/*
+ * Prints a frame-pointer backtrace: eip first, then the return address of every frame
+ * reachable from ebp. Frames are followed only while they stay inside ti's stack and move
+ * towards its top, so a corrupted chain ends the trace instead of faulting.
+ */
+void show_trace(unsigned long eip, unsigned long ebp, const struct thread_info *ti);
+/* Prints the words from sp upwards (at most 24, never past top). */
+void show_stack_words(unsigned long sp, unsigned long top);
+/* Prints the code bytes around eip, the byte at eip in <>, if eip is in kernel text. */
+void show_code(unsigned long eip);
+/* Prints which thread owns the stack ti. */
+void show_thread(const struct thread_info *ti);
+/* Backtrace of the caller. */
+void dump_stack(void);
+
+/* Image boundaries from linker.ld. */
+extern char __kernel_start[], __kernel_end[];
+extern char __text_start[], __text_end[];
+extern char __kprobes_text_start[], __kprobes_text_end[];
+extern char __rodata_start[], __rodata_end[];
+
+static inline bool kernel_text_address(unsigned long addr)
+{
+	return addr >= (unsigned long)__text_start && addr < (unsigned long)__text_end;
+}
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * Trap dispatch and the die notifier chain.
+ *
+ * Before the kernel treats an exception as fatal it offers it to a chain of notifiers,
+ * highest priority first (equal priorities in registration order). kprobes sits on this
+ * chain (kprobe_exceptions_notify in the 2004 patch): an int3 it planted, the debug trap
+ * of its single-step, a fault inside a probe handler. A notifier that handles the event
+ * returns NOTIFY_STOP and the trap returns to the (possibly modified) pt_regs.
+ */
+#ifndef JUMPER_TRAPS_H
+#define JUMPER_TRAPS_H
+
+#include "ptrace.h"
+#include "compiler.h"
+
+enum die_val {
+	DIE_OOPS = 1,    /* die() is about to print an oops: last chance to look */
+	DIE_INT3,        /* breakpoint (vector 3); regs->eip is just past the int3 */
+	DIE_DEBUG,       /* debug trap (vector 1); args->err holds DR6 */
+	DIE_PAGE_FAULT,  /* vector 14; args->addr holds CR2 */
+	DIE_GPF,         /* general protection (vector 13) */
+	DIE_TRAP,        /* any other exception */
+	DIE_NMI,
+};
+
+#define NOTIFY_DONE 0x0000   /* not mine: go on down the chain */
+#define NOTIFY_OK   0x0001   /* seen, go on */
+#define NOTIFY_STOP 0x8000   /* handled: stop the chain, the trap returns */
+
+struct die_args {
+	struct pt_regs *regs;
+	const char *str;
+	long err;                /* hardware error code, or DR6 for DIE_DEBUG */
+	int trapnr;
+	unsigned long addr;      /* CR2 for DIE_PAGE_FAULT, else 0 */
+};
+
+struct notifier_block {
+	int (*notifier_call)(struct notifier_block *nb, unsigned long val, void *data);
+	int priority;            /* higher runs first */
+	struct notifier_block *next;
+};
+
+/* Returns 0, or -EEXIST if nb is already registered. */
+int register_die_notifier(struct notifier_block *nb);
+/* Returns 0, or -ENOENT if nb was not registered. */
+int unregister_die_notifier(struct notifier_block *nb);
+/* Calls the chain; returns the last result, NOTIFY_STOP if someone handled the event. */
+int notify_die(enum die_val val, const char *str, struct pt_regs *regs, long err,
+	       int trapnr, unsigned long addr);
+
+/* The C side of kernel/entry.asm: dispatches one trap or interrupt. */
+void do_trap(struct pt_regs *regs, unsigned long vector, unsigned long error_code);
+
+/* Prints an oops for regs and ends the boot as a failure. */
+void __noreturn die(const char *str, struct pt_regs *regs, long err);
+/* Prints a backtrace of the caller (used by panic and WARN). */
+void dump_stack(void);
+/* Human name of an exception vector ("page fault"). */
+const char *trap_name(unsigned vector);
+
+#endif

@@ -1,0 +1,127 @@
+; Trap and interrupt entry: the stubs that turn what the CPU pushed into a struct pt_regs
+; (include/ptrace.h) and call do_trap(regs, vector, error_code) in kernel/trap.c.
+;
+; Every stub leaves the stack in one shape, [error code][vector] above what the CPU pushed:
+; exceptions with a hardware error code (8, 10-14, 17, 21, 29, 30) already have it; the
+; others push a 0 in its place. common_entry then pushes the registers, takes the vector
+; and error code out of the two slots, and reuses the slots for es and orig_eax, so the
+; frame is exactly i386 Linux's pt_regs.
+;
+; This file is in .kprobes.text: a probe here would trap inside the trap path.
+
+KERNEL_DS equ 0x10
+
+section .kprobes.text exec
+
+extern do_trap
+
+%macro STUB_NOERR 1
+stub_%1:
+	push dword 0                 ; no hardware error code: keep the frame shape
+	push dword %1
+	jmp common_entry
+%endmacro
+
+%macro STUB_ERR 1
+stub_%1:
+	push dword %1                ; the CPU pushed the error code already
+	jmp common_entry
+%endmacro
+
+STUB_NOERR 0
+STUB_NOERR 1
+STUB_NOERR 2
+STUB_NOERR 3
+STUB_NOERR 4
+STUB_NOERR 5
+STUB_NOERR 6
+STUB_NOERR 7
+STUB_ERR   8
+STUB_NOERR 9
+STUB_ERR   10
+STUB_ERR   11
+STUB_ERR   12
+STUB_ERR   13
+STUB_ERR   14
+STUB_NOERR 15
+STUB_NOERR 16
+STUB_ERR   17
+STUB_NOERR 18
+STUB_NOERR 19
+STUB_NOERR 20
+STUB_ERR   21
+%assign v 22
+%rep 7
+STUB_NOERR v
+%assign v v+1
+%endrep
+STUB_ERR   29
+STUB_ERR   30
+STUB_NOERR 31
+%assign v 32
+%rep 16                          ; IRQ 0-15 after the PIC remap
+STUB_NOERR v
+%assign v v+1
+%endrep
+
+; Stack on arrival (ring-0 trap, growing down):  eflags cs eip errcode vector
+common_entry:
+	sub esp, 4                   ; the ds slot
+	push eax
+	push ebp
+	push edi
+	push esi
+	push edx
+	push ecx
+	push ebx
+	cld                          ; the C ABI wants DF clear
+	xor eax, eax
+	mov ax, ds
+	mov [esp + 28], eax          ; pt_regs.ds
+	mov ecx, [esp + 32]          ; the vector, in the slot that becomes pt_regs.es
+	mov edx, [esp + 36]          ; the error code, in the slot that becomes orig_eax
+	mov ax, es
+	mov [esp + 32], eax          ; pt_regs.es
+	; orig_eax follows Linux: -1 for an exception, ~irq for a hardware interrupt.
+	mov eax, -1
+	cmp ecx, 32
+	jb .store_orig
+	lea eax, [ecx - 32]
+	not eax
+.store_orig:
+	mov [esp + 36], eax
+	mov ax, KERNEL_DS
+	mov ds, ax
+	mov es, ax
+	mov eax, esp
+	push edx                     ; error_code
+	push ecx                     ; vector
+	push eax                     ; regs
+	call do_trap
+	add esp, 12
+
+; Restores the frame in pt_regs, whatever a handler changed in it (kprobes rewrites eip and
+; eflags; the jprobe break handler replaces the whole frame), and returns from the trap.
+global ret_from_trap
+ret_from_trap:
+	pop ebx
+	pop ecx
+	pop edx
+	pop esi
+	pop edi
+	pop ebp
+	pop eax
+	pop ds
+	pop es
+	add esp, 4                   ; orig_eax
+	iret
+
+section .rodata
+; Entry points indexed by vector, for idt.c.
+global trap_stubs
+trap_stubs:
+%assign v 0
+%rep 48
+	dd stub_ %+ v
+%assign v v+1
+%endrep

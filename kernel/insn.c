@@ -1,0 +1,601 @@
+/*
+ * insn.c - x86-32 instruction decoder.  Contract: include/insn.h.
+ * Tables and their legend: include/insn_tables.h.
+ *
+ * An x86 instruction is, in order:
+ *
+ *   [legacy prefixes] [VEX/EVEX/XOP] opcode(1-3 bytes) [ModRM [SIB] [disp]] [imm]
+ *
+ * We walk it left to right with a cursor that refuses to read past the
+ * caller's buffer (or past byte 15, the architectural limit).  The opcode
+ * tables tell us whether a ModRM follows and what immediate comes last; a
+ * handful of opcodes whose validity or immediate depends on the ModRM reg
+ * field or on the mandatory SSE prefix are special-cased in check_legacy().
+ * Finally classify() computes the attribute bits the probe code needs.
+ *
+ * Freestanding: no library calls, no writable globals, only const tables.
+ */
+#include <insn.h>
+#include <insn_tables.h>
+
+/* A read position in the caller's buffer. */
+struct cursor {
+	const uint8_t *buf;
+	size_t limit;   /* min(buflen, INSN_MAX_LEN) */
+	size_t pos;
+};
+
+/* Error for "need @n more bytes at the cursor but they are not there". */
+static int short_err(const struct cursor *c, size_t n)
+{
+	return (c->pos + n > INSN_MAX_LEN) ? -INSN_ERR_INVALID : -INSN_ERR_TRUNCATED;
+}
+
+/* Look at the byte @ahead positions past the cursor without consuming it. */
+static int peek(const struct cursor *c, size_t ahead, uint8_t *out)
+{
+	if (c->pos + ahead >= c->limit)
+		return short_err(c, ahead + 1);
+	*out = c->buf[c->pos + ahead];
+	return 0;
+}
+
+/* Consume @n (1, 2 or 4) bytes as a little-endian unsigned value. */
+static int fetch(struct cursor *c, size_t n, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (c->pos + n > c->limit)
+		return short_err(c, n);
+	for (i = 0; i < n; i++)
+		v |= (uint32_t)c->buf[c->pos + i] << (8 * i);
+	c->pos += n;
+	*out = v;
+	return 0;
+}
+
+static int32_t sign_extend(uint32_t v, unsigned bytes)
+{
+	if (bytes == 1)
+		return (int32_t)(int8_t)v;
+	if (bytes == 2)
+		return (int32_t)(int16_t)v;
+	return (int32_t)v;
+}
+
+static int hexval(char ch)
+{
+	return (ch <= '9') ? ch - '0' : ch - 'A' + 10;
+}
+
+/* Field-by-field reset: a struct assignment could turn into a memset call. */
+static void insn_clear(struct insn *in)
+{
+	unsigned i;
+
+	for (i = 0; i < INSN_MAX_LEN; i++)
+		in->prefixes[i] = 0;
+	for (i = 0; i < 3; i++)
+		in->opcode[i] = in->vex[i] = 0;
+	in->length = in->nprefixes = in->encoding = in->map = 0;
+	in->opcode_len = in->vex_len = 0;
+	in->has_modrm = in->has_sib = false;
+	in->modrm = in->sib = 0;
+	in->disp_size = in->imm_size = in->imm2_size = 0;
+	in->disp = 0;
+	in->imm = in->imm2 = 0;
+	in->opnd_size = in->addr_size = 4;
+	in->attr = 0;
+	in->rel = 0;
+	in->rel_target = 0;
+}
+
+static bool is_legacy_prefix(uint8_t b)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Read the ModRM byte (its value is needed for validity checks before the
+ * rest of the operand is consumed).
+ */
+static int read_modrm(struct cursor *c, struct insn *in)
+{
+	uint32_t v;
+	int err = fetch(c, 1, &v);
+
+	if (err)
+		return err;
+	in->has_modrm = true;
+	in->modrm = (uint8_t)v;
+	return 0;
+}
+
+/*
+ * Consume the SIB byte and displacement implied by insn->modrm.
+ * 32-bit addressing: rm=100 means a SIB follows; mod=00 rm=101 (or SIB base
+ * 101 with mod=00) means disp32 and no base; mod=01 disp8; mod=10 disp32.
+ * 16-bit addressing (67 prefix): no SIB; mod=00 rm=110 is disp16 alone;
+ * mod=01 disp8; mod=10 disp16.
+ */
+static int read_sib_disp(struct cursor *c, struct insn *in)
+{
+	unsigned mod = in->modrm >> 6, rm = in->modrm & 7, dsize = 0;
+	uint32_t v;
+	int err;
+
+	if (mod == 3)
+		return 0;
+	if (in->addr_size == 2) {
+		if (mod == 1)
+			dsize = 1;
+		else if (mod == 2 || rm == 6)
+			dsize = 2;
+	} else {
+		if (rm == 4) {
+			if ((err = fetch(c, 1, &v)))
+				return err;
+			in->has_sib = true;
+			in->sib = (uint8_t)v;
+			if (mod == 0 && (in->sib & 7) == 5)
+				dsize = 4;
+		}
+		if (mod == 1)
+			dsize = 1;
+		else if (mod == 2 || (mod == 0 && rm == 5))
+			dsize = 4;
+	}
+	if (dsize) {
+		if ((err = fetch(c, dsize, &v)))
+			return err;
+		in->disp_size = (uint8_t)dsize;
+		in->disp = sign_extend(v, dsize);
+	}
+	return 0;
+}
+
+/* Consume one immediate of @size bytes into imm (first) or imm2 (second). */
+static int read_imm(struct cursor *c, struct insn *in, unsigned size, bool second)
+{
+	uint32_t v;
+	int err = fetch(c, size, &v);
+
+	if (err)
+		return err;
+	if (second) {
+		in->imm2_size = (uint8_t)size;
+		in->imm2 = v;
+	} else {
+		in->imm_size = (uint8_t)size;
+		in->imm = v;
+	}
+	return 0;
+}
+
+/* Relative branch displacement of @size bytes; target wraps to 16 bits with 66. */
+static int read_rel(struct cursor *c, struct insn *in, unsigned size, uint32_t addr)
+{
+	int err = read_imm(c, in, size, false);
+
+	if (err)
+		return err;
+	in->rel = sign_extend(in->imm, size);
+	in->imm = (uint32_t)in->rel;
+	in->rel_target = addr + (uint32_t)c->pos + (uint32_t)in->rel;
+	if (in->opnd_size == 2)
+		in->rel_target &= 0xffff;
+	return 0;
+}
+
+/*
+ * Validity rules that depend on the ModRM byte or on the mandatory prefix
+ * @mp (0, 0x66, 0xF3 or 0xF2).  Returns true if the form is defined.
+ * Called after the ModRM byte is read, for legacy-encoded opcodes only.
+ */
+static bool check_legacy(const struct insn *in, uint8_t op, uint8_t mp)
+{
+	unsigned mod = in->modrm >> 6, reg = (in->modrm >> 3) & 7;
+	bool mem = (mod != 3);
+
+	if (in->map == INSN_MAP_1BYTE) {
+		switch (op) {
+		case 0x62: case 0x8d: case 0xc4: case 0xc5:   /* bound lea les lds */
+			return mem;
+		case 0x8f:                                    /* pop Ev: /0 only */
+			return reg == 0;
+		case 0xc6: case 0xc7:                         /* mov Ev,imm /0; xabort/xbegin */
+			return reg == 0 || in->modrm == 0xf8;
+		case 0xfe:                                    /* inc/dec Eb */
+			return reg <= 1;
+		case 0xff:                                    /* /3 /5 far: memory only; /7 undefined */
+			if (reg == 7)
+				return false;
+			return mem || (reg != 3 && reg != 5);
+		}
+		if (op >= 0xd8 && op <= 0xdf) {               /* x87 */
+			if (!mem)
+				return insn_x87_reg_valid[op - 0xd8][reg] >> (in->modrm & 7) & 1;
+			return !((op == 0xd9 && reg == 1) || (op == 0xdb && (reg == 4 || reg == 6)) ||
+				 (op == 0xdd && reg == 5));
+		}
+		return true;
+	}
+	if (in->map == INSN_MAP_0F38 || in->map == INSN_MAP_0F3A)
+		return true;
+
+	/* Two-byte map. */
+	switch (op) {
+	case 0x00:                      /* sldt str lldt ltr verr verw */
+		return reg <= 5;
+	case 0x01:                      /* group 7 */
+		if (mem)
+			return reg != 5 || mp == 0xf3;      /* F3 0F 01 /5: rstorssp */
+		/* register forms: specific opcodes, see the SDM's group 7 table */
+		switch (in->modrm) {
+		case 0xc7: case 0xcd: case 0xce: case 0xd2: case 0xd3:
+		case 0xe9: case 0xeb: case 0xec: case 0xed:
+			return mp == 0xf3 || mp == 0xf2 || mp == 0x66;
+		}
+		return true;
+	case 0x0d: case 0x13: case 0x17: case 0x2b: case 0xb2: case 0xb4:
+	case 0xb5: case 0xc3: case 0xe7: case 0xf0:
+		return mem;                 /* prefetch, movlps/movhps st, movnt*, lss/lfs/lgs, lddqu */
+	case 0x12: case 0x16:           /* 66: movlpd/movhpd loads are memory only */
+		return mem || mp != 0x66;
+	case 0x1a: case 0x1b:           /* MPX: memory forms use bnd0-3 only */
+		return !mem || reg <= 3;
+	case 0x50: case 0xc5: case 0xd7: case 0xf7:
+		return !mem;                /* movmskps, pextrw, pmovmskb, maskmovq */
+	case 0x71: case 0x72:           /* shift groups 12/13: /2 /4 /6, register only */
+		return !mem && (reg == 2 || reg == 4 || reg == 6);
+	case 0x73:                      /* group 14: /2 /6, and /3 /7 with 66 */
+		return !mem && (reg == 2 || reg == 6 || (mp == 0x66 && (reg == 3 || reg == 7)));
+	case 0x78: case 0x79:           /* 66/F2: extrq/insertq, register only */
+		return mp == 0 || (!mem && (op == 0x79 || mp == 0xf2 || reg == 0));
+	case 0xd6:                      /* F3/F2: movq2dq/movdq2q, register only */
+		return mp == 0x66 || !mem;
+	case 0xa6:                      /* VIA PadLock: montmul, xsha1, xsha256 */
+		return !mem && reg <= 2;
+	case 0xa7:                      /* VIA PadLock: xstore, xcrypt* */
+		return !mem && reg <= 5;
+	case 0xae:                      /* group 15 */
+		if (mem)
+			return true;
+		return mp == 0xf3 || reg >= 5;      /* F3: rdfsbase..., else fences */
+	case 0xba:                      /* group 8: bt bts btr btc ib */
+		return reg >= 4;
+	case 0xc7:                      /* group 9 */
+		if (mem)
+			return reg != 0 && reg != 2;
+		return reg >= 6;            /* rdrand, rdseed/rdpid */
+	}
+	return true;
+}
+
+/*
+ * Decode a VEX (C4/C5), EVEX (62) or XOP (8F) encoded instruction; the
+ * cursor is on the escape byte.  We need: the map (from the payload), the
+ * opcode, the ModRM/SIB/disp, and the immediate the map/opcode dictates.
+ */
+static int decode_vex(struct cursor *c, struct insn *in, uint8_t esc)
+{
+	uint32_t v, op;
+	unsigned n = (esc == 0xc5) ? 1 : (esc == 0x62) ? 3 : 2, i, map, imm = 0;
+	char f = 'm';
+	int err;
+
+	c->pos++;
+	for (i = 0; i < n; i++) {
+		if ((err = fetch(c, 1, &v)))
+			return err;
+		in->vex[i] = (uint8_t)v;
+	}
+	in->vex_len = (uint8_t)n;
+	map = (n == 1) ? 1 : (in->vex[0] & 0x1f);
+	if (esc == 0xc4 || esc == 0xc5) {
+		in->encoding = (n == 1) ? INSN_ENC_VEX2 : INSN_ENC_VEX3;
+		if (map < 1 || map > 3)
+			return -INSN_ERR_INVALID;
+	} else if (esc == 0x62) {
+		/* EVEX: P0 bit 3 reserved 0, P1 bit 2 fixed 1; maps 1-3, 5, 6 */
+		in->encoding = INSN_ENC_EVEX;
+		map = in->vex[0] & 7;
+		if ((in->vex[0] & 0x08) || !(in->vex[1] & 0x04) || map == 0 || map == 4 || map == 7)
+			return -INSN_ERR_INVALID;
+	} else {
+		in->encoding = INSN_ENC_XOP;
+		if (map < 8 || map > 10)
+			return -INSN_ERR_INVALID;
+	}
+	in->map = (uint8_t)map;
+	if ((err = fetch(c, 1, &op)))
+		return err;
+	in->opcode[0] = (uint8_t)op;
+	in->opcode_len = 1;
+
+	if (esc == 0xc4 || esc == 0xc5) {
+		f = insn_vex_map[map - 1][op >> 4][op & 15];
+		if (f == '.')
+			return -INSN_ERR_INVALID;
+		imm = (f == 'B') ? 1 : 0;
+	} else if (esc == 0x62) {
+		/* EVEX: every instruction has a ModRM; disp8 is scaled but still 1 byte */
+		if (map == 3 || (map == 1 && ((op >= 0x70 && op <= 0x73) || op == 0xc2 ||
+					      (op >= 0xc4 && op <= 0xc6))))
+			imm = 1;
+	} else {
+		imm = (map == 8) ? 1 : (map == 10) ? 4 : 0;   /* XOP: ib / none / id */
+	}
+	if (f != '-') {
+		if ((err = read_modrm(c, in)) || (err = read_sib_disp(c, in)))
+			return err;
+	}
+	return imm ? read_imm(c, in, imm, false) : 0;
+}
+
+/*
+ * Attribute bits for a successfully decoded instruction.  SS_SAFE rules
+ * (why each exception exists) are listed in the table at the end of the
+ * report and summarised here:
+ *  - traps and interrupts (int, int3, into, int1), iret, hlt, ud0/1/2:
+ *    they do not "complete" into the next instruction;
+ *  - far transfers and far returns: they reload CS, the probe code cannot
+ *    fix up the return path;
+ *  - anything loading SS (mov ss, pop ss, lss): the CPU suppresses the
+ *    single-step trap after it, so the step would run on uncontrolled;
+ *  - sysenter/sysexit/syscall/sysret, rsm, getsec, xbegin/xabort;
+ *  - system-table loads (lgdt, lidt, lldt, ltr, lmsw), mov to CR, any mov
+ *    DR, wrmsr, invd and the 0F 01 register forms (vmcall, monitor/mwait,
+ *    xsetbv, ...): privileged state changes we refuse to replay;
+ *  - VEX/EVEX/XOP/3DNow! (conservative: length-only decoding).
+ * Relative branches/calls ARE safe: kprobes fixes IP after the step.
+ */
+static uint32_t classify(const struct insn *in)
+{
+	uint8_t op = in->opcode[in->opcode_len - 1];
+	unsigned reg = (in->modrm >> 3) & 7;
+	uint32_t a = 0, unsafe = 0;
+	unsigned i;
+
+	for (i = 0; i < in->nprefixes; i++) {
+		if (in->prefixes[i] == 0xf0) a |= INSN_ATTR_LOCK;
+		if (in->prefixes[i] == 0xf3) a |= INSN_ATTR_REP;
+		if (in->prefixes[i] == 0xf2) a |= INSN_ATTR_REPNE;
+	}
+	if (in->encoding != INSN_ENC_LEGACY || in->map == INSN_MAP_3DNOW)
+		return a;                                   /* never SS_SAFE */
+
+	if (in->map == INSN_MAP_1BYTE) {
+		if ((op >= 0x70 && op <= 0x7f)) a |= INSN_ATTR_REL_JCC;
+		else if (op >= 0xe0 && op <= 0xe3) a |= INSN_ATTR_LOOP;
+		switch (op) {
+		case 0xeb: case 0xe9: a |= INSN_ATTR_REL_JMP; break;
+		case 0xe8: a |= INSN_ATTR_REL_CALL; break;
+		case 0xc3: case 0xc2: a |= INSN_ATTR_RET; break;
+		case 0xcb: case 0xca: a |= INSN_ATTR_RET_FAR; unsafe = 1; break;
+		case 0xcf: a |= INSN_ATTR_IRET | INSN_ATTR_MODIFIES_IF; unsafe = 1; break;
+		case 0xcd: a |= INSN_ATTR_INT; unsafe = 1; break;
+		case 0xcc: a |= INSN_ATTR_INT3; unsafe = 1; break;
+		case 0xce: a |= INSN_ATTR_INTO; unsafe = 1; break;
+		case 0xf1: a |= INSN_ATTR_INT1; unsafe = 1; break;
+		case 0xfa: a |= INSN_ATTR_CLI | INSN_ATTR_MODIFIES_IF; break;
+		case 0xfb: a |= INSN_ATTR_STI | INSN_ATTR_MODIFIES_IF; break;
+		case 0x9d: a |= INSN_ATTR_POPF | INSN_ATTR_MODIFIES_IF; break;
+		case 0x9c: a |= INSN_ATTR_PUSHF; break;
+		case 0xea: a |= INSN_ATTR_FAR_JMP; unsafe = 1; break;
+		case 0x9a: a |= INSN_ATTR_FAR_CALL; unsafe = 1; break;
+		case 0xf4: a |= INSN_ATTR_HLT | INSN_ATTR_PRIVILEGED; unsafe = 1; break;
+		case 0x8c: a |= INSN_ATTR_MOV_SEG; break;
+		case 0x8e:
+			a |= INSN_ATTR_MOV_SEG;
+			if (reg == 2) { a |= INSN_ATTR_LOADS_SS; unsafe = 1; }
+			break;
+		case 0x17: a |= INSN_ATTR_LOADS_SS; unsafe = 1; break;    /* pop ss */
+		case 0xc6: case 0xc7:                                     /* xabort, xbegin */
+			if (in->modrm == 0xf8) unsafe = 1;
+			break;
+		case 0xff:
+			if (reg == 2) a |= INSN_ATTR_INDIRECT_CALL;
+			if (reg == 3) { a |= INSN_ATTR_FAR_CALL; unsafe = 1; }
+			if (reg == 4) a |= INSN_ATTR_INDIRECT_JMP;
+			if (reg == 5) { a |= INSN_ATTR_FAR_JMP; unsafe = 1; }
+			break;
+		}
+	} else if (in->map == INSN_MAP_0F) {
+		if (op >= 0x80 && op <= 0x8f) a |= INSN_ATTR_REL_JCC;
+		switch (op) {
+		case 0x00:                  /* lldt, ltr */
+			if (reg == 2 || reg == 3) { a |= INSN_ATTR_PRIVILEGED; unsafe = 1; }
+			break;
+		case 0x01:                  /* lgdt, lidt, lmsw, and all register forms */
+			if (in->modrm >= 0xc0 || reg == 2 || reg == 3 || reg == 6) {
+				a |= INSN_ATTR_PRIVILEGED; unsafe = 1;
+			}
+			break;
+		case 0x05: case 0x07: case 0x34: case 0x35:
+			a |= INSN_ATTR_SYSCALL; unsafe = 1; break;
+		case 0x06: case 0x09: case 0x32:    /* clts wbinvd rdmsr: privileged, harmless */
+			a |= INSN_ATTR_PRIVILEGED; break;
+		case 0x08: case 0x30: case 0xaa: case 0x37:   /* invd wrmsr rsm getsec */
+			a |= INSN_ATTR_PRIVILEGED; unsafe = 1; break;
+		case 0x0b: case 0xb9: case 0xff: unsafe = 1; break;   /* ud2, ud1, ud0 */
+		case 0x20: a |= INSN_ATTR_MOV_CR | INSN_ATTR_PRIVILEGED; break;
+		case 0x22: a |= INSN_ATTR_MOV_CR | INSN_ATTR_PRIVILEGED; unsafe = 1; break;
+		case 0x21: case 0x23:
+			a |= INSN_ATTR_MOV_DR | INSN_ATTR_PRIVILEGED; unsafe = 1; break;
+		case 0x24: case 0x26: unsafe = 1; break;      /* test registers: gone since P5 */
+		case 0xb2: a |= INSN_ATTR_LOADS_SS; unsafe = 1; break;  /* lss */
+		case 0x78: case 0x79:                         /* vmread/vmwrite */
+			if (in->imm_size == 0 && !(a & (INSN_ATTR_REP | INSN_ATTR_REPNE))) unsafe = 1;
+			break;
+		case 0xc7:                                    /* vmptrld/vmclear/vmxon/vmptrst */
+			if (in->modrm < 0xc0 && reg >= 6) { a |= INSN_ATTR_PRIVILEGED; unsafe = 1; }
+			break;
+		}
+	}
+	return unsafe ? a : (a | INSN_ATTR_SS_SAFE);
+}
+
+/* Legacy-encoded instruction after the prefixes: the cursor is on the opcode. */
+static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t addr)
+{
+	uint32_t v;
+	uint8_t op;
+	char f;
+	int err;
+	unsigned i;
+
+	if ((err = fetch(c, 1, &v)))
+		return err;
+	op = in->opcode[0] = (uint8_t)v;
+	in->opcode_len = 1;
+	if (op == 0x0f) {
+		if ((err = fetch(c, 1, &v)))
+			return err;
+		op = in->opcode[1] = (uint8_t)v;
+		in->opcode_len = 2;
+		in->map = INSN_MAP_0F;
+		if (op == 0x38 || op == 0x3a) {
+			in->map = (op == 0x38) ? INSN_MAP_0F38 : INSN_MAP_0F3A;
+			if ((err = fetch(c, 1, &v)))
+				return err;
+			op = in->opcode[2] = (uint8_t)v;
+			in->opcode_len = 3;
+			f = (in->map == INSN_MAP_0F38 ? insn_map0f38 : insn_map0f3a)[op >> 4][op & 15];
+		} else if (op == 0x0f) {
+			/* 3DNow!: ModRM operand, then the real opcode in the ib slot */
+			in->map = INSN_MAP_3DNOW;
+			if ((err = read_modrm(c, in)) || (err = read_sib_disp(c, in)) ||
+			    (err = read_imm(c, in, 1, false)))
+				return err;
+			for (i = 0; i < sizeof(insn_3dnow_ops); i++)
+				if (insn_3dnow_ops[i] == in->imm)
+					return 0;
+			return -INSN_ERR_INVALID;
+		} else {
+			int allowed = hexval(insn_map0f_prefix[op >> 4][op & 15]);
+			int bit = mp == 0x66 ? 2 : mp == 0xf3 ? 4 : mp == 0xf2 ? 8 : 1;
+
+			f = insn_map0f[op >> 4][op & 15];
+			if (!(allowed & bit))
+				return -INSN_ERR_INVALID;
+		}
+	} else {
+		f = insn_map1[op >> 4][op & 15];
+	}
+
+	if (f == '.' || f == 'p' || f == 'x')
+		return -INSN_ERR_INVALID;
+	if (f == 'm' || f == 'B' || f == 'Z' || f == 'g') {
+		if ((err = read_modrm(c, in)))
+			return err;
+		if (!check_legacy(in, op, mp))
+			return -INSN_ERR_INVALID;
+		if ((err = read_sib_disp(c, in)))
+			return err;
+	}
+
+	switch (f) {
+	case 'b': case 'B': return read_imm(c, in, 1, false);
+	case 'z': case 'Z':
+		if (in->map == INSN_MAP_1BYTE && op == 0xc7 && in->modrm == 0xf8)
+			return read_rel(c, in, in->opnd_size, addr);   /* xbegin rel16/32 */
+		return read_imm(c, in, in->opnd_size, false);
+	case 'w': return read_imm(c, in, 2, false);
+	case 'j': return read_rel(c, in, 1, addr);
+	case 'J': return read_rel(c, in, in->opnd_size, addr);
+	case 'o': return read_imm(c, in, in->addr_size, false);
+	case 'f':
+		if ((err = read_imm(c, in, in->opnd_size, false)))
+			return err;
+		return read_imm(c, in, 2, true);
+	case 'e':
+		if ((err = read_imm(c, in, 2, false)))
+			return err;
+		return read_imm(c, in, 1, true);
+	case 'g':
+		if (((in->modrm >> 3) & 7) >= 2)
+			return 0;
+		return read_imm(c, in, op == 0xf6 ? 1 : in->opnd_size, false);
+	}
+	/* 66/F2 0F 78: extrq/insertq xmm, ib, ib */
+	if (in->map == INSN_MAP_0F && op == 0x78 && (mp == 0x66 || mp == 0xf2)) {
+		if ((err = read_imm(c, in, 1, false)))
+			return err;
+		return read_imm(c, in, 1, true);
+	}
+	return 0;
+}
+
+int insn_decode(struct insn *in, const uint8_t *buf, size_t buflen, uint32_t addr)
+{
+	struct cursor c;
+	uint8_t b, next, mp = 0;
+	bool saw66 = false;
+	int err;
+
+	insn_clear(in);
+	c.buf = buf;
+	c.limit = buflen < INSN_MAX_LEN ? buflen : INSN_MAX_LEN;
+	c.pos = 0;
+
+	/* 1. Legacy prefixes, any order, repeats allowed (length limit applies). */
+	for (;;) {
+		if ((err = peek(&c, 0, &b)))
+			return err;
+		if (!is_legacy_prefix(b))
+			break;
+		in->prefixes[in->nprefixes++] = b;
+		c.pos++;
+		if (b == 0x66) { in->opnd_size = 2; saw66 = true; }
+		if (b == 0x67) in->addr_size = 2;
+		if (b == 0xf2 || b == 0xf3) mp = b;   /* the last F2/F3 wins */
+	}
+	if (!mp && saw66)
+		mp = 0x66;
+
+	/*
+	 * 2. C4/C5/62 are VEX/EVEX only when the next byte has mod == 11b (as
+	 * LES/LDS/BOUND they need a memory operand); 8F is XOP when the ModRM
+	 * reg field is non-zero (pop Ev is 8F /0).
+	 */
+	if (b == 0xc4 || b == 0xc5 || b == 0x62 || b == 0x8f) {
+		if ((err = peek(&c, 1, &next)))
+			return err;
+		if ((b != 0x8f && (next & 0xc0) == 0xc0) || (b == 0x8f && (next & 0x38)))
+			err = decode_vex(&c, in, b);
+		else
+			err = decode_legacy(&c, in, mp, addr);
+	} else {
+		err = decode_legacy(&c, in, mp, addr);
+	}
+	if (err)
+		return err;
+
+	in->length = (uint8_t)c.pos;
+	if (in->attr == 0 && insn_is_rel(in))
+		in->rel_target = addr + in->length + (uint32_t)in->rel;
+	in->attr = classify(in);
+	if (!(in->attr & INSN_ATTR_REL_ANY)) {
+		in->rel = 0;
+		in->rel_target = 0;
+	}
+	return in->length;
+}
+
+const char *insn_errstr(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == INSN_ERR_INVALID)
+		return "invalid instruction";
+	if (err == INSN_ERR_TRUNCATED)
+		return "truncated instruction";
+	return err == 0 ? "ok" : "unknown error";
+}

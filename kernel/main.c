@@ -1,0 +1,40 @@
+/*
+ * kmain: the C entry point, called by _start (boot/multiboot.asm) on the boot stack with
+ * interrupts off. It brings the machine up layer by layer, then either runs what the
+ * command line asks for (self-tests, a crash scenario) or the demo.
+ */
+#include "desc.h"
+#include "kernel.h"
+#include "ktest.h"
+#include "multiboot.h"
+#include "pic.h"
+#include "irqflags.h"
+#include "qemu_exit.h"
+#include "sched.h"
+#include "serial.h"
+#include "demo.h"
+
+#define JUMPER_VERSION "0.1"
+
+void __noreturn kmain(u32 magic, const struct multiboot_info *info);
+
+void __noreturn kmain(u32 magic, const struct multiboot_info *info)
+{
+	sched_init_boot_thread();
+	serial_init();
+	printk("\njumper " JUMPER_VERSION ": i386 kprobes/jprobes teaching kernel "
+	       "(THREAD_SIZE=%d)\n", THREAD_SIZE);
+	if (multiboot_parse(magic, info))
+		panic("not started by a multiboot loader (eax=%08x, expected %08x)", magic,
+		      MULTIBOOT_BOOTLOADER_MAGIC);
+	multiboot_print();
+
+	idt_init();
+	pic_init();
+	local_irq_enable();
+
+	ktest_main();       /* returns only when no test or crash was asked for */
+	demo_main();
+	printk("jumper: demo finished, shutting down.\n");
+	qemu_exit(true);
+}

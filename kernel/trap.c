@@ -1,0 +1,200 @@
+/*
+ * Trap dispatch, the die notifier chain, and the oops.
+ *
+ * Everything here runs while a probe may be in flight, so it is all __kprobes: a probe on
+ * the code that handles probes would trap forever.
+ */
+#include "traps.h"
+#include "desc.h"
+#include "errno.h"
+#include "irq.h"
+#include "kernel.h"
+#include "processor.h"
+#include "irqflags.h"
+#include "qemu_exit.h"
+#include "sched.h"
+#include "stacktrace.h"
+
+#define NR_EXCEPTIONS_NAMED 22
+
+static const char *const trap_names[NR_EXCEPTIONS_NAMED] = {
+	"divide error", "debug", "nmi", "int3", "overflow", "bounds",
+	"invalid opcode", "device not available", "double fault",
+	"coprocessor segment overrun", "invalid TSS", "segment not present",
+	"stack segment", "general protection fault", "page fault", "reserved 15",
+	"coprocessor error", "alignment check", "machine check",
+	"SIMD coprocessor error", "virtualization exception", "control protection",
+};
+
+const char *__kprobes trap_name(unsigned vector)
+{
+	if (vector < NR_EXCEPTIONS_NAMED)
+		return trap_names[vector];
+	return vector < 32 ? "reserved exception" : "interrupt";
+}
+
+/* ---- the die notifier chain ---- */
+
+static struct notifier_block *die_chain;
+
+int register_die_notifier(struct notifier_block *nb)
+{
+	unsigned long flags;
+	struct notifier_block **pp;
+
+	local_irq_save(flags);
+	for (pp = &die_chain; *pp; pp = &(*pp)->next) {
+		if (*pp == nb) {
+			local_irq_restore(flags);
+			return -EEXIST;
+		}
+	}
+	/* Insert after every block of equal or higher priority: stable order. */
+	for (pp = &die_chain; *pp && (*pp)->priority >= nb->priority; pp = &(*pp)->next)
+		;
+	nb->next = *pp;
+	*pp = nb;
+	local_irq_restore(flags);
+	return 0;
+}
+
+int unregister_die_notifier(struct notifier_block *nb)
+{
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	local_irq_save(flags);
+	for (struct notifier_block **pp = &die_chain; *pp; pp = &(*pp)->next) {
+		if (*pp == nb) {
+			*pp = nb->next;
+			nb->next = NULL;
+			ret = 0;
+			break;
+		}
+	}
+	local_irq_restore(flags);
+	return ret;
+}
+
+int __kprobes notify_die(enum die_val val, const char *str, struct pt_regs *regs,
+			 long err, int trapnr, unsigned long addr)
+{
+	struct die_args args = { regs, str, err, trapnr, addr };
+	int ret = NOTIFY_DONE;
+
+	for (struct notifier_block *nb = die_chain; nb; nb = nb->next) {
+		ret = nb->notifier_call(nb, val, &args);
+		if (ret & NOTIFY_STOP)
+			break;
+	}
+	return ret;
+}
+
+/* ---- dispatch ---- */
+
+void __kprobes do_trap(struct pt_regs *regs, unsigned long vector, unsigned long error_code)
+{
+	enum die_val val = DIE_TRAP;
+	unsigned long addr = 0;
+	long err = (long)error_code;
+
+	if (vector >= IRQ_BASE_VECTOR) {
+		do_IRQ(regs, vector - IRQ_BASE_VECTOR);
+		return;
+	}
+
+	switch (vector) {
+	case 1:
+		/* DR6 says why (single-step, breakpoint register ...). The CPU never clears
+		 * it, so clear it here or the next #DB would see stale bits. */
+		err = (long)read_dr6();
+		write_dr6(0);
+		val = DIE_DEBUG;
+		break;
+	case 2:
+		val = DIE_NMI;
+		break;
+	case 3:
+		val = DIE_INT3;
+		break;
+	case 13:
+		val = DIE_GPF;
+		break;
+	case 14:
+		addr = read_cr2();
+		val = DIE_PAGE_FAULT;
+		break;
+	}
+	if (notify_die(val, trap_name(vector), regs, err, (int)vector, addr) & NOTIFY_STOP)
+		return;
+	die(trap_name(vector), regs, err);
+}
+
+/* ---- the oops ---- */
+
+static void __kprobes show_page_fault(const struct pt_regs *regs, long err)
+{
+	unsigned long cr2 = read_cr2();
+
+	(void)regs;
+	printk("BUG: unable to handle page fault for address: %08lx\n", cr2);
+	printk("#PF: %s %s access in %s mode\n",
+	       (err & 4) ? "user" : "supervisor",
+	       (err & 16) ? "instruction fetch" : (err & 2) ? "write" : "read",
+	       (err & 4) ? "user" : "kernel");
+	printk("#PF: error_code(0x%04lx) - %s\n", (unsigned long)err,
+	       (err & 1) ? (err & 8) ? "reserved bit violation" : "permissions violation"
+			 : "not-present page");
+	if (cr2 < PAGE_SIZE)
+		printk("#PF: NULL pointer dereference\n");
+}
+
+static int die_counter;
+
+void __kprobes __noreturn die(const char *str, struct pt_regs *regs, long err)
+{
+	static bool in_die;
+
+	local_irq_disable();
+	if (in_die) {
+		/* The oops itself faulted: print what we can and stop, never loop. */
+		printk("\nOops while printing an oops (%s at %08lx); giving up.\n", str, regs->eip);
+		qemu_exit(false);
+	}
+	in_die = true;
+	notify_die(DIE_OOPS, str, regs, err, -1, 0);
+
+	printk("------------[ cut here ]------------\n");
+	if (str == trap_name(14))
+		show_page_fault(regs, err);
+	printk("Oops: %s: %04lx [#%d]\n", str, (unsigned long)err & 0xffff, ++die_counter);
+	show_registers(regs);
+	printk("---[ end trace %08x ]---\n", 0x6a756d70u + (unsigned)die_counter);
+	qemu_exit(false);
+}
+
+void __kprobes show_registers(struct pt_regs *regs)
+{
+	unsigned long sp = kernel_stack_pointer(regs);
+	unsigned short ss = user_mode(regs) ? (unsigned short)regs->ss : KERNEL_DS;
+	struct thread_info *ti = (struct thread_info *)(sp & ~(THREAD_SIZE - 1UL));
+
+	printk("EIP: %04lx:[<%08lx>] EFLAGS: %08lx\n", regs->cs & 0xffff, regs->eip,
+	       regs->eflags);
+	printk("EIP is at ");
+	print_symbol(regs->eip);
+	printk("\n");
+	printk("eax: %08lx   ebx: %08lx   ecx: %08lx   edx: %08lx\n",
+	       regs->eax, regs->ebx, regs->ecx, regs->edx);
+	printk("esi: %08lx   edi: %08lx   ebp: %08lx   esp: %08lx\n",
+	       regs->esi, regs->edi, regs->ebp, sp);
+	printk("ds: %04lx   es: %04lx   ss: %04x   orig_eax: %08lx\n",
+	       regs->ds & 0xffff, regs->es & 0xffff, ss, regs->orig_eax);
+	printk("cr0: %08lx   cr2: %08lx   cr3: %08lx   cr4: %08lx\n",
+	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+	show_thread(ti);
+	show_stack_words(sp, stack_top(ti));
+	printk("Call Trace:\n");
+	show_trace(regs->eip, regs->ebp, ti);
+	show_code(regs->eip);
+}
