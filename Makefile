@@ -88,8 +88,8 @@ test: $(KERNEL)
 	@$(PYTHON) tests/run.py --kernel $(KERNEL) --logs $(BUILD)/logs $(RUNFLAGS)
 
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
-ISO      := build/jumper.iso
-TEST_ISO := build/jumper-test.iso
+ISO      := $(BUILD)/jumper.iso
+TEST_ISO := $(BUILD)/jumper-test.iso
 define make_iso
 	@scripts/need-tools.sh iso
 	@rm -rf $(BUILD)/iso-$(2) && mkdir -p $(BUILD)/iso-$(2)/boot/grub

@@ -118,7 +118,7 @@ struct insn {
 	uint8_t  opnd_size;     /* 2 or 4 (66 prefix)                              */
 	uint8_t  addr_size;     /* 2 or 4 (67 prefix)                              */
 	uint32_t attr;          /* INSN_ATTR_* bits                                */
-	int32_t  rel;           /* branch displacement when attr & REL_ANY         */
+	int32_t  rel;           /* branch displacement (REL_ANY, and xbegin)       */
 	uint32_t rel_target;    /* addr + length + rel, truncated to 16 bits when  */
 	                        /*   the operand size is 16 (as the CPU does)      */
 };

@@ -124,46 +124,62 @@ static const char insn_map0f_prefix[16][17] = {
 /*
  * Three-byte maps, legacy (non-VEX) encoding.  Every 0F 38 instruction has
  * a ModRM and no immediate; every 0F 3A instruction has ModRM + ib.  So only
- * validity needs a table: 'm' / 'B' defined, '.' undefined.
+ * validity needs a table: '.' undefined, else a hex digit of allowed
+ * mandatory prefixes exactly as in insn_map0f_prefix ("3" = MMX form without
+ * prefix and SSE form with 66, "2" = 66 only, "B" = none/66/F2 as for
+ * movbe/crc32).
  */
 static const char insn_map0f38[16][17] = {
 	/*      0123456789ABCDEF */
-	/* 0 */ "mmmmmmmmmmmm....",  /* pshufb .. pmulhrsw (SSSE3)               */
-	/* 1 */ "m...mm.m....mmm.",  /* pblendvb blendvps blendvpd ptest pabs*   */
-	/* 2 */ "mmmmmm..mmmm....",  /* pmovsx*, pmuldq pcmpeqq movntdqa packusdw */
-	/* 3 */ "mmmmmm.mmmmmmmmm",  /* pmovzx*, pcmpgtq, pmin/pmax, pmulld      */
-	/* 4 */ "mm..............",  /* pmulld phminposuw                        */
+	/* 0 */ "333333333333....",  /* pshufb .. pmulhrsw (SSSE3)               */
+	/* 1 */ "2...22.2....333.",  /* pblendvb blendvps blendvpd ptest pabs*   */
+	/* 2 */ "222222..2222....",  /* pmovsx*, pmuldq pcmpeqq movntdqa packusdw */
+	/* 3 */ "222222.222222222",  /* pmovzx*, pcmpgtq, pmin/pmax, pmulld      */
+	/* 4 */ "22..............",  /* pmulld phminposuw                        */
 	/* 5 */ "................",
 	/* 6 */ "................",
 	/* 7 */ "................",
-	/* 8 */ "mmm.............",  /* invept invvpid invpcid                   */
+	/* 8 */ "222.............",  /* invept invvpid invpcid                   */
 	/* 9 */ "................",
 	/* A */ "................",
 	/* B */ "................",
-	/* C */ "........mmmmmm.m",  /* sha1/sha256, gf2p8mulb                   */
-	/* D */ "........m..mmmmm",  /* aes*wide*kl, aesimc aesenc aesenclast aesdec aesdeclast */
+	/* C */ "........111111.2",  /* sha1/sha256, gf2p8mulb                   */
+	/* D */ "........4..26666",  /* aes*kl (F3), aesimc aesenc.. (66)        */
 	/* E */ "................",
-	/* F */ "mm...mm.mmmmm...",  /* movbe/crc32, wrss, adcx/adox/wrss, movdir64b/enqcmd, movdiri, encodekey, aesenc*kl */
+	/* F */ "BB...27.E144F...",  /* movbe/crc32 wrss adcx/adox movdir64b/enqcmd movdiri encodekey, RAO-INT */
 };
 
 static const char insn_map0f3a[16][17] = {
 	/*      0123456789ABCDEF */
-	/* 0 */ "........BBBBBBBB",  /* round*, blend*, palignr                  */
-	/* 1 */ "....BBBB........",  /* pextrb/w/d, extractps                     */
-	/* 2 */ "BBB.............",  /* pinsrb, insertps, pinsrd                  */
+	/* 0 */ "........22222223",  /* round*, blend*, palignr                  */
+	/* 1 */ "....2222........",  /* pextrb/w/d, extractps                     */
+	/* 2 */ "222.............",  /* pinsrb, insertps, pinsrd                  */
 	/* 3 */ "................",
-	/* 4 */ "BBB.B...........",  /* dpps dppd mpsadbw pclmulqdq              */
+	/* 4 */ "222.2...........",  /* dpps dppd mpsadbw pclmulqdq              */
 	/* 5 */ "................",
-	/* 6 */ "BBBB............",  /* pcmpestrm pcmpestri pcmpistrm pcmpistri  */
+	/* 6 */ "2222............",  /* pcmpestrm pcmpestri pcmpistrm pcmpistri  */
 	/* 7 */ "................",
 	/* 8 */ "................",
 	/* 9 */ "................",
 	/* A */ "................",
 	/* B */ "................",
-	/* C */ "............B.BB",  /* sha1rnds4, gf2p8affineqb/inv            */
-	/* D */ "...............B",  /* aeskeygenassist                          */
+	/* C */ "............1.22",  /* sha1rnds4, gf2p8affineqb/inv            */
+	/* D */ "...............2",  /* aeskeygenassist                          */
 	/* E */ "................",
-	/* F */ "................",
+	/* F */ "4...............",  /* hreset (F3)                              */
+};
+
+/*
+ * AMD XOP (8F, map 8: ib, map 9: none, map 10: id).  Defined opcodes,
+ * one bit per opcode, 8 words of 32 bits per map.
+ */
+static const uint32_t insn_xop_valid[3][8] = {
+	/* map 8: vpmacs*, vpmadcs*, vpcmov, vpperm, vprot* ib, vpcom* */
+	{ 0, 0, 0, 0, 0xc0e0c0e0u, 0x0040004cu, 0x0000f00fu, 0x0000f000u },
+	/* map 9: TBM groups, lwp, vfrcz*, vprot*, vpsh*, vphadd*, vphsub* */
+	{ 0x00040006u, 0, 0, 0, 0x0fff000fu, 0, 0x08ce08ceu, 0x0000000eu },
+	/* map 10: bextr id, lwpins/lwpval id */
+	{ 0x00050000u, 0, 0, 0, 0, 0, 0, 0 },
 };
 
 /*

@@ -69,6 +69,12 @@ static int hexval(char ch)
 	return (ch <= '9') ? ch - '0' : ch - 'A' + 10;
 }
 
+/* Mandatory prefix (0, 66, F3, F2) -> its bit in the "allowed prefix" digits. */
+static int prefix_bit(uint8_t mp)
+{
+	return mp == 0x66 ? 2 : mp == 0xf3 ? 4 : mp == 0xf2 ? 8 : 1;
+}
+
 /* Field-by-field reset: a struct assignment could turn into a memset call. */
 static void insn_clear(struct insn *in)
 {
@@ -220,7 +226,7 @@ static bool check_legacy(const struct insn *in, uint8_t op, uint8_t mp)
 		}
 		if (op >= 0xd8 && op <= 0xdf) {               /* x87 */
 			if (!mem)
-				return insn_x87_reg_valid[op - 0xd8][reg] >> (in->modrm & 7) & 1;
+				return (insn_x87_reg_valid[op - 0xd8][reg] >> (in->modrm & 7)) & 1;
 			return !((op == 0xd9 && reg == 1) || (op == 0xdb && (reg == 4 || reg == 6)) ||
 				 (op == 0xdd && reg == 5));
 		}
@@ -320,8 +326,15 @@ static int decode_vex(struct cursor *c, struct insn *in, uint8_t esc)
 	in->opcode_len = 1;
 
 	if (esc == 0xc4 || esc == 0xc5) {
+		/* VEX.pp (bits 1:0 of the last payload byte) is the implied 66/F3/F2 */
+		static const uint8_t pp_prefix[4] = { 0, 0x66, 0xf3, 0xf2 };
+		uint8_t pp = pp_prefix[in->vex[n - 1] & 3];
+
 		f = insn_vex_map[map - 1][op >> 4][op & 15];
 		if (f == '.')
+			return -INSN_ERR_INVALID;
+		/* map 1 accepts the same implied prefixes as the legacy 0F map */
+		if (map == 1 && op != 0x77 && !(hexval(insn_map0f_prefix[op >> 4][op & 15]) & prefix_bit(pp)))
 			return -INSN_ERR_INVALID;
 		imm = (f == 'B') ? 1 : 0;
 	} else if (esc == 0x62) {
@@ -330,6 +343,8 @@ static int decode_vex(struct cursor *c, struct insn *in, uint8_t esc)
 					      (op >= 0xc4 && op <= 0xc6))))
 			imm = 1;
 	} else {
+		if (!((insn_xop_valid[map - 8][op >> 5] >> (op & 31)) & 1))
+			return -INSN_ERR_INVALID;
 		imm = (map == 8) ? 1 : (map == 10) ? 4 : 0;   /* XOP: ib / none / id */
 	}
 	if (f != '-') {
@@ -432,7 +447,7 @@ static uint32_t classify(const struct insn *in)
 		case 0x24: case 0x26: unsafe = 1; break;      /* test registers: gone since P5 */
 		case 0xb2: a |= INSN_ATTR_LOADS_SS; unsafe = 1; break;  /* lss */
 		case 0x78: case 0x79:                         /* vmread/vmwrite */
-			if (in->imm_size == 0 && !(a & (INSN_ATTR_REP | INSN_ATTR_REPNE))) unsafe = 1;
+			if (in->opnd_size == 4 && !(a & INSN_ATTR_REPNE)) unsafe = 1;
 			break;
 		case 0xc7:                                    /* vmptrld/vmclear/vmxon/vmptrst */
 			if (in->modrm < 0xc0 && reg >= 6) { a |= INSN_ATTR_PRIVILEGED; unsafe = 1; }
@@ -468,6 +483,9 @@ static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t
 			op = in->opcode[2] = (uint8_t)v;
 			in->opcode_len = 3;
 			f = (in->map == INSN_MAP_0F38 ? insn_map0f38 : insn_map0f3a)[op >> 4][op & 15];
+			if (f == '.' || !(hexval(f) & prefix_bit(mp)))
+				return -INSN_ERR_INVALID;
+			f = (in->map == INSN_MAP_0F38) ? 'm' : 'B';
 		} else if (op == 0x0f) {
 			/* 3DNow!: ModRM operand, then the real opcode in the ib slot */
 			in->map = INSN_MAP_3DNOW;
@@ -479,11 +497,8 @@ static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t
 					return 0;
 			return -INSN_ERR_INVALID;
 		} else {
-			int allowed = hexval(insn_map0f_prefix[op >> 4][op & 15]);
-			int bit = mp == 0x66 ? 2 : mp == 0xf3 ? 4 : mp == 0xf2 ? 8 : 1;
-
 			f = insn_map0f[op >> 4][op & 15];
-			if (!(allowed & bit))
+			if (!(hexval(insn_map0f_prefix[op >> 4][op & 15]) & prefix_bit(mp)))
 				return -INSN_ERR_INVALID;
 		}
 	} else {
@@ -497,7 +512,9 @@ static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t
 			return err;
 		if (!check_legacy(in, op, mp))
 			return -INSN_ERR_INVALID;
-		if ((err = read_sib_disp(c, in)))
+		/* mov to/from CR, DR, TR (0F 20-26): always registers, mod ignored */
+		if (!(in->map == INSN_MAP_0F && op >= 0x20 && op <= 0x26) &&
+		    (err = read_sib_disp(c, in)))
 			return err;
 	}
 
@@ -579,13 +596,7 @@ int insn_decode(struct insn *in, const uint8_t *buf, size_t buflen, uint32_t add
 		return err;
 
 	in->length = (uint8_t)c.pos;
-	if (in->attr == 0 && insn_is_rel(in))
-		in->rel_target = addr + in->length + (uint32_t)in->rel;
 	in->attr = classify(in);
-	if (!(in->attr & INSN_ATTR_REL_ANY)) {
-		in->rel = 0;
-		in->rel_target = 0;
-	}
 	return in->length;
 }
 

@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""jumper's host test runner: boots the kernel in QEMU and grades its serial log.
+
+What it runs (in parallel, one QEMU per boot):
+  * the self-test boot ("selftest"): every KTAP case becomes one result, suite.case;
+  * the expected-oops scenarios of tests/scenarios.py ("crash=NAME"): one result each;
+  * its own self-tests (runner.*): boots that fail on purpose -- a failing KTAP case, a
+    hang, a triple fault, an unmatched selection -- each must be graded as a failure.
+
+A boot is trusted only if QEMU's exit status carries the kernel's verdict: 33 (the kernel
+wrote 0x10 to isa-debug-exit) is a pass, 35 a failure. Exit 0 means the CPU reset, which
+with -no-reboot is what a triple fault looks like; a boot that does not end within its
+timeout is a hang. Every serial log is kept under --logs. The last line printed is
+exactly "N passed, N failed, N skipped". Python 3 standard library only.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenarios  # noqa: E402
+
+EXIT_PASS, EXIT_FAIL = 33, 35
+TAIL_LINES = 20
+
+
+@dataclass
+class Boot:
+    """One QEMU run and what came out of it."""
+    name: str
+    cmdline: str
+    timeout: float
+    rc: int = None
+    timed_out: bool = False
+    seconds: float = 0.0
+    log: str = ""
+    lines: list = field(default_factory=list)
+
+    def tail(self):
+        return self.lines[-TAIL_LINES:]
+
+    def status_problem(self, expect_rc):
+        """Why this boot's ending is not the expected verdict, or None if it is."""
+        if self.timed_out:
+            return f"hang: no verdict within {self.timeout:.0f} s (QEMU killed)"
+        if self.rc == expect_rc:
+            return None
+        if self.rc == 0:
+            return "triple fault or CPU reset: QEMU exited 0 under -no-reboot"
+        if self.rc == EXIT_FAIL:
+            return "the kernel reported failure (exit status 35)"
+        if self.rc == EXIT_PASS:
+            return "the kernel reported pass (exit status 33) where failure was expected"
+        return f"QEMU exited with unexpected status {self.rc}"
+
+
+@dataclass
+class Result:
+    name: str
+    status: str          # "pass", "fail", "skip"
+    reason: str = ""
+    details: list = field(default_factory=list)
+
+
+def qemu_command(args, boot):
+    cmd = [args.qemu, "-m", "128M", "-display", "none", "-serial", "stdio",
+           "-monitor", "none", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if args.iso:
+        cmd += ["-cdrom", args.iso, "-boot", "d"]
+    else:
+        cmd += ["-kernel", args.kernel, "-append", boot.cmdline]
+    return cmd
+
+
+def run_boot(args, boot):
+    """Boots once; the serial output goes straight to the log file, so a hang keeps it."""
+    os.makedirs(args.logs, exist_ok=True)
+    boot.log = os.path.join(args.logs, re.sub(r"[^A-Za-z0-9_.-]", "_", boot.name) + ".log")
+    start = time.monotonic()
+    with open(boot.log, "wb") as out:
+        proc = subprocess.Popen(qemu_command(args, boot), stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.PIPE)
+        try:
+            _, err = proc.communicate(timeout=boot.timeout)
+            boot.rc = proc.returncode
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+            boot.timed_out = True
+    boot.seconds = time.monotonic() - start
+    with open(boot.log, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    if err:
+        text += "\n[qemu stderr] " + err.decode("utf-8", "replace")
+    boot.lines = [ln.rstrip("\r") for ln in text.replace("\r\n", "\n").split("\n")]
+    return boot
+
+
+# ---- KTAP ----
+
+KTAP_RESULT = re.compile(r"^(?P<indent> *)(?P<ok>ok|not ok) (?P<num>\d+) (?P<name>[^#]*?)"
+                         r"(?: # (?P<directive>SKIP|TODO)\b ?(?P<why>.*))?$")
+KTAP_PLAN = re.compile(r"^(?P<indent> *)1\.\.(?P<n>\d+)$")
+KTAP_SUBTEST = re.compile(r"^ +# Subtest: (?P<name>\S+)$")
+KTAP_DIAG = re.compile(r"^ +# (?P<text>.*)$")
+
+
+def parse_ktap(lines):
+    """Reads KTAP v1 with one level of suites out of a serial log.
+
+    Returns (results, problems): a Result per case named suite.case, and a list of
+    structural problems (no KTAP header, plans not met, suite lines that contradict their
+    cases). Lines that are not KTAP (the kernel's own printk output) are ignored.
+    """
+    results, problems = [], []
+    try:
+        start = lines.index("KTAP version 1")
+    except ValueError:
+        return results, ["no KTAP output (no 'KTAP version 1' line)"]
+    top_plan, suites_seen = None, 0
+    suite, suite_plan, suite_results, diags = None, None, [], []
+    for line in lines[start + 1:]:
+        m = KTAP_PLAN.match(line)
+        if m:
+            if m["indent"]:
+                suite_plan = int(m["n"])
+            elif top_plan is None:
+                top_plan = int(m["n"])
+            continue
+        m = KTAP_SUBTEST.match(line)
+        if m:
+            suite, suite_plan, suite_results, diags = m["name"], None, [], []
+            continue
+        m = KTAP_RESULT.match(line)
+        if m and m["indent"]:
+            status = "fail" if m["ok"] == "not ok" else "pass"
+            reason = ""
+            if m["directive"] == "SKIP" and status == "pass":
+                status, reason = "skip", m["why"]
+            name = f"{suite}.{m['name'].strip()}" if suite else m["name"].strip()
+            if status == "fail":
+                reason = next((d for d in diags if "FAILED" in d or "leaked" in d
+                               or "left" in d or "WARN" in d), "reported not ok")
+            results.append(Result(name, status, reason, diags))
+            suite_results.append(status)
+            diags = []
+            continue
+        if m:   # a top-level line closes a suite
+            suites_seen += 1
+            top_failed = m["ok"] == "not ok"
+            if suite_plan is not None and len(suite_results) != suite_plan:
+                problems.append(f"suite {m['name'].strip()}: planned {suite_plan} cases, "
+                                f"{len(suite_results)} reported")
+            if top_failed != ("fail" in suite_results):
+                problems.append(f"suite {m['name'].strip()}: suite result "
+                                f"'{m['ok']}' contradicts its cases")
+            suite, suite_plan, suite_results, diags = None, None, [], []
+            continue
+        m = KTAP_DIAG.match(line)
+        if m and suite:
+            diags.append(m["text"])
+    if suite is not None:
+        problems.append(f"suite {suite}: cut off after {len(suite_results)} of "
+                        f"{suite_plan if suite_plan is not None else '?'} cases")
+    if top_plan is None:
+        problems.append("no top-level plan line (1..N)")
+    elif suites_seen != top_plan:
+        problems.append(f"planned {top_plan} suites, {suites_seen} completed")
+    return results, problems
+
+
+def grade_selftest(boot):
+    """Results for a self-test boot: its cases, plus one failure if the boot itself
+    went wrong (bad exit status, missing or contradictory results)."""
+    results, problems = parse_ktap(boot.lines)
+    failed = any(r.status == "fail" for r in results)
+    status_problem = boot.status_problem(EXIT_FAIL if failed else EXIT_PASS)
+    if status_problem:
+        problems.insert(0, status_problem)
+    if problems:
+        results.append(Result(f"boot:{boot.name}", "fail", "; ".join(problems),
+                              ["last serial lines:"] + boot.tail()))
+    return results
+
+
+def grade_oops(boot, patterns):
+    """An expected-oops boot passes if it failed (35) and every pattern matched a line."""
+    problem = boot.status_problem(EXIT_FAIL)
+    missing = [p for p in patterns if not any(re.search(p, ln) for ln in boot.lines)]
+    if problem is None and not missing:
+        return [Result(boot.name, "pass")]
+    reasons = ([problem] if problem else []) + [f"missing line /{p}/" for p in missing]
+    return [Result(boot.name, "fail", "; ".join(reasons),
+                   ["last serial lines:"] + boot.tail())]
+
+
+# ---- the runner's own tests: each boot must be graded as a failure, for the right reason
+
+def check_reports_failures(boot):
+    """selftest=ktest_selfcheck: cases that fail on purpose must be reported as failing."""
+    got = {r.name: r for r in grade_selftest(boot)}
+    want = {
+        "ktest_selfcheck.passes": "pass",
+        "ktest_selfcheck.expect_fails_then_continues": "fail",
+        "ktest_selfcheck.assert_fails_and_stops": "fail",
+        "ktest_selfcheck.skips": "skip",
+        "ktest_selfcheck.leaks_preempt_count": "fail",
+    }
+    errors = [f"{n}: graded {got[n].status if n in got else 'missing'}, expected {s}"
+              for n, s in want.items() if n not in got or got[n].status != s]
+    cont = got.get("ktest_selfcheck.expect_fails_then_continues")
+    if cont and sum("EXPECTATION FAILED" in d for d in cont.details) != 2:
+        errors.append("a failed expectation did not let the case go on to its second check")
+    stop = got.get("ktest_selfcheck.assert_fails_and_stops")
+    if stop and any("reached after a failed assertion" in d for d in stop.details):
+        errors.append("a failed assertion did not stop its case")
+    if boot.rc != EXIT_FAIL:
+        errors.append(f"exit status {boot.rc}, expected {EXIT_FAIL}")
+    if "boot:" + boot.name in got:
+        errors.append("boot flagged: " + got["boot:" + boot.name].reason)
+    return errors
+
+
+def expect_boot_failure(reason_fragment):
+    def check(boot):
+        res = grade_selftest(boot)
+        bad = [r for r in res if r.name.startswith("boot:")]
+        if not bad:
+            return ["the boot was not graded as a failure"]
+        if reason_fragment not in bad[0].reason:
+            return [f"graded as failure but for '{bad[0].reason}', "
+                    f"expected '{reason_fragment}'"]
+        return []
+    return check
+
+
+RUNNER_SELF_TESTS = [
+    # name, cmdline, timeout, check
+    ("runner.reports_failing_cases", "selftest=ktest_selfcheck", 60, check_reports_failures),
+    ("runner.detects_hang", "crash=hang", 3, expect_boot_failure("hang")),
+    ("runner.detects_triple_fault", "crash=triple_fault", 30,
+     expect_boot_failure("triple fault")),
+    ("runner.unmatched_selection_fails", "selftest=no_such_suite", 30,
+     expect_boot_failure("no KTAP output")),
+]
+
+
+def grade_self_test(boot, check):
+    errors = check(boot)
+    if not errors:
+        return [Result(boot.name, "pass")]
+    return [Result(boot.name, "fail", "; ".join(errors), ["last serial lines:"] + boot.tail())]
+
+
+# ---- main ----
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kernel", required=True, help="kernel ELF (multiboot)")
+    ap.add_argument("--iso", help="boot this GRUB ISO instead of -kernel (self-tests only)")
+    ap.add_argument("--logs", default="build/logs", help="directory for serial logs")
+    ap.add_argument("--qemu", default="qemu-system-i386")
+    ap.add_argument("--select", default="", help="self-test GLOB[,GLOB] (selftest=...)")
+    ap.add_argument("--only", choices=["selftest", "oops", "runner"], action="append",
+                    help="run only these groups (repeatable)")
+    ap.add_argument("--timeout", type=float, default=90, help="seconds per self-test boot")
+    args = ap.parse_args()
+    groups = set(args.only or ["selftest", "oops", "runner"])
+    if args.iso:
+        groups &= {"selftest"}
+
+    jobs = []   # (Boot, grader)
+    if "selftest" in groups:
+        cmd = "selftest=" + args.select if args.select else "selftest"
+        jobs.append((Boot("selftest", cmd, args.timeout), grade_selftest))
+    if "oops" in groups:
+        for name, patterns in scenarios.SCENARIOS.items():
+            jobs.append((Boot("oops." + name, "crash=" + name, 30),
+                         lambda b, p=patterns: grade_oops(b, p)))
+    if "runner" in groups:
+        for name, cmd, timeout, check in RUNNER_SELF_TESTS:
+            jobs.append((Boot(name, cmd, timeout),
+                         lambda b, c=check: grade_self_test(b, c)))
+
+    print(f"jumper tests: {len(jobs)} boot(s) of {args.iso or args.kernel}; "
+          f"serial logs in {args.logs}/", flush=True)
+    results = []
+    workers = max(2, os.cpu_count() or 2)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [(pool.submit(run_boot, args, boot), grader) for boot, grader in jobs]
+        for fut, grader in futures:
+            boot = fut.result()
+            graded = grader(boot)
+            for r in graded:
+                results.append(r)
+                mark = {"pass": "ok  ", "fail": "FAIL", "skip": "skip"}[r.status]
+                extra = f": {r.reason}" if r.reason and r.status != "pass" else ""
+                print(f"{mark} {r.name}{extra}")
+                if r.status == "fail":
+                    for d in r.details:
+                        print(f"       | {d}")
+            if any(r.status == "fail" for r in graded):
+                print(f"       ({boot.name}: {boot.seconds:.1f} s, log {boot.log})")
+            sys.stdout.flush()
+
+    n = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "skip")}
+    print(f"{n['pass']} passed, {n['fail']} failed, {n['skip']} skipped")
+    return 1 if n["fail"] or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

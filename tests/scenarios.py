@@ -1,0 +1,30 @@
+"""Expected-oops scenarios: boots that must die, and what their serial log must show.
+
+Each entry boots the kernel with "crash=NAME" (tests/crash.c and friends register the
+scenarios in the kernel). The boot passes when QEMU exits with the failure status (35)
+and every regular expression below matches some line of the serial log.
+"""
+
+# Lines every oops must have: the vector name, EIP with cs, the registers, the thread,
+# and a backtrace.
+OOPS_COMMON = [
+    r"^------------\[ cut here \]------------$",
+    r"^EIP: 0008:\[<[0-9a-f]{8}>\] EFLAGS: [0-9a-f]{8}$",
+    r"^eax: [0-9a-f]{8}   ebx: [0-9a-f]{8}   ecx: [0-9a-f]{8}   edx: [0-9a-f]{8}$",
+    r"^esi: [0-9a-f]{8}   edi: [0-9a-f]{8}   ebp: [0-9a-f]{8}   esp: [0-9a-f]{8}$",
+    r"^Thread: kmain \(tid: 0, ",
+    r"^Call Trace:$",
+    r"^ \[<[0-9a-f]{8}>\] ",
+    r"^---\[ end trace [0-9a-f]{8} \]---$",
+]
+
+SCENARIOS = {
+    "int3": OOPS_COMMON + [r"^Oops: int3: 0000 \[#1\]$"],
+    "gpf": OOPS_COMMON + [r"^Oops: general protection fault: 1234 \[#1\]$"],
+    "divide": OOPS_COMMON + [r"^Oops: divide error: 0000 \[#1\]$"],
+    "bug": OOPS_COMMON + [r"^kernel BUG at tests/crash\.c:\d+!$",
+                          r"^Oops: invalid opcode: 0000 \[#1\]$"],
+    "panic": [r"^Kernel panic - not syncing: deliberate panic, code 42$",
+              r"^Call Trace:$", r"^ \[<[0-9a-f]{8}>\] ",
+              r"^---\[ end Kernel panic - not syncing: deliberate panic, code 42 \]---$"],
+}
