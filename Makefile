@@ -7,9 +7,11 @@
 #   make debug           QEMU halted with its gdb stub, and gdb with symbols attached
 #   make clean
 #
-# Options: THREAD_SIZE=4096|8192 (default 8192), CMDLINE='...' for make run.
+# Options: THREAD_SIZE=4096|8192 (default 8192), HZ=timer ticks/s (default 100),
+#          CMDLINE='...' for make run.
 
 THREAD_SIZE ?= 8192
+HZ ?= 100
 ifeq ($(filter $(THREAD_SIZE),4096 8192),)
 $(error THREAD_SIZE must be 4096 or 8192, not '$(THREAD_SIZE)')
 endif
@@ -27,7 +29,7 @@ QEMU    := qemu-system-i386
 CFLAGS  := -m32 -march=i686 -std=c11 -ffreestanding -fno-pie -fno-pic \
            -fno-stack-protector -fno-omit-frame-pointer -nostdlib -O2 -g \
            -mno-sse -mno-mmx -mno-80387 -fno-asynchronous-unwind-tables \
-           -Wall -Wextra -Werror -Iinclude -DTHREAD_SIZE=$(THREAD_SIZE) -MMD -MP
+           -Wall -Wextra -Werror -Iinclude -DTHREAD_SIZE=$(THREAD_SIZE) -DHZ=$(HZ) -MMD -MP
 NASMFLAGS := -f elf32 -g -F dwarf -DTHREAD_SIZE=$(THREAD_SIZE)
 LDFLAGS := -m elf_i386 -nostdlib -z noexecstack -T linker.ld --defsym THREAD_SIZE=$(THREAD_SIZE)
 LIBGCC   = $(shell $(CC) -m32 -print-libgcc-file-name)

@@ -14,6 +14,7 @@
 #define JUMPER_KTEST_H
 
 #include "compiler.h"
+#include "kernel.h"
 #include "setjmp.h"
 
 struct ktest {
@@ -89,6 +90,18 @@ void ktest_info(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 #define KASSERT_EQ(t, a, b)   KTEST_CMP_(t, true, a, ==, b)
 #define KASSERT_NE(t, a, b)   KTEST_CMP_(t, true, a, !=, b)
 #define KASSERT_STREQ(t, a, b) KTEST_STR_(t, true, a, b)
+
+/*
+ * Runs stmt, which must trigger exactly n WARN_ONs (a deliberate misuse the kernel is
+ * supposed to report); those warnings are then consumed so the case does not fail.
+ */
+#define KEXPECT_WARNS(t, n, stmt)                                                  \
+	do {                                                                       \
+		unsigned long __w = warn_count;                                    \
+		stmt;                                                              \
+		KEXPECT_EQ(t, warn_count - __w, n);                                \
+		warn_count = __w;                                                  \
+	} while (0)
 
 /*
  * Deliberate-crash scenarios for the host runner's expected-oops checks: "crash=NAME" on

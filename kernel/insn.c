@@ -263,17 +263,21 @@ static bool check_legacy(const struct insn *in, uint8_t op, uint8_t mp)
 	case 0x73:                      /* group 14: /2 /6, and /3 /7 with 66 */
 		return !mem && (reg == 2 || reg == 6 || (mp == 0x66 && (reg == 3 || reg == 7)));
 	case 0x78: case 0x79:           /* 66/F2: extrq/insertq, register only */
-		return mp == 0 || (!mem && (op == 0x79 || mp == 0xf2 || reg == 0));
+		return mp == 0 || !mem;
 	case 0xd6:                      /* F3/F2: movq2dq/movdq2q, register only */
 		return mp == 0x66 || !mem;
 	case 0xa6:                      /* VIA PadLock: montmul, xsha1, xsha256 */
-		return !mem && reg <= 2;
+		return !mem && reg <= 2 && (in->modrm & 7) == 0;
 	case 0xa7:                      /* VIA PadLock: xstore, xcrypt* */
-		return !mem && reg <= 5;
+		return !mem && reg <= 5 && (in->modrm & 7) == 0;
 	case 0xae:                      /* group 15 */
-		if (mem)
+		if (mem || mp == 0xf3)          /* fxsave..clflush; F3: rdfsbase.. */
 			return true;
-		return mp == 0xf3 || reg >= 5;      /* F3: rdfsbase..., else fences */
+		if (reg == 7)                   /* sfence */
+			return (in->modrm & 7) == 0;
+		if (reg == 6)                   /* mfence; 66 tpause, F2 umwait */
+			return mp != 0 || (in->modrm & 7) == 0;
+		return reg == 5 && mp == 0;     /* lfence */
 	case 0xba:                      /* group 8: bt bts btr btc ib */
 		return reg >= 4;
 	case 0xc7:                      /* group 9 */
@@ -355,9 +359,9 @@ static int decode_vex(struct cursor *c, struct insn *in, uint8_t esc)
 }
 
 /*
- * Attribute bits for a successfully decoded instruction.  SS_SAFE rules
- * (why each exception exists) are listed in the table at the end of the
- * report and summarised here:
+ * Attribute bits for a successfully decoded instruction.  SS_SAFE ("may be
+ * copied elsewhere and single-stepped there") is granted to everything
+ * except:
  *  - traps and interrupts (int, int3, into, int1), iret, hlt, ud0/1/2:
  *    they do not "complete" into the next instruction;
  *  - far transfers and far returns: they reload CS, the probe code cannot

@@ -4,6 +4,9 @@
  * command line asks for (self-tests, a crash scenario) or the demo.
  */
 #include "desc.h"
+#include "gdt.h"
+#include "mm.h"
+#include "timer.h"
 #include "kernel.h"
 #include "ktest.h"
 #include "multiboot.h"
@@ -31,6 +34,11 @@ void __noreturn kmain(u32 magic, const struct multiboot_info *info)
 
 	idt_init();
 	pic_init();
+	page_alloc_init();
+	paging_init();
+	gdt_init_tss();
+	sched_init();
+	timer_init();
 	local_irq_enable();
 
 	ktest_main();       /* returns only when no test or crash was asked for */

@@ -1,15 +1,34 @@
-/* Threads. For now: the boot thread, with its thread_info at the base of its stack. */
+/*
+ * The scheduler: a round-robin run queue, schedule(), the timer tick, and the two places
+ * preemption happens. Single CPU: the run queue is protected by disabling interrupts.
+ *
+ * When may a thread be switched out against its will? Only on the way out of an
+ * interrupt, and only if preempt_count is 0 (no preempt_disable() section, not nested in
+ * another interrupt) and the interrupted code had IF set. kprobes depends on that: from
+ * its int3 to the end of the single-step it holds preemption off, and the window runs
+ * with IF clear, so the per-CPU probe state can never move to another thread.
+ */
 #include "sched.h"
-#include "string.h"
+#include "irqflags.h"
+#include "kernel.h"
 #include "preempt.h"
+#include "string.h"
+#include "timer.h"
 
 extern char boot_stack[];   /* linker.ld: base of the boot thread's stack */
+void switch_to(unsigned long *prev_esp, unsigned long next_esp);   /* switch.asm */
 
 struct task_struct boot_task = {
 	.tid = 0,
 	.comm = "kmain",
+	.state = TASK_RUNNING,
 	.stack = (struct thread_info *)boot_stack,
+	.slot = 0,
 };
+
+static struct task_struct *running = &boot_task;
+static struct task_struct *idle_task;
+static struct task_struct *rq_head, *rq_tail;
 
 void sched_init_boot_thread(void)
 {
@@ -19,14 +38,180 @@ void sched_init_boot_thread(void)
 	ti->flags = 0;
 	ti->preempt_count = 0;
 	ti->stack_end = STACK_END_MAGIC;
+	boot_task.slice = SCHED_SLICE;
+	task_table[0] = &boot_task;
 }
 
-/* Until the scheduler exists there is one thread and nothing to switch to. */
+struct task_struct *sched_running_task(void)
+{
+	return running;
+}
+
+static void set_tsk_need_resched(struct task_struct *t)
+{
+	t->stack->flags |= 1UL << TIF_NEED_RESCHED;
+}
+
+static void clear_tsk_need_resched(struct task_struct *t)
+{
+	t->stack->flags &= ~(1UL << TIF_NEED_RESCHED);
+}
+
+void sched_enqueue(struct task_struct *t)
+{
+	t->run_next = NULL;
+	if (rq_tail)
+		rq_tail->run_next = t;
+	else
+		rq_head = t;
+	rq_tail = t;
+}
+
+static struct task_struct *dequeue(void)
+{
+	struct task_struct *t = rq_head;
+
+	if (t) {
+		rq_head = t->run_next;
+		if (!rq_head)
+			rq_tail = NULL;
+		t->run_next = NULL;
+	}
+	return t;
+}
+
+/*
+ * Picks the next thread and switches to it. prev goes to the back of the queue if it is
+ * still runnable; idle never queues, it is what runs when the queue is empty.
+ */
+static void __schedule(bool preempt)
+{
+	unsigned long flags;
+	struct task_struct *prev, *next;
+
+	local_irq_save(flags);
+	prev = running;
+	clear_tsk_need_resched(prev);
+	if (prev->state == TASK_RUNNING && prev != idle_task)
+		sched_enqueue(prev);
+	next = dequeue();
+	if (!next)
+		next = idle_task;
+	if (next != prev) {
+		if (preempt)
+			prev->nivcsw++;
+		else
+			prev->nvcsw++;
+		next->slice = SCHED_SLICE;
+		running = next;
+		switch_to(&prev->esp, next->esp);
+		/* We are prev again, switched back in by someone's __schedule. */
+	}
+	local_irq_restore(flags);
+}
+
+void schedule(void)
+{
+	if (unlikely(preempt_count())) {
+		/* Switching now would carry a held preempt section (or an interrupt) into
+		 * another thread. Linux prints the same complaint. */
+		printk("BUG: scheduling while atomic: %s/%d/0x%08x\n", current->comm,
+		       current->tid, preempt_count());
+		WARN_ON(1);
+	}
+	__schedule(false);
+}
+
+void yield(void)
+{
+	schedule();
+}
+
+void schedule_timeout(unsigned long ticks)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	running->wake_at = jiffies + ticks;
+	running->state = TASK_SLEEPING;
+	schedule();
+	local_irq_restore(flags);
+}
+
+bool wake_up_process(struct task_struct *t)
+{
+	unsigned long flags;
+	bool woke = false;
+
+	local_irq_save(flags);
+	if (t->state == TASK_NEW || t->state == TASK_SLEEPING || t->state == TASK_BLOCKED) {
+		t->state = TASK_RUNNING;
+		sched_enqueue(t);
+		if (running == idle_task)
+			set_tsk_need_resched(idle_task);
+		woke = true;
+	}
+	local_irq_restore(flags);
+	return woke;
+}
+
+void __kprobes scheduler_tick(void)
+{
+	for (unsigned i = 0; i < MAX_THREADS; i++) {
+		struct task_struct *t = task_table[i];
+		if (t && t->state == TASK_SLEEPING && (long)(jiffies - t->wake_at) >= 0)
+			wake_up_process(t);
+	}
+	if (running == idle_task) {
+		if (rq_head)
+			set_tsk_need_resched(running);
+	} else if (--running->slice <= 0) {
+		set_tsk_need_resched(running);
+	}
+}
+
+/* preempt_enable() found the count back at 0 with a reschedule pending. */
 void preempt_schedule(void)
 {
+	if (preempt_count() || irqs_disabled())
+		return;
+	do {
+		__schedule(true);
+	} while (need_resched());
 }
 
+/* Called by do_IRQ with the hardirq count already dropped, interrupts off. */
 void __kprobes preempt_schedule_irq_check(struct pt_regs *regs)
 {
-	(void)regs;
+	if (preempt_count() || !need_resched() || !(regs->eflags & X86_EFLAGS_IF))
+		return;
+	do {
+		__schedule(true);
+	} while (need_resched());
+}
+
+/* The idle thread: sleeps in hlt until an interrupt makes something runnable. */
+static int idle_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		local_irq_disable();
+		if (rq_head) {
+			local_irq_enable();
+			schedule();
+			continue;
+		}
+		/* sti's one-instruction delay makes "sti; hlt" atomic: no wakeup is lost
+		 * between the check above and the hlt. */
+		__asm__ volatile("sti; hlt" ::: "memory");
+	}
+	return 0;
+}
+
+void sched_init(void)
+{
+	idle_task = kthread_create(idle_loop, NULL, "idle");
+	if (!idle_task)
+		panic("sched: cannot create the idle thread");
+	idle_task->state = TASK_RUNNING;    /* runs when the queue is empty, never queued */
 }

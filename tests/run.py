@@ -145,8 +145,15 @@ def parse_ktap(lines):
                 status, reason = "skip", m["why"]
             name = f"{suite}.{m['name'].strip()}" if suite else m["name"].strip()
             if status == "fail":
-                reason = next((d for d in diags if "FAILED" in d or "leaked" in d
-                               or "left" in d or "WARN" in d), "reported not ok")
+                reason = "reported not ok"
+                for i, d in enumerate(diags):
+                    if "FAILED at" in d:   # the next line says what failed
+                        reason = d.split(": ", 1)[-1] + (": " + diags[i + 1]
+                                                         if i + 1 < len(diags) else "")
+                        break
+                    if "leaked" in d or "left" in d or "WARN" in d:
+                        reason = d
+                        break
             results.append(Result(name, status, reason, diags))
             suite_results.append(status)
             diags = []

@@ -24,6 +24,28 @@ SCENARIOS = {
     "divide": OOPS_COMMON + [r"^Oops: divide error: 0000 \[#1\]$"],
     "bug": OOPS_COMMON + [r"^kernel BUG at tests/crash\.c:\d+!$",
                           r"^Oops: invalid opcode: 0000 \[#1\]$"],
+    "text_write": OOPS_COMMON + [
+        r"^BUG: unable to handle page fault for address: [0-9a-f]{8}$",
+        r"^#PF: supervisor write access in kernel mode$",
+        r"^#PF: error_code\(0x0003\) - permissions violation$",
+        r"^Oops: page fault: 0003 \[#1\]$"],
+    "null_deref": OOPS_COMMON + [
+        r"^BUG: unable to handle page fault for address: 00000000$",
+        r"^#PF: supervisor read access in kernel mode$",
+        r"^#PF: error_code\(0x0000\) - not-present page$",
+        r"^#PF: NULL pointer dereference$"],
+    # The overflow runs into the unmapped page below the stack; the #PF cannot be
+    # pushed there either, so the CPU raises #DF, which a task gate takes to its own stack.
+    "stack_overflow": [
+        r"^kernel stack overflow \(double fault\): thread overflower \(tid: \d+\), esp [0-9a-f]{8}",
+        r"^Oops: double fault: 0000 \[#1\]$",
+        r"^EIP: 0008:\[<[0-9a-f]{8}>\] EFLAGS: [0-9a-f]{8}$",
+        r"^eax: [0-9a-f]{8}   ebx: [0-9a-f]{8}   ecx: [0-9a-f]{8}   edx: [0-9a-f]{8}$",
+        r"^Thread: overflower \(tid: \d+\)$",
+        r"^---\[ end trace: double fault \]---$"],
+    "boot_stack_overflow": [
+        r"^kernel stack overflow \(double fault\): thread kmain \(tid: 0\)",
+        r"^Oops: double fault: 0000 \[#1\]$"],
     "panic": [r"^Kernel panic - not syncing: deliberate panic, code 42$",
               r"^Call Trace:$", r"^ \[<[0-9a-f]{8}>\] ",
               r"^---\[ end Kernel panic - not syncing: deliberate panic, code 42 \]---$"],

@@ -11,59 +11,11 @@
 #include "processor.h"
 #include "string.h"
 #include "traps.h"
+#include "trap_hook.h"
 
-/* What the hook saw. */
-static struct {
-	enum die_val want;       /* event to catch */
-	int trapnr;              /* for DIE_TRAP/DIE_GPF: which vector */
-	unsigned skip;           /* bytes to step over for a fault (its instruction length) */
-	const u8 *expect_insn;   /* bytes the faulting eip must point at */
-	int hits;
-	struct pt_regs regs;     /* copy of the frame */
-	unsigned long regs_esp;  /* kernel_stack_pointer(regs) */
-	unsigned long flags;     /* EFLAGS inside the handler */
-	long err;
-	bool insn_matched;
-} hook;
-
-static int test_hook(struct notifier_block *nb, unsigned long val, void *data)
-{
-	struct die_args *a = data;
-
-	(void)nb;
-	if (val != hook.want || (hook.trapnr >= 0 && a->trapnr != hook.trapnr))
-		return NOTIFY_DONE;
-	hook.hits++;
-	hook.regs = *a->regs;
-	hook.regs_esp = kernel_stack_pointer(a->regs);
-	hook.flags = native_save_fl();
-	hook.err = a->err;
-	if (val == DIE_DEBUG)
-		a->regs->eflags &= ~X86_EFLAGS_TF;        /* one step only */
-	if (hook.expect_insn) {
-		hook.insn_matched = !memcmp((const void *)a->regs->eip, hook.expect_insn,
-					    hook.skip);
-		if (!hook.insn_matched)
-			return NOTIFY_DONE;               /* not our fault: let it oops */
-		a->regs->eip += hook.skip;                /* fault: resume after the insn */
-	}
-	return NOTIFY_STOP;
-}
-
-static struct notifier_block hook_nb = { .notifier_call = test_hook, .priority = 100 };
-
-static void arm(struct ktest *t, enum die_val want, int trapnr)
-{
-	memset(&hook, 0, sizeof(hook));
-	hook.want = want;
-	hook.trapnr = trapnr;
-	KASSERT_EQ(t, register_die_notifier(&hook_nb), 0);
-}
-
-static void disarm(void)
-{
-	unregister_die_notifier(&hook_nb);
-}
+#define hook trap_hook
+#define arm(t, want, trapnr) trap_hook_arm(t, want, trapnr, NULL, 0)
+#define disarm() trap_hook_disarm()
 
 static void gates_1_and_3_are_interrupt_gates(struct ktest *t)
 {
@@ -74,6 +26,11 @@ static void gates_1_and_3_are_interrupt_gates(struct ktest *t)
 
 		KEXPECT_TRUE(t, g->type_attr & 0x80);              /* present */
 		KEXPECT_EQ(t, (g->type_attr >> 5) & 3, 0);         /* DPL 0 */
+		if (v == 8) {   /* double fault: a task gate to its own TSS and stack */
+			KEXPECT_EQ(t, type, GATE_TASK);
+			KEXPECT_EQ(t, g->selector, DF_TSS_SEL);
+			continue;
+		}
 		KEXPECT_EQ(t, g->selector, KERNEL_CS);
 		KEXPECT_EQ(t, type, want_intr ? GATE_INTERRUPT : GATE_TRAP);
 	}
@@ -178,26 +135,22 @@ static void divide_error_caught_by_hook(struct ktest *t)
 {
 	unsigned long q = 1, zero = 0, rem = 0;
 
-	arm(t, DIE_TRAP, 0);
-	hook.expect_insn = div_ecx;
-	hook.skip = sizeof(div_ecx);
+	trap_hook_arm(t, DIE_TRAP, 0, div_ecx, sizeof(div_ecx));
 	__asm__ volatile(".byte 0xf7, 0xf1" : "+a"(q), "+d"(rem) : "c"(zero) : "cc");
 	disarm();
+	/* The hook claims the fault only if eip points at the div: a fault's eip is the
+	 * faulting instruction, not the next one (unlike int3's). */
 	KEXPECT_EQ(t, hook.hits, 1);
-	KEXPECT_TRUE(t, hook.insn_matched);    /* a fault's eip is the faulting instruction */
 	KEXPECT_EQ(t, hook.regs.ecx, 0);
 }
 
 static void gp_fault_caught_with_error_code(struct ktest *t)
 {
 	/* Selector 0x1230 (GDT index 0x246) is past the GDT limit: #GP(selector). */
-	arm(t, DIE_GPF, 13);
-	hook.expect_insn = mov_ax_ds;
-	hook.skip = sizeof(mov_ax_ds);
+	trap_hook_arm(t, DIE_GPF, 13, mov_ax_ds, sizeof(mov_ax_ds));
 	__asm__ volatile("movw $0x1230, %%ax\n\t.byte 0x8e, 0xd8" : : : "eax", "memory");
 	disarm();
 	KEXPECT_EQ(t, hook.hits, 1);
-	KEXPECT_TRUE(t, hook.insn_matched);
 	KEXPECT_EQ(t, hook.err, 0x1230);       /* the selector: GDT (TI=0), not external */
 	unsigned short ds;
 	__asm__ volatile("movw %%ds, %0" : "=r"(ds));

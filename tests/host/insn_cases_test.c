@@ -1,0 +1,42 @@
+/*
+ * insn_cases_test.c - run the hand-written vectors of tests/insn_cases.h
+ * through kernel/insn.c on the host.  Prints "ok N name" / "not ok N name"
+ * per case (KTAP-like) and exits non-zero if any case fails.
+ * Build: gcc -O2 -std=c11 -Wall -Wextra -Werror -Iinclude -Itests \
+ *            tests/host/insn_cases_test.c kernel/insn.c
+ */
+#include <insn.h>
+#include <insn_cases.h>
+#include <stdio.h>
+
+int main(void)
+{
+	size_t n = sizeof(insn_cases) / sizeof(insn_cases[0]), i, failed = 0;
+
+	printf("1..%zu\n", n);
+	for (i = 0; i < n; i++) {
+		const struct insn_case *tc = &insn_cases[i];
+		struct insn in;
+		int r = insn_decode(&in, tc->bytes, tc->nbytes, INSN_CASE_ADDR);
+		const char *why = NULL;
+
+		if (r != tc->expect)
+			why = "return value";
+		else if (r > 0 && (in.attr & tc->attr_set) != tc->attr_set)
+			why = "missing attribute";
+		else if (r > 0 && (in.attr & tc->attr_clear))
+			why = "unexpected attribute";
+		else if (r > 0 && (tc->attr_set & INSN_ATTR_REL_ANY) && in.rel_target != tc->target)
+			why = "branch target";
+		if (why) {
+			failed++;
+			printf("not ok %zu %s\n# %s: got %d attr %#x target %#x; want %d set %#x clear %#x target %#x\n",
+			       i + 1, tc->name, why, r, r > 0 ? in.attr : 0, r > 0 ? in.rel_target : 0,
+			       tc->expect, tc->attr_set, tc->attr_clear, tc->target);
+		} else {
+			printf("ok %zu %s\n", i + 1, tc->name);
+		}
+	}
+	printf("# insn-cases: %zu passed, %zu failed\n", n - failed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,52 @@
+/* The shared test die notifier (tests/trap_hook.h). */
+#include "trap_hook.h"
+#include "preempt.h"
+#include "processor.h"
+#include "string.h"
+
+struct trap_hook trap_hook;
+
+static int trap_hook_notify(struct notifier_block *nb, unsigned long val, void *data)
+{
+	struct die_args *a = data;
+	struct trap_hook *h = &trap_hook;
+
+	(void)nb;
+	if (val != h->want || (h->trapnr >= 0 && a->trapnr != h->trapnr))
+		return NOTIFY_DONE;
+	if (h->insn && memcmp((const void *)a->regs->eip, h->insn, h->insn_len))
+		return NOTIFY_DONE;        /* not the fault we planted: let it oops */
+	h->hits++;
+	h->regs = *a->regs;
+	h->regs_esp = kernel_stack_pointer(a->regs);
+	h->flags = native_save_fl();
+	h->err = a->err;
+	h->addr = a->addr;
+	h->in_irq_ctx = in_irq();
+	if (val == DIE_DEBUG)
+		a->regs->eflags &= ~X86_EFLAGS_TF;      /* one step only */
+	if (h->insn)
+		a->regs->eip += h->insn_len;            /* resume after the faulting insn */
+	return NOTIFY_STOP;
+}
+
+static struct notifier_block trap_hook_nb = {
+	.notifier_call = trap_hook_notify,
+	.priority = 100,
+};
+
+void trap_hook_arm(struct ktest *t, enum die_val want, int trapnr, const u8 *insn,
+		   unsigned insn_len)
+{
+	memset(&trap_hook, 0, sizeof(trap_hook));
+	trap_hook.want = want;
+	trap_hook.trapnr = trapnr;
+	trap_hook.insn = insn;
+	trap_hook.insn_len = insn_len;
+	KASSERT_EQ(t, register_die_notifier(&trap_hook_nb), 0);
+}
+
+void trap_hook_disarm(void)
+{
+	unregister_die_notifier(&trap_hook_nb);
+}
