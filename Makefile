@@ -71,10 +71,31 @@ $(BUILD)/obj/%.o: %.asm | $(TOOLS_STAMP)
 	$(call msg,NASM,$<)
 	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
 
-# Link, then refuse an image a multiboot loader would not boot.
-$(KERNEL): $(OBJS) linker.ld
+# Two links, like Linux's kallsyms: the first with an empty symbol table, whose symbols
+# become the table of the second. The table is the image's last section, so the check
+# after the final link can demand that no other symbol moved. Then refuse an image a
+# multiboot loader would not boot.
+KALLSYMS := scripts/kallsyms.py
+
+$(BUILD)/kallsyms_empty.c: $(KALLSYMS) | $(TOOLS_STAMP)
+	$(Q)$(PYTHON) $(KALLSYMS) --empty $@
+
+$(BUILD)/jumper.pass1.elf: $(OBJS) $(BUILD)/obj/kallsyms_empty.o linker.ld
 	$(call msg,LD,$@)
-	$(Q)$(LD) $(LDFLAGS) -o $@.tmp $(OBJS) $(LIBGCC)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/obj/kallsyms_empty.o $(LIBGCC)
+
+$(BUILD)/kallsyms.c: $(BUILD)/jumper.pass1.elf $(KALLSYMS)
+	$(call msg,KSYMS,$@)
+	$(Q)$(PYTHON) $(KALLSYMS) $< $@
+
+$(BUILD)/obj/kallsyms_empty.o $(BUILD)/obj/kallsyms.o: $(BUILD)/obj/%.o: $(BUILD)/%.c
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(KERNEL): $(BUILD)/jumper.pass1.elf $(BUILD)/obj/kallsyms.o
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@.tmp $(OBJS) $(BUILD)/obj/kallsyms.o $(LIBGCC)
+	$(Q)$(PYTHON) $(KALLSYMS) --check $(BUILD)/jumper.pass1.elf $@.tmp || \
+		{ echo "error: symbols moved between the two links" >&2; rm -f $@.tmp; exit 1; }
 	@grub-file --is-x86-multiboot $@.tmp || \
 		{ echo "error: $@: no multiboot header in the first 8 KiB" >&2; rm -f $@.tmp; exit 1; }
 	@mv $@.tmp $@
@@ -86,8 +107,14 @@ run: $(KERNEL)
 	@scripts/qemu-run.sh $(QEMU) $(QEMU_ARGS) -display none -serial mon:stdio \
 		-kernel $(KERNEL) -append "$(CMDLINE)"
 
-test: $(KERNEL)
-	@$(PYTHON) tests/run.py --kernel $(KERNEL) --logs $(BUILD)/logs $(RUNFLAGS)
+# Host programs: the instruction decoder built for this machine (tests/host/).
+include tests/host/Makefile.inc
+HOST_TESTS := build/host/insn_check build/host/insn_fuzz build/host/insn_fuzz_san \
+              build/host/insn_cases_test
+
+test: $(KERNEL) $(HOST_TESTS)
+	@$(PYTHON) tests/run.py --kernel $(KERNEL) --logs $(BUILD)/logs --host-dir build/host \
+		$(RUNFLAGS)
 
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
 ISO      := $(BUILD)/jumper.iso

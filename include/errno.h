@@ -19,6 +19,7 @@
 #define ERANGE  34
 #define ENOSYS  38
 #define EILSEQ  84
+#define EOPNOTSUPP 95
 
 /* errno_name(-EINVAL) == "EINVAL"; unknown values give "E?". */
 const char *errno_name(int err);

@@ -1,6 +1,7 @@
 /*
  * insn_tables.h - opcode tables for the x86-32 decoder (kernel/insn.c).
- * Private to insn.c: include it from nowhere else.
+ * Private to insn.c: include it from nowhere else.  The VEX and XOP tables
+ * are used only by kernel/insn_vex.c and live there.
  *
  * Why these tables look the way they do
  * -------------------------------------
@@ -167,86 +168,6 @@ static const char insn_map0f3a[16][17] = {
 	/* D */ "...............2",  /* aeskeygenassist                          */
 	/* E */ "................",
 	/* F */ "4...............",  /* hreset (F3)                              */
-};
-
-/*
- * AMD XOP (8F, map 8: ib, map 9: none, map 10: id).  Defined opcodes,
- * one bit per opcode, 8 words of 32 bits per map.
- */
-static const uint32_t insn_xop_valid[3][8] = {
-	/* map 8: vpmacs*, vpmadcs*, vpcmov, vpperm, vprot* ib, vpcom* */
-	{ 0, 0, 0, 0, 0xc0e0c0e0u, 0x0040004cu, 0x0000f00fu, 0x0000f000u },
-	/* map 9: TBM groups, lwp, vfrcz*, vprot*, vpsh*, vphadd*, vphsub* */
-	{ 0x00040006u, 0, 0, 0, 0x0fff000fu, 0, 0x08ce08ceu, 0x0000000eu },
-	/* map 10: bextr id, lwpins/lwpval id */
-	{ 0x00050000u, 0, 0, 0, 0, 0, 0, 0 },
-};
-
-/*
- * VEX-encoded maps (C4/C5 prefix; map 1 = 0F, 2 = 0F 38, 3 = 0F 3A).
- * Same legend.  Almost everything has a ModRM; the exception is
- * vzeroupper/vzeroall (map 1, 77).  Immediates: all of map 3, and in map 1
- * the shuffles/shift groups 70-73 and C2 (vcmpps), C4-C6 (vpinsrw, vpextrw,
- * vshufps).  Validity is the union over VEX.pp/L/W: finer checks (e.g.
- * "only with 66", "L must be 0") are not made - the decoder only needs the
- * length, and VEX instructions are never single-stepped out of line.
- */
-static const char insn_vex_map[3][16][17] = {
-	{	/* map 1: 0F */
-		/*      0123456789ABCDEF */
-		/* 0 */ "................",
-		/* 1 */ "mmmmmmmm........",  /* vmovups.. vmovhps         */
-		/* 2 */ "........mmmmmmmm",  /* vmovaps.. vcomiss         */
-		/* 3 */ "................",
-		/* 4 */ ".mm.mmmm..mm....",  /* AVX-512 mask ops k*       */
-		/* 5 */ "mmmmmmmmmmmmmmmm",
-		/* 6 */ "mmmmmmmmmmmmmmmm",
-		/* 7 */ "BBBBmmm-....mmmm",  /* vpshufd, shifts, vzeroupper */
-		/* 8 */ "................",
-		/* 9 */ "mmmm....mm......",  /* kmov, kortest, ktest      */
-		/* A */ "..............m.",  /* vldmxcsr/vstmxcsr         */
-		/* B */ "................",
-		/* C */ "..B.BBB.........",  /* vcmpps vpinsrw vpextrw vshufps */
-		/* D */ "mmmmmmmmmmmmmmmm",
-		/* E */ "mmmmmmmmmmmmmmmm",
-		/* F */ "mmmmmmmmmmmmmmm.",
-	},
-	{	/* map 2: 0F 38 */
-		/* 0 */ "mmmmmmmmmmmmmmmm",
-		/* 1 */ "...m..mmmmm.mmm.",
-		/* 2 */ "mmmmmm..mmmmmmmm",
-		/* 3 */ "mmmmmmmmmmmmmmmm",
-		/* 4 */ "mm...mmm........",
-		/* 5 */ "mmmm....mmm.....",
-		/* 6 */ "................",
-		/* 7 */ "..m.....mm......",
-		/* 8 */ "............m.m.",
-		/* 9 */ "mmmmmmmmmmmmmmmm",  /* gathers, FMA             */
-		/* A */ "......mmmmmmmmmm",  /* FMA                      */
-		/* B */ "mm..mmmmmmmmmmmm",  /* FMA, IFMA, NE-CONVERT    */
-		/* C */ "...............m",
-		/* D */ "............mmmm",  /* vaes*                    */
-		/* E */ "................",
-		/* F */ "..mm.mmm........",  /* BMI1/BMI2               */
-	},
-	{	/* map 3: 0F 3A (all take ib) */
-		/* 0 */ "BBB.BBB.BBBBBBBB",
-		/* 1 */ "....BBBBBB...B..",
-		/* 2 */ "BBB.............",
-		/* 3 */ "BBBB....BB......",
-		/* 4 */ "BBB.B.B.BBBBB...",
-		/* 5 */ "............BBBB",
-		/* 6 */ "BBBB....BBBBBBBB",
-		/* 7 */ "........BBBBBBBB",  /* FMA4                     */
-		/* 8 */ "................",
-		/* 9 */ "................",
-		/* A */ "................",
-		/* B */ "................",
-		/* C */ "..............BB",
-		/* D */ "...............B",
-		/* E */ "................",
-		/* F */ "B...............",  /* rorx                     */
-	},
 };
 
 /*

@@ -40,7 +40,4 @@ void warn_slowpath(const char *file, int line, const char *cond);
 /* Counts WARN_ON hits since boot: the self-test runner fails a case that triggered one. */
 extern unsigned long warn_count;
 
-#define min(a, b) ((a) < (b) ? (a) : (b))
-#define max(a, b) ((a) > (b) ? (a) : (b))
-
 #endif

@@ -7,7 +7,7 @@
 /* Prints addr as "func+0xoff/0xsize" when the symbol table knows it, else as hex. */
 void print_symbol(unsigned long addr);
 /*
- * Prints a frame-pointer backtrace: eip first, then the return address of every frame
+ * Prints a frame-pointer backtrace: eip first (unless 0), then the return address of every frame
  * reachable from ebp. Frames are followed only while they stay inside ti's stack and move
  * towards its top, so a corrupted chain ends the trace instead of faulting.
  */

@@ -12,27 +12,24 @@
  * handful of opcodes whose validity or immediate depends on the ModRM reg
  * field or on the mandatory SSE prefix are special-cased in check_legacy().
  * Finally classify() computes the attribute bits the probe code needs.
+ * VEX/EVEX/XOP-encoded instructions are decoded by insn_decode_vex() in
+ * insn_vex.c; the cursor and the helpers both files use are declared in
+ * insn_internal.h.
  *
  * Freestanding: no library calls, no writable globals, only const tables.
  */
 #include <insn.h>
 #include <insn_tables.h>
-
-/* A read position in the caller's buffer. */
-struct cursor {
-	const uint8_t *buf;
-	size_t limit;   /* min(buflen, INSN_MAX_LEN) */
-	size_t pos;
-};
+#include "insn_internal.h"
 
 /* Error for "need @n more bytes at the cursor but they are not there". */
-static int short_err(const struct cursor *c, size_t n)
+static int short_err(const struct insn_cursor *c, size_t n)
 {
 	return (c->pos + n > INSN_MAX_LEN) ? -INSN_ERR_INVALID : -INSN_ERR_TRUNCATED;
 }
 
 /* Look at the byte @ahead positions past the cursor without consuming it. */
-static int peek(const struct cursor *c, size_t ahead, uint8_t *out)
+static int peek(const struct insn_cursor *c, size_t ahead, uint8_t *out)
 {
 	if (c->pos + ahead >= c->limit)
 		return short_err(c, ahead + 1);
@@ -41,7 +38,7 @@ static int peek(const struct cursor *c, size_t ahead, uint8_t *out)
 }
 
 /* Consume @n (1, 2 or 4) bytes as a little-endian unsigned value. */
-static int fetch(struct cursor *c, size_t n, uint32_t *out)
+int insn_fetch(struct insn_cursor *c, size_t n, uint32_t *out)
 {
 	uint32_t v = 0;
 	size_t i;
@@ -73,6 +70,15 @@ static int hexval(char ch)
 static int prefix_bit(uint8_t mp)
 {
 	return mp == 0x66 ? 2 : mp == 0xf3 ? 4 : mp == 0xf2 ? 8 : 1;
+}
+
+/*
+ * Does two-byte-map opcode 0F @op accept mandatory prefix @mp (0, 66, F3,
+ * F2)?  Shared with insn_vex.c: VEX map 1 accepts the same implied prefixes.
+ */
+bool insn_map0f_prefix_ok(uint8_t op, uint8_t mp)
+{
+	return hexval(insn_map0f_prefix[op >> 4][op & 15]) & prefix_bit(mp);
 }
 
 /* Field-by-field reset: a struct assignment could turn into a memset call. */
@@ -111,10 +117,10 @@ static bool is_legacy_prefix(uint8_t b)
  * Read the ModRM byte (its value is needed for validity checks before the
  * rest of the operand is consumed).
  */
-static int read_modrm(struct cursor *c, struct insn *in)
+int insn_read_modrm(struct insn_cursor *c, struct insn *in)
 {
 	uint32_t v;
-	int err = fetch(c, 1, &v);
+	int err = insn_fetch(c, 1, &v);
 
 	if (err)
 		return err;
@@ -130,7 +136,7 @@ static int read_modrm(struct cursor *c, struct insn *in)
  * 16-bit addressing (67 prefix): no SIB; mod=00 rm=110 is disp16 alone;
  * mod=01 disp8; mod=10 disp16.
  */
-static int read_sib_disp(struct cursor *c, struct insn *in)
+int insn_read_sib_disp(struct insn_cursor *c, struct insn *in)
 {
 	unsigned mod = in->modrm >> 6, rm = in->modrm & 7, dsize = 0;
 	uint32_t v;
@@ -145,7 +151,7 @@ static int read_sib_disp(struct cursor *c, struct insn *in)
 			dsize = 2;
 	} else {
 		if (rm == 4) {
-			if ((err = fetch(c, 1, &v)))
+			if ((err = insn_fetch(c, 1, &v)))
 				return err;
 			in->has_sib = true;
 			in->sib = (uint8_t)v;
@@ -158,7 +164,7 @@ static int read_sib_disp(struct cursor *c, struct insn *in)
 			dsize = 4;
 	}
 	if (dsize) {
-		if ((err = fetch(c, dsize, &v)))
+		if ((err = insn_fetch(c, dsize, &v)))
 			return err;
 		in->disp_size = (uint8_t)dsize;
 		in->disp = sign_extend(v, dsize);
@@ -167,10 +173,10 @@ static int read_sib_disp(struct cursor *c, struct insn *in)
 }
 
 /* Consume one immediate of @size bytes into imm (first) or imm2 (second). */
-static int read_imm(struct cursor *c, struct insn *in, unsigned size, bool second)
+int insn_read_imm(struct insn_cursor *c, struct insn *in, unsigned size, bool second)
 {
 	uint32_t v;
-	int err = fetch(c, size, &v);
+	int err = insn_fetch(c, size, &v);
 
 	if (err)
 		return err;
@@ -185,9 +191,9 @@ static int read_imm(struct cursor *c, struct insn *in, unsigned size, bool secon
 }
 
 /* Relative branch displacement of @size bytes; target wraps to 16 bits with 66. */
-static int read_rel(struct cursor *c, struct insn *in, unsigned size, uint32_t addr)
+static int read_rel(struct insn_cursor *c, struct insn *in, unsigned size, uint32_t addr)
 {
-	int err = read_imm(c, in, size, false);
+	int err = insn_read_imm(c, in, size, false);
 
 	if (err)
 		return err;
@@ -286,76 +292,6 @@ static bool check_legacy(const struct insn *in, uint8_t op, uint8_t mp)
 		return reg >= 6;            /* rdrand, rdseed/rdpid */
 	}
 	return true;
-}
-
-/*
- * Decode a VEX (C4/C5), EVEX (62) or XOP (8F) encoded instruction; the
- * cursor is on the escape byte.  We need: the map (from the payload), the
- * opcode, the ModRM/SIB/disp, and the immediate the map/opcode dictates.
- */
-static int decode_vex(struct cursor *c, struct insn *in, uint8_t esc)
-{
-	uint32_t v, op;
-	unsigned n = (esc == 0xc5) ? 1 : (esc == 0x62) ? 3 : 2, i, map, imm = 0;
-	char f = 'm';
-	int err;
-
-	c->pos++;
-	for (i = 0; i < n; i++) {
-		if ((err = fetch(c, 1, &v)))
-			return err;
-		in->vex[i] = (uint8_t)v;
-	}
-	in->vex_len = (uint8_t)n;
-	map = (n == 1) ? 1 : (in->vex[0] & 0x1f);
-	if (esc == 0xc4 || esc == 0xc5) {
-		in->encoding = (n == 1) ? INSN_ENC_VEX2 : INSN_ENC_VEX3;
-		if (map < 1 || map > 3)
-			return -INSN_ERR_INVALID;
-	} else if (esc == 0x62) {
-		/* EVEX: P0 bit 3 reserved 0, P1 bit 2 fixed 1; maps 1-3, 5, 6 */
-		in->encoding = INSN_ENC_EVEX;
-		map = in->vex[0] & 7;
-		if ((in->vex[0] & 0x08) || !(in->vex[1] & 0x04) || map == 0 || map == 4 || map == 7)
-			return -INSN_ERR_INVALID;
-	} else {
-		in->encoding = INSN_ENC_XOP;
-		if (map < 8 || map > 10)
-			return -INSN_ERR_INVALID;
-	}
-	in->map = (uint8_t)map;
-	if ((err = fetch(c, 1, &op)))
-		return err;
-	in->opcode[0] = (uint8_t)op;
-	in->opcode_len = 1;
-
-	if (esc == 0xc4 || esc == 0xc5) {
-		/* VEX.pp (bits 1:0 of the last payload byte) is the implied 66/F3/F2 */
-		static const uint8_t pp_prefix[4] = { 0, 0x66, 0xf3, 0xf2 };
-		uint8_t pp = pp_prefix[in->vex[n - 1] & 3];
-
-		f = insn_vex_map[map - 1][op >> 4][op & 15];
-		if (f == '.')
-			return -INSN_ERR_INVALID;
-		/* map 1 accepts the same implied prefixes as the legacy 0F map */
-		if (map == 1 && op != 0x77 && !(hexval(insn_map0f_prefix[op >> 4][op & 15]) & prefix_bit(pp)))
-			return -INSN_ERR_INVALID;
-		imm = (f == 'B') ? 1 : 0;
-	} else if (esc == 0x62) {
-		/* EVEX: every instruction has a ModRM; disp8 is scaled but still 1 byte */
-		if (map == 3 || (map == 1 && ((op >= 0x70 && op <= 0x73) || op == 0xc2 ||
-					      (op >= 0xc4 && op <= 0xc6))))
-			imm = 1;
-	} else {
-		if (!((insn_xop_valid[map - 8][op >> 5] >> (op & 31)) & 1))
-			return -INSN_ERR_INVALID;
-		imm = (map == 8) ? 1 : (map == 10) ? 4 : 0;   /* XOP: ib / none / id */
-	}
-	if (f != '-') {
-		if ((err = read_modrm(c, in)) || (err = read_sib_disp(c, in)))
-			return err;
-	}
-	return imm ? read_imm(c, in, imm, false) : 0;
 }
 
 /*
@@ -462,7 +398,7 @@ static uint32_t classify(const struct insn *in)
 }
 
 /* Legacy-encoded instruction after the prefixes: the cursor is on the opcode. */
-static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t addr)
+static int decode_legacy(struct insn_cursor *c, struct insn *in, uint8_t mp, uint32_t addr)
 {
 	uint32_t v;
 	uint8_t op;
@@ -470,19 +406,19 @@ static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t
 	int err;
 	unsigned i;
 
-	if ((err = fetch(c, 1, &v)))
+	if ((err = insn_fetch(c, 1, &v)))
 		return err;
 	op = in->opcode[0] = (uint8_t)v;
 	in->opcode_len = 1;
 	if (op == 0x0f) {
-		if ((err = fetch(c, 1, &v)))
+		if ((err = insn_fetch(c, 1, &v)))
 			return err;
 		op = in->opcode[1] = (uint8_t)v;
 		in->opcode_len = 2;
 		in->map = INSN_MAP_0F;
 		if (op == 0x38 || op == 0x3a) {
 			in->map = (op == 0x38) ? INSN_MAP_0F38 : INSN_MAP_0F3A;
-			if ((err = fetch(c, 1, &v)))
+			if ((err = insn_fetch(c, 1, &v)))
 				return err;
 			op = in->opcode[2] = (uint8_t)v;
 			in->opcode_len = 3;
@@ -493,8 +429,8 @@ static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t
 		} else if (op == 0x0f) {
 			/* 3DNow!: ModRM operand, then the real opcode in the ib slot */
 			in->map = INSN_MAP_3DNOW;
-			if ((err = read_modrm(c, in)) || (err = read_sib_disp(c, in)) ||
-			    (err = read_imm(c, in, 1, false)))
+			if ((err = insn_read_modrm(c, in)) || (err = insn_read_sib_disp(c, in)) ||
+			    (err = insn_read_imm(c, in, 1, false)))
 				return err;
 			for (i = 0; i < sizeof(insn_3dnow_ops); i++)
 				if (insn_3dnow_ops[i] == in->imm)
@@ -502,7 +438,7 @@ static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t
 			return -INSN_ERR_INVALID;
 		} else {
 			f = insn_map0f[op >> 4][op & 15];
-			if (!(hexval(insn_map0f_prefix[op >> 4][op & 15]) & prefix_bit(mp)))
+			if (!insn_map0f_prefix_ok(op, mp))
 				return -INSN_ERR_INVALID;
 		}
 	} else {
@@ -512,51 +448,51 @@ static int decode_legacy(struct cursor *c, struct insn *in, uint8_t mp, uint32_t
 	if (f == '.' || f == 'p' || f == 'x')
 		return -INSN_ERR_INVALID;
 	if (f == 'm' || f == 'B' || f == 'Z' || f == 'g') {
-		if ((err = read_modrm(c, in)))
+		if ((err = insn_read_modrm(c, in)))
 			return err;
 		if (!check_legacy(in, op, mp))
 			return -INSN_ERR_INVALID;
 		/* mov to/from CR, DR, TR (0F 20-26): always registers, mod ignored */
 		if (!(in->map == INSN_MAP_0F && op >= 0x20 && op <= 0x26) &&
-		    (err = read_sib_disp(c, in)))
+		    (err = insn_read_sib_disp(c, in)))
 			return err;
 	}
 
 	switch (f) {
-	case 'b': case 'B': return read_imm(c, in, 1, false);
+	case 'b': case 'B': return insn_read_imm(c, in, 1, false);
 	case 'z': case 'Z':
 		if (in->map == INSN_MAP_1BYTE && op == 0xc7 && in->modrm == 0xf8)
 			return read_rel(c, in, in->opnd_size, addr);   /* xbegin rel16/32 */
-		return read_imm(c, in, in->opnd_size, false);
-	case 'w': return read_imm(c, in, 2, false);
+		return insn_read_imm(c, in, in->opnd_size, false);
+	case 'w': return insn_read_imm(c, in, 2, false);
 	case 'j': return read_rel(c, in, 1, addr);
 	case 'J': return read_rel(c, in, in->opnd_size, addr);
-	case 'o': return read_imm(c, in, in->addr_size, false);
+	case 'o': return insn_read_imm(c, in, in->addr_size, false);
 	case 'f':
-		if ((err = read_imm(c, in, in->opnd_size, false)))
+		if ((err = insn_read_imm(c, in, in->opnd_size, false)))
 			return err;
-		return read_imm(c, in, 2, true);
+		return insn_read_imm(c, in, 2, true);
 	case 'e':
-		if ((err = read_imm(c, in, 2, false)))
+		if ((err = insn_read_imm(c, in, 2, false)))
 			return err;
-		return read_imm(c, in, 1, true);
+		return insn_read_imm(c, in, 1, true);
 	case 'g':
 		if (((in->modrm >> 3) & 7) >= 2)
 			return 0;
-		return read_imm(c, in, op == 0xf6 ? 1 : in->opnd_size, false);
+		return insn_read_imm(c, in, op == 0xf6 ? 1 : in->opnd_size, false);
 	}
 	/* 66/F2 0F 78: extrq/insertq xmm, ib, ib */
 	if (in->map == INSN_MAP_0F && op == 0x78 && (mp == 0x66 || mp == 0xf2)) {
-		if ((err = read_imm(c, in, 1, false)))
+		if ((err = insn_read_imm(c, in, 1, false)))
 			return err;
-		return read_imm(c, in, 1, true);
+		return insn_read_imm(c, in, 1, true);
 	}
 	return 0;
 }
 
 int insn_decode(struct insn *in, const uint8_t *buf, size_t buflen, uint32_t addr)
 {
-	struct cursor c;
+	struct insn_cursor c;
 	uint8_t b, next, mp = 0;
 	bool saw66 = false;
 	int err;
@@ -590,7 +526,7 @@ int insn_decode(struct insn *in, const uint8_t *buf, size_t buflen, uint32_t add
 		if ((err = peek(&c, 1, &next)))
 			return err;
 		if ((b != 0x8f && (next & 0xc0) == 0xc0) || (b == 0x8f && (next & 0x38)))
-			err = decode_vex(&c, in, b);
+			err = insn_decode_vex(&c, in, b);
 		else
 			err = decode_legacy(&c, in, mp, addr);
 	} else {

@@ -20,6 +20,7 @@
 static u32 page_directory[1024] __aligned(PAGE_SIZE);
 
 extern char boot_stack[], boot_stack_top[];   /* linker.ld */
+extern char __kallsyms_start[], __kallsyms_end[];
 
 unsigned long page_directory_phys(void)
 {
@@ -104,10 +105,12 @@ void paging_init(void)
 	unsigned long ro_start = ALIGN_DOWN((unsigned long)__kernel_start, PAGE_SIZE);
 	unsigned long ro_end = ALIGN_UP((unsigned long)__rodata_end, PAGE_SIZE);
 	unsigned long end = ram_end();
+	unsigned long ks_start = ALIGN_DOWN((unsigned long)__kallsyms_start, PAGE_SIZE);
+	unsigned long ks_end = ALIGN_UP((unsigned long)__kallsyms_end, PAGE_SIZE);
 
 	/* Page 0 stays unmapped: a NULL pointer dereference must fault. */
 	for (unsigned long va = PAGE_SIZE; va < end; va += PAGE_SIZE) {
-		bool ro = va >= ro_start && va < ro_end;
+		bool ro = (va >= ro_start && va < ro_end) || (va >= ks_start && va < ks_end);
 		if (map_page(va, va, ro ? 0 : PTE_WRITE))
 			panic("paging: cannot map %08lx", va);
 	}

@@ -3,6 +3,7 @@
  * often why we are here), so each read is bounds-checked against the stack or the text.
  */
 #include "stacktrace.h"
+#include "kallsyms.h"
 #include "printk.h"
 #include "sched.h"
 
@@ -11,14 +12,22 @@
 
 void __kprobes print_symbol(unsigned long addr)
 {
-	printk("%08lx", addr);
+	char buf[KSYM_NAME_LEN + 32];
+
+	sprint_symbol(buf, sizeof(buf), addr);
+	printk("%s", buf);
 }
 
-static void __kprobes print_frame(unsigned long addr)
+/* One backtrace line; return addresses are symbolized by their call instruction. */
+static void __kprobes print_frame(unsigned long addr, bool is_return_address)
 {
-	printk(" [<%08lx>] ", addr);
-	print_symbol(addr);
-	printk("\n");
+	char buf[KSYM_NAME_LEN + 32];
+
+	if (is_return_address)
+		sprint_backtrace(buf, sizeof(buf), addr);
+	else
+		sprint_symbol(buf, sizeof(buf), addr);
+	printk(" [<%08lx>] %s\n", addr, buf);
 }
 
 void __kprobes show_trace(unsigned long eip, unsigned long ebp, const struct thread_info *ti)
@@ -26,7 +35,8 @@ void __kprobes show_trace(unsigned long eip, unsigned long ebp, const struct thr
 	unsigned long lo = stack_base(ti) + sizeof(struct thread_info);
 	unsigned long hi = stack_top(ti);
 
-	print_frame(eip);
+	if (eip)
+		print_frame(eip, false);
 	/* With frame pointers each frame is [saved ebp][return address] at ebp. */
 	for (int n = 0; n < MAX_FRAMES; n++) {
 		if (ebp < lo || ebp + 8 > hi || (ebp & 3))
@@ -35,7 +45,7 @@ void __kprobes show_trace(unsigned long eip, unsigned long ebp, const struct thr
 		unsigned long ret = ((unsigned long *)ebp)[1];
 		if (!kernel_text_address(ret))
 			return;
-		print_frame(ret);
+		print_frame(ret, true);
 		if (next <= ebp)        /* frames must move up the stack; 0 ends the chain */
 			return;
 		ebp = next;
@@ -87,9 +97,7 @@ void __kprobes show_thread(const struct thread_info *ti)
 
 void __kprobes dump_stack(void)
 {
-	unsigned long ebp = (unsigned long)__builtin_frame_address(0);
-
 	printk("Call Trace:\n");
-	show_trace((unsigned long)__builtin_return_address(0), ((unsigned long *)ebp)[0],
-		   current_thread_info());
+	/* Our own frame's return address is the first entry: who called dump_stack. */
+	show_trace(0, (unsigned long)__builtin_frame_address(0), current_thread_info());
 }

@@ -24,6 +24,7 @@ static const struct {
 	{ ERANGE, "ERANGE", "Math result not representable" },
 	{ ENOSYS, "ENOSYS", "Function not implemented" },
 	{ EILSEQ, "EILSEQ", "Illegal byte sequence" },
+	{ EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported" },
 };
 
 static int find(int err)

@@ -265,6 +265,36 @@ def grade_self_test(boot, check):
     return [Result(boot.name, "fail", "; ".join(errors), ["last serial lines:"] + boot.tail())]
 
 
+# ---- host-side tests: the decoder against objdump, the fuzzer, the hand-written cases
+
+def host_tests(args):
+    """(name, argv) of each host test; its output's last line is its summary."""
+    h = args.host_dir
+    xcheck = [sys.executable, os.path.join(os.path.dirname(__file__), "host", "insn_xcheck.py"),
+              os.path.join(h, "insn_check")]
+    return [
+        ("host.insn_cases", [os.path.join(h, "insn_cases_test")]),
+        ("host.insn_fuzz", [os.path.join(h, "insn_fuzz")]),
+        ("host.insn_fuzz_sanitized", [os.path.join(h, "insn_fuzz_san"), "200000", "7"]),
+        ("host.insn_xcheck_kernel", xcheck + [args.kernel]),
+        ("host.insn_xcheck_libc32", xcheck + [args.libc32]),
+    ]
+
+
+def run_host_test(name, argv):
+    """Runs one host program; passes on exit 0. Prints its summary line either way."""
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+        out = (proc.stdout + proc.stderr).strip().splitlines()
+        ok = proc.returncode == 0
+    except (OSError, subprocess.TimeoutExpired) as e:
+        out, ok = [str(e)], False
+    summary = out[-1] if out else "(no output)"
+    if ok:
+        return [Result(name, "pass", summary)]
+    return [Result(name, "fail", summary, out[-TAIL_LINES:])]
+
+
 # ---- main ----
 
 def main():
@@ -274,13 +304,18 @@ def main():
     ap.add_argument("--logs", default="build/logs", help="directory for serial logs")
     ap.add_argument("--qemu", default="qemu-system-i386")
     ap.add_argument("--select", default="", help="self-test GLOB[,GLOB] (selftest=...)")
-    ap.add_argument("--only", choices=["selftest", "oops", "runner"], action="append",
+    ap.add_argument("--host-dir", help="directory of the host test programs (host group)")
+    ap.add_argument("--libc32", default="/usr/lib32/libc.so.6",
+                    help="32-bit system library for the decoder cross-check")
+    ap.add_argument("--only", choices=["selftest", "oops", "runner", "host"], action="append",
                     help="run only these groups (repeatable)")
     ap.add_argument("--timeout", type=float, default=90, help="seconds per self-test boot")
     args = ap.parse_args()
-    groups = set(args.only or ["selftest", "oops", "runner"])
+    groups = set(args.only or ["selftest", "oops", "runner", "host"])
     if args.iso:
         groups &= {"selftest"}
+    if not args.host_dir:
+        groups.discard("host")
 
     jobs = []   # (Boot, grader)
     if "selftest" in groups:
@@ -295,12 +330,20 @@ def main():
             jobs.append((Boot(name, cmd, timeout),
                          lambda b, c=check: grade_self_test(b, c)))
 
-    print(f"jumper tests: {len(jobs)} boot(s) of {args.iso or args.kernel}; "
+    host = host_tests(args) if "host" in groups else []
+    print(f"jumper tests: {len(host)} host test(s), {len(jobs)} boot(s) of {args.iso or args.kernel}; "
           f"serial logs in {args.logs}/", flush=True)
     results = []
     workers = max(2, os.cpu_count() or 2)
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        host_futs = [pool.submit(run_host_test, name, argv) for name, argv in host]
         futures = [(pool.submit(run_boot, args, boot), grader) for boot, grader in jobs]
+        for fut in host_futs:
+            for r in fut.result():
+                results.append(r)
+                print(f"{'ok  ' if r.status == 'pass' else 'FAIL'} {r.name}: {r.reason}")
+                for d in r.details if r.status == "fail" else []:
+                    print(f"       | {d}")
         for fut, grader in futures:
             boot = fut.result()
             graded = grader(boot)

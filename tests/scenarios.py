@@ -15,31 +15,41 @@ OOPS_COMMON = [
     r"^Thread: kmain \(tid: 0, ",
     r"^Call Trace:$",
     r"^ \[<[0-9a-f]{8}>\] ",
+    r"^ \[<[0-9a-f]{8}>\] kmain\+0x[0-9a-f]+/0x[0-9a-f]+$",   # symbolized backtrace
     r"^---\[ end trace [0-9a-f]{8} \]---$",
 ]
 
+
+def eip_in(func):
+    """The oops names the faulting function as func+0xoff/0xsize."""
+    return rf"^EIP is at {func}\+0x[0-9a-f]+/0x[0-9a-f]+$"
+
+
 SCENARIOS = {
-    "int3": OOPS_COMMON + [r"^Oops: int3: 0000 \[#1\]$"],
-    "gpf": OOPS_COMMON + [r"^Oops: general protection fault: 1234 \[#1\]$"],
-    "divide": OOPS_COMMON + [r"^Oops: divide error: 0000 \[#1\]$"],
-    "bug": OOPS_COMMON + [r"^kernel BUG at tests/crash\.c:\d+!$",
+    "int3": OOPS_COMMON + [r"^Oops: int3: 0000 \[#1\]$", eip_in("crash_int3")],
+    "gpf": OOPS_COMMON + [r"^Oops: general protection fault: 1234 \[#1\]$",
+                          eip_in("crash_gpf")],
+    "divide": OOPS_COMMON + [r"^Oops: divide error: 0000 \[#1\]$", eip_in("crash_divide")],
+    "bug": OOPS_COMMON + [r"^kernel BUG at tests/crash\.c:\d+!$", eip_in("crash_bug"),
                           r"^Oops: invalid opcode: 0000 \[#1\]$"],
     "text_write": OOPS_COMMON + [
         r"^BUG: unable to handle page fault for address: [0-9a-f]{8}$",
         r"^#PF: supervisor write access in kernel mode$",
         r"^#PF: error_code\(0x0003\) - permissions violation$",
-        r"^Oops: page fault: 0003 \[#1\]$"],
+        r"^Oops: page fault: 0003 \[#1\]$", eip_in("crash_text_write")],
     "null_deref": OOPS_COMMON + [
         r"^BUG: unable to handle page fault for address: 00000000$",
         r"^#PF: supervisor read access in kernel mode$",
         r"^#PF: error_code\(0x0000\) - not-present page$",
-        r"^#PF: NULL pointer dereference$"],
+        r"^#PF: NULL pointer dereference$", eip_in("crash_null_deref")],
     # The overflow runs into the unmapped page below the stack; the #PF cannot be
     # pushed there either, so the CPU raises #DF, which a task gate takes to its own stack.
     "stack_overflow": [
         r"^kernel stack overflow \(double fault\): thread overflower \(tid: \d+\), esp [0-9a-f]{8}",
         r"^Oops: double fault: 0000 \[#1\]$",
         r"^EIP: 0008:\[<[0-9a-f]{8}>\] EFLAGS: [0-9a-f]{8}$",
+        eip_in("recurse"),
+        r"^ \[<[0-9a-f]{8}>\] recurse\+0x[0-9a-f]+/0x[0-9a-f]+$",
         r"^eax: [0-9a-f]{8}   ebx: [0-9a-f]{8}   ecx: [0-9a-f]{8}   edx: [0-9a-f]{8}$",
         r"^Thread: overflower \(tid: \d+\)$",
         r"^---\[ end trace: double fault \]---$"],
@@ -47,6 +57,6 @@ SCENARIOS = {
         r"^kernel stack overflow \(double fault\): thread kmain \(tid: 0\)",
         r"^Oops: double fault: 0000 \[#1\]$"],
     "panic": [r"^Kernel panic - not syncing: deliberate panic, code 42$",
-              r"^Call Trace:$", r"^ \[<[0-9a-f]{8}>\] ",
+              r"^Call Trace:$", r"^ \[<[0-9a-f]{8}>\] crash_panic\+0x[0-9a-f]+/0x[0-9a-f]+$",
               r"^---\[ end Kernel panic - not syncing: deliberate panic, code 42 \]---$"],
 }

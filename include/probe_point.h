@@ -1,0 +1,36 @@
+/*
+ * Where may a probe go? (kernel/probe_point.c)
+ *
+ * A breakpoint must replace the first byte of an instruction of kernel text that is not
+ * part of the machinery that handles breakpoints. Each way to get that wrong has its own
+ * error, so a caller (and a student at the monitor) learns which rule was broken:
+ *
+ *   -EINVAL      no address at all (NULL)
+ *   -EFAULT      not kernel text (data, stack, unmapped, outside the image)
+ *   -EPERM       blacklisted: .kprobes.text (trap entry, notifiers, the probe code)
+ *   -EILSEQ      not the start of an instruction (decoded from the function's start)
+ *   -EOPNOTSUPP  an instruction that cannot be single-stepped out of line (int3, iret,
+ *                hlt, far jumps, mov ss ...; see the SS_SAFE column in kernel/insn.c)
+ */
+#ifndef JUMPER_PROBE_POINT_H
+#define JUMPER_PROBE_POINT_H
+
+#include "insn.h"
+#include "compiler.h"
+
+/*
+ * Supplies the original bytes of text when the caller has already patched some (a
+ * kprobe's int3 replaces the first byte of its instruction): called on a copy of
+ * [start, start + len), it must put the original bytes back. May be NULL.
+ */
+typedef void (*probe_text_fixup_t)(unsigned long start, u8 *buf, size_t len);
+
+/*
+ * Checks that addr is a valid probe point; on success decodes the instruction there
+ * into *insn (if insn is not NULL) and returns 0. Errors as listed above.
+ */
+int probe_point_check(unsigned long addr, struct insn *insn, probe_text_fixup_t fixup);
+/* True if addr lies in the probe blacklist (.kprobes.text). */
+bool within_kprobe_blacklist(unsigned long addr);
+
+#endif

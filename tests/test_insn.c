@@ -1,0 +1,163 @@
+/*
+ * The instruction decoder inside the kernel (the same kernel/insn.c the host tests
+ * cross-check against objdump) and probe-point validation built on it.
+ */
+#include "errno.h"
+#include "insn.h"
+#include "insn_cases.h"
+#include "kallsyms.h"
+#include "ktest.h"
+#include "probe_point.h"
+#include "stacktrace.h"
+#include "string.h"
+#include "traps.h"
+
+/*
+ * A function with a known encoding, never called, to aim probes at:
+ *   +0 push %ebp (1)  +1 mov %esp,%ebp (2)  +3 mov $imm32,%eax (5)  +8 cli  +9 sti
+ *   +10 hlt  +11 pop %ebp  +12 ret
+ */
+__asm__(".pushsection .text\n"
+	".globl insn_probe_target\n"
+	".type insn_probe_target, @function\n"
+	"insn_probe_target:\n"
+	"	push %ebp\n"
+	"	mov %esp, %ebp\n"
+	"	mov $0x12345678, %eax\n"
+	"	cli\n"
+	"	sti\n"
+	"	hlt\n"
+	"	pop %ebp\n"
+	"	ret\n"
+	".size insn_probe_target, . - insn_probe_target\n"
+	".popsection\n");
+extern char insn_probe_target[];
+
+static void decoder_hand_written_cases(struct ktest *t)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(insn_cases); i++) {
+		const struct insn_case *c = &insn_cases[i];
+		struct insn in;
+		int ret = insn_decode(&in, c->bytes, c->nbytes, INSN_CASE_ADDR);
+
+		KEXPECT_EQ(t, ret, c->expect);
+		if (ret != c->expect) {
+			ktest_info(t, "case '%s'", c->name);
+			continue;
+		}
+		if (ret < 0)
+			continue;
+		KEXPECT_EQ(t, in.length, ret);
+		if ((in.attr & c->attr_set) != c->attr_set ||
+		    (in.attr & c->attr_clear))
+			ktest_fail(t, false, __FILE__, __LINE__,
+				   "case '%s': attr %08x, want set %08x clear %08x", c->name,
+				   in.attr, c->attr_set, c->attr_clear);
+		if ((c->attr_set & INSN_ATTR_REL_ANY) && in.rel_target != c->target)
+			ktest_fail(t, false, __FILE__, __LINE__, "case '%s': target %08x, want %08x",
+				   c->name, in.rel_target, c->target);
+	}
+	ktest_info(t, "%u cases", (unsigned)ARRAY_SIZE(insn_cases));
+}
+
+struct walk { unsigned long funcs, insns, bad; };
+
+static int decode_function(const char *name, unsigned long addr, unsigned long size, void *data)
+{
+	struct walk *w = data;
+	unsigned long pc = addr, end = addr + size;
+
+	if (!kernel_text_address(addr))
+		return 0;
+	w->funcs++;
+	while (pc < end) {
+		struct insn in;
+		int len = insn_decode(&in, (const u8 *)pc, min(end - pc, 16UL), (u32)pc);
+		if (len <= 0) {
+			if (w->bad++ < 5)
+				printk("    # decode failed in %s+0x%lx: %s\n", name, pc - addr,
+				       insn_errstr(len));
+			return 0;
+		}
+		w->insns++;
+		pc += (unsigned long)len;
+	}
+	if (pc != end && w->bad++ < 5)
+		printk("    # %s: last instruction runs past the symbol end\n", name);
+	return 0;
+}
+
+/* Every function in the kernel decodes into instructions that end exactly at its end. */
+static void every_kernel_function_decodes(struct ktest *t)
+{
+	struct walk w = { 0, 0, 0 };
+
+	kallsyms_for_each(decode_function, &w);
+	ktest_info(t, "%lu functions, %lu instructions", w.funcs, w.insns);
+	KEXPECT_GT(t, w.funcs, 100);
+	KEXPECT_EQ(t, w.bad, 0);
+}
+
+static int data_object;
+
+static void probe_point_errors_are_distinct(struct ktest *t)
+{
+	unsigned long f = (unsigned long)insn_probe_target;
+
+	KEXPECT_EQ(t, probe_point_check(0, NULL, NULL), -EINVAL);
+	KEXPECT_EQ(t, probe_point_check((unsigned long)&data_object, NULL, NULL), -EFAULT);
+	KEXPECT_EQ(t, probe_point_check((unsigned long)__rodata_start, NULL, NULL), -EFAULT);
+	KEXPECT_EQ(t, probe_point_check((unsigned long)do_trap, NULL, NULL), -EPERM);
+	KEXPECT_EQ(t, probe_point_check((unsigned long)notify_die + 3, NULL, NULL), -EPERM);
+	KEXPECT_EQ(t, probe_point_check(f + 2, NULL, NULL), -EILSEQ);   /* inside mov */
+	KEXPECT_EQ(t, probe_point_check(f + 4, NULL, NULL), -EILSEQ);   /* inside mov imm */
+	KEXPECT_EQ(t, probe_point_check(f + 10, NULL, NULL), -EOPNOTSUPP);  /* hlt */
+}
+
+static void probe_point_accepts_boundaries(struct ktest *t)
+{
+	unsigned long f = (unsigned long)insn_probe_target;
+	static const unsigned ok_offsets[] = { 0, 1, 3, 8, 9, 11, 12 };
+	struct insn in;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(ok_offsets); i++)
+		KEXPECT_EQ(t, probe_point_check(f + ok_offsets[i], NULL, NULL), 0);
+	KASSERT_EQ(t, probe_point_check(f + 3, &in, NULL), 0);
+	KEXPECT_EQ(t, in.length, 5);
+	KEXPECT_EQ(t, in.imm, 0x12345678);
+	KASSERT_EQ(t, probe_point_check(f + 8, &in, NULL), 0);
+	KEXPECT_TRUE(t, in.attr & INSN_ATTR_CLI);
+	KEXPECT_TRUE(t, in.attr & INSN_ATTR_MODIFIES_IF);
+	KASSERT_EQ(t, probe_point_check(f + 12, &in, NULL), 0);
+	KEXPECT_TRUE(t, in.attr & INSN_ATTR_RET);
+	KEXPECT_EQ(t, probe_point_check((unsigned long)printk, NULL, NULL), 0);
+}
+
+/* Pretends a probe's int3 sits at insn_probe_target+3 ... by corrupting the copy. */
+static void int3_at_plus_3(unsigned long start, u8 *buf, size_t len)
+{
+	unsigned long at = (unsigned long)insn_probe_target + 3;
+
+	if (at >= start && at < start + len)
+		buf[at - start] = 0xcc;
+}
+
+static void probe_point_uses_the_fixup(struct ktest *t)
+{
+	unsigned long f = (unsigned long)insn_probe_target;
+
+	/* With the fake int3 at +3 the decoder sees a 1-byte instruction there, so +4
+	 * becomes a boundary: proof that the decode walks the fixed-up copy. */
+	KEXPECT_EQ(t, probe_point_check(f + 4, NULL, NULL), -EILSEQ);
+	KEXPECT_EQ(t, probe_point_check(f + 4, NULL, int3_at_plus_3), 0);
+}
+
+static const struct ktest_case insn_test_cases[] = {
+	KTEST_CASE(decoder_hand_written_cases),
+	KTEST_CASE(every_kernel_function_decodes),
+	KTEST_CASE(probe_point_errors_are_distinct),
+	KTEST_CASE(probe_point_accepts_boundaries),
+	KTEST_CASE(probe_point_uses_the_fixup),
+	KTEST_END,
+};
+KTEST_SUITE(insn_suite, "insn", insn_test_cases);
