@@ -7,6 +7,9 @@
 #define __used          __attribute__((used))
 #define __noreturn      __attribute__((noreturn))
 #define __noinline      __attribute__((noinline))
+/* No inlining, cloning or interprocedural assumptions: the function stays as written,
+ * under its own symbol (probe targets in tests). */
+#define __noipa         __attribute__((noipa))
 #define __aligned(n)    __attribute__((aligned(n)))
 #define __section(s)    __attribute__((section(s)))
 #define __printf(a, b)  __attribute__((format(printf, a, b)))

@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "timer.h"
 #include "kernel.h"
+#include "kprobes.h"
 #include "ktest.h"
 #include "multiboot.h"
 #include "pic.h"
@@ -33,6 +34,7 @@ void __noreturn kmain(u32 magic, const struct multiboot_info *info)
 	multiboot_print();
 
 	idt_init();
+	init_kprobes();
 	pic_init();
 	page_alloc_init();
 	paging_init();

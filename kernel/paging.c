@@ -28,7 +28,7 @@ unsigned long page_directory_phys(void)
 }
 
 /* The page table covering va, allocated (and zeroed) if create and it is missing. */
-static u32 *page_table(unsigned long va, bool create)
+static u32 *__kprobes page_table(unsigned long va, bool create)
 {
 	u32 *pde = &page_directory[PDE_INDEX(va)];
 
@@ -44,7 +44,7 @@ static u32 *page_table(unsigned long va, bool create)
 	return (u32 *)(uintptr_t)(*pde & PAGE_MASK);
 }
 
-int map_page(unsigned long va, unsigned long pa, unsigned flags)
+int __kprobes map_page(unsigned long va, unsigned long pa, unsigned flags)
 {
 	unsigned long irqf;
 	int ret = 0;
@@ -61,7 +61,7 @@ int map_page(unsigned long va, unsigned long pa, unsigned flags)
 	return ret;
 }
 
-void unmap_page(unsigned long va)
+void __kprobes unmap_page(unsigned long va)
 {
 	u32 *pt = page_table(va, false);
 
@@ -82,7 +82,7 @@ int set_page_flags(unsigned long va, unsigned flags)
 	return 0;
 }
 
-unsigned long lookup_pte(unsigned long va)
+unsigned long __kprobes lookup_pte(unsigned long va)
 {
 	u32 *pt = page_table(va, false);
 	return pt ? pt[PTE_INDEX(va)] : 0;

@@ -1,5 +1,6 @@
 /* The shared test die notifier (tests/trap_hook.h). */
 #include "trap_hook.h"
+#include "kprobes.h"
 #include "preempt.h"
 #include "processor.h"
 #include "string.h"
@@ -14,8 +15,14 @@ static int trap_hook_notify(struct notifier_block *nb, unsigned long val, void *
 	(void)nb;
 	if (val != h->want || (h->trapnr >= 0 && a->trapnr != h->trapnr))
 		return NOTIFY_DONE;
-	if (h->insn && memcmp((const void *)a->regs->eip, h->insn, h->insn_len))
-		return NOTIFY_DONE;        /* not the fault we planted: let it oops */
+	if (h->insn) {
+		/* Compare with the original bytes: a kprobe's int3 may sit on the insn. */
+		u8 text[INSN_MAX_LEN];
+		memcpy(text, (const void *)a->regs->eip, h->insn_len);
+		kprobe_recover_text(a->regs->eip, text, h->insn_len);
+		if (memcmp(text, h->insn, h->insn_len))
+			return NOTIFY_DONE;    /* not the fault we planted: let it oops */
+	}
 	h->hits++;
 	h->regs = *a->regs;
 	h->regs_esp = kernel_stack_pointer(a->regs);

@@ -1,0 +1,119 @@
+/*
+ * Kernel probes: put a breakpoint on (almost) any kernel instruction and run handlers
+ * when it is hit. The names and semantics follow the 2004 Linux patch in
+ * shared/reference/, with the fixes Linux made later (see docs/kprobes.md).
+ *
+ * A hit, step by step (kernel/kprobes.c):
+ *   1. The probed instruction's first byte is an int3 (0xCC). The CPU traps through the
+ *      vector 3 interrupt gate (IF now 0) and the die chain calls kprobe_handler.
+ *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE.
+ *   3. pre_handler(p, regs), with regs->eip = p->addr. Non-zero means "I set up the resume myself": for a probe
+ *      with a break_handler (jprobes) kprobes keeps its state until the break handler
+ *      runs; for any other probe it resumes at regs->eip as the handler left it.
+ *   4. Otherwise single-step: eip = p->ainsn.insn (the copy), TF set, IF clear;
+ *      kprobe_status = KPROBE_HIT_SS. iret runs exactly the copied instruction.
+ *   5. The debug trap: resume_execution() moves eip (and a pushed return address) from
+ *      the copy back to the original code; TF/IF are restored; post_handler(p, regs, 0).
+ *   6. current_kprobe = NULL, preemption back on; iret resumes the probed code.
+ */
+#ifndef JUMPER_KPROBES_H
+#define JUMPER_KPROBES_H
+
+#include "insn.h"
+#include "ptrace.h"
+
+typedef u8 kprobe_opcode_t;
+#define BREAKPOINT_INSTRUCTION 0xcc
+#define MAX_INSN_SIZE          16
+
+struct kprobe;
+
+/* Before the probed instruction. Return 0 to single-step it (see step 3 above). */
+typedef int (*kprobe_pre_handler_t)(struct kprobe *p, struct pt_regs *regs);
+/* After it ran; regs->eip is where the probed code resumes. */
+typedef void (*kprobe_post_handler_t)(struct kprobe *p, struct pt_regs *regs,
+				      unsigned long flags);
+/* A fault inside a handler or the single-step. Return 1 if handled (regs fixed up). */
+typedef int (*kprobe_fault_handler_t)(struct kprobe *p, struct pt_regs *regs, int trapnr);
+/* An int3 that is not a probe, hit while this probe is active. Return 1 if handled. */
+typedef int (*kprobe_break_handler_t)(struct kprobe *p, struct pt_regs *regs);
+
+/* What the architecture keeps about the probed instruction. */
+struct arch_specific_insn {
+	kprobe_opcode_t insn[MAX_INSN_SIZE];   /* the copy that is single-stepped */
+	struct insn decoded;                    /* its decoded length and attributes */
+};
+
+#define KPROBE_FLAG_DISABLED 0x1   /* registered, but the original byte is in place */
+
+struct kprobe {
+	struct kprobe *hnext;                  /* hash chain (kernel/kprobe_register.c) */
+
+	/* Where: an address, or a symbol name; offset is added to either. */
+	kprobe_opcode_t *addr;
+	const char *symbol_name;
+	unsigned long offset;
+
+	kprobe_pre_handler_t pre_handler;
+	kprobe_post_handler_t post_handler;
+	kprobe_fault_handler_t fault_handler;
+	kprobe_break_handler_t break_handler;
+
+	/* Hits that ran no handler because another probe's handler was running. */
+	unsigned long nmissed;
+	unsigned flags;                         /* KPROBE_FLAG_* */
+
+	kprobe_opcode_t opcode;                 /* the byte the int3 replaced */
+	struct arch_specific_insn ainsn;
+};
+
+/* kprobe_status values: where in a hit the CPU is. */
+#define KPROBE_HIT_ACTIVE 0x1   /* in the pre handler (or a jprobe's handler) */
+#define KPROBE_HIT_SS     0x2   /* single-stepping the copy */
+#define KPROBE_REENTER    0x4   /* single-stepping a probe hit from inside a handler */
+#define KPROBE_HIT_SSDONE 0x8   /* in the post handler */
+
+extern struct kprobe *current_kprobe;
+extern unsigned long kprobe_status;
+
+/* True while a probe is being handled on this CPU. */
+static inline bool kprobe_running(void)
+{
+	return current_kprobe != NULL;
+}
+
+/*
+ * Registers and arms p. Returns 0, or a negative errno and changes nothing:
+ *   -EINVAL  p is NULL, already registered, has both or neither of addr and symbol_name,
+ *            or its address is NULL
+ *   -ENOENT  symbol_name is not a kernel function
+ *   -EFAULT / -EPERM / -EILSEQ / -EOPNOTSUPP  see include/probe_point.h
+ *   -EEXIST  another probe is already at that address
+ * On success p->addr holds the resolved address (symbol_name and offset are consumed,
+ * so an unregistered probe can be registered again as it is). Set KPROBE_FLAG_DISABLED
+ * in p->flags to register it disarmed.
+ */
+int register_kprobe(struct kprobe *p);
+/* Disarms and removes p (no-op with a warning if p is not registered). */
+void unregister_kprobe(struct kprobe *p);
+/* Re-arms / disarms a registered probe. 0, or -EINVAL if p is not registered. */
+int enable_kprobe(struct kprobe *p);
+int disable_kprobe(struct kprobe *p);
+static inline bool kprobe_disabled(const struct kprobe *p)
+{
+	return p->flags & KPROBE_FLAG_DISABLED;
+}
+/* The probe registered at addr, or NULL. */
+struct kprobe *get_kprobe(void *addr);
+/* Calls fn for every registered probe (interrupts off). */
+void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data);
+/* Puts original bytes back into a copy of text (see probe_point.h). */
+void kprobe_recover_text(unsigned long start, u8 *buf, size_t len);
+
+/* kprobes' place on the die notifier chain (include/traps.h). */
+#define KPROBES_NOTIFY_PRIORITY 0x7ffffffe
+
+/* Installs the die notifier; called once at boot. */
+void init_kprobes(void);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * The kprobe hit path: the int3 handler, the out-of-line single-step, and the fixups
+ * that make the copied instruction look as if it had run in place. See the step list in
+ * include/kprobes.h and the walk-through in docs/kprobes.md.
+ *
+ * All of it runs in trap context with IF=0 (vectors 1 and 3 are interrupt gates), with
+ * preemption disabled from the int3 to the end of the single-step. The state of a hit
+ * lives in globals because there is one CPU: current_kprobe, kprobe_status, and the
+ * flags saved at the hit.
+ */
+#include "kprobes.h"
+#include "kallsyms.h"
+#include "kernel.h"
+#include "preempt.h"
+#include "processor.h"
+#include "traps.h"
+
+struct kprobe *current_kprobe;
+unsigned long kprobe_status;
+
+/* TF and IF of the probed code at the hit (old), and what to restore after the step
+ * (saved: IF left out when the instruction itself decides IF). */
+static unsigned long kprobe_old_eflags, kprobe_saved_eflags;
+
+/* The outer hit's state, while a probe hit from inside a handler is single-stepped. */
+static struct {
+	struct kprobe *kp;
+	unsigned long status, old_eflags, saved_eflags;
+} prev_kprobe;
+
+#define TF_IF (X86_EFLAGS_TF | X86_EFLAGS_IF)
+
+static void __kprobes save_previous_kprobe(void)
+{
+	prev_kprobe.kp = current_kprobe;
+	prev_kprobe.status = kprobe_status;
+	prev_kprobe.old_eflags = kprobe_old_eflags;
+	prev_kprobe.saved_eflags = kprobe_saved_eflags;
+}
+
+static void __kprobes restore_previous_kprobe(void)
+{
+	current_kprobe = prev_kprobe.kp;
+	kprobe_status = prev_kprobe.status;
+	kprobe_old_eflags = prev_kprobe.old_eflags;
+	kprobe_saved_eflags = prev_kprobe.saved_eflags;
+}
+
+static void __kprobes set_current_kprobe(struct kprobe *p, struct pt_regs *regs)
+{
+	current_kprobe = p;
+	kprobe_saved_eflags = kprobe_old_eflags = regs->eflags & TF_IF;
+	/* cli/sti/popf: the single-stepped instruction itself sets IF; do not override. */
+	if (p->ainsn.decoded.attr & INSN_ATTR_MODIFIES_IF)
+		kprobe_saved_eflags &= ~X86_EFLAGS_IF;
+}
+
+/*
+ * Runs the copy for one instruction: TF makes the CPU trap right after it, and IF=0
+ * keeps interrupts (and so preemption and other probes) out of the window.
+ */
+static void __kprobes prepare_singlestep(struct kprobe *p, struct pt_regs *regs)
+{
+	regs->eflags |= X86_EFLAGS_TF;
+	regs->eflags &= ~X86_EFLAGS_IF;
+	regs->eip = (unsigned long)p->ainsn.insn;
+}
+
+static void __kprobes report_unrecoverable(struct kprobe *p)
+{
+	char sym[KSYM_NAME_LEN + 32];
+
+	sprint_symbol(sym, sizeof(sym), (unsigned long)p->addr);
+	panic("kprobes: unrecoverable probe hit at %s while single-stepping (status %lx)",
+	      sym, kprobe_status);
+}
+
+/* The int3 handler. Returns 1 if the trap was a probe's (or jprobe_return's). */
+static int __kprobes kprobe_handler(struct pt_regs *regs)
+{
+	kprobe_opcode_t *addr = (kprobe_opcode_t *)(regs->eip - 1);
+	struct kprobe *p;
+
+	preempt_disable();
+	if (kprobe_running()) {
+		p = get_kprobe(addr);
+		if (p) {
+			/* A handler ran into a probe. The 2004 code disarmed that probe for
+			 * good; instead count a miss and step it without handlers. */
+			if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
+				report_unrecoverable(p);
+			save_previous_kprobe();
+			regs->eip = (unsigned long)addr;
+			set_current_kprobe(p, regs);
+			p->nmissed++;
+			prepare_singlestep(p, regs);
+			kprobe_status = KPROBE_REENTER;
+			return 1;
+		}
+		/* Not a probe: maybe the trap the active probe expects (jprobe_return). */
+		p = current_kprobe;
+		if (p->break_handler && p->break_handler(p, regs))
+			goto ss_probe;
+		goto no_kprobe;
+	}
+
+	p = get_kprobe(addr);
+	if (!p) {
+		if (*addr != BREAKPOINT_INSTRUCTION) {
+			/* The int3 that trapped is gone: its probe was unregistered after the
+			 * trap and before we looked. Run the original instruction. */
+			regs->eip = (unsigned long)addr;
+			preempt_enable_no_resched();
+			return 1;
+		}
+		goto no_kprobe;     /* a real int3 in the code: not ours */
+	}
+
+	/* Handlers see the probed instruction's own address: it has not run yet. */
+	regs->eip = (unsigned long)addr;
+	set_current_kprobe(p, regs);
+	kprobe_status = KPROBE_HIT_ACTIVE;
+	if (p->pre_handler && p->pre_handler(p, regs)) {
+		/* The handler set up the resume. A jprobe's break handler will finish the
+		 * hit later, so keep our state; anyone else resumes at regs->eip now. */
+		if (!p->break_handler) {
+			current_kprobe = NULL;
+			preempt_enable_no_resched();
+		}
+		return 1;
+	}
+
+ss_probe:
+	prepare_singlestep(p, regs);
+	kprobe_status = KPROBE_HIT_SS;
+	return 1;
+
+no_kprobe:
+	preempt_enable_no_resched();
+	return 0;
+}
+
+/*
+ * After the single-step, eip (and anything the instruction pushed that points at the
+ * instruction) refers to the copy; move it back to the original code.
+ *   - relative jmp/jcc/call, loop/jcxz, and every ordinary instruction: eip is
+ *     copy + (something); the same offset from the original is right, taken or not
+ *   - call (relative or indirect): the pushed return address points after the copy
+ *   - ret, ret imm16, indirect jmp/call: eip is an absolute target, already right
+ *     (the 2004 code "fixed" a ret's eip and so returned to the wrong place)
+ *   - pushf: the pushed flags have our TF set and IF clear; give the probed code its own
+ * For a ring-0 trap the interrupted stack top is &regs->esp (include/ptrace.h).
+ */
+static void __kprobes resume_execution(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned long *tos = (unsigned long *)&regs->esp;
+	unsigned long copy = (unsigned long)p->ainsn.insn, orig = (unsigned long)p->addr;
+	u32 attr = p->ainsn.decoded.attr;
+
+	regs->eflags &= ~X86_EFLAGS_TF;
+	if (attr & INSN_ATTR_PUSHF) {
+		*tos &= ~TF_IF;
+		*tos |= kprobe_old_eflags;
+	}
+	if (attr & (INSN_ATTR_REL_CALL | INSN_ATTR_INDIRECT_CALL))
+		*tos = orig + (*tos - copy);
+	if (!(attr & (INSN_ATTR_RET | INSN_ATTR_INDIRECT_JMP | INSN_ATTR_INDIRECT_CALL)))
+		regs->eip = orig + (regs->eip - copy);
+}
+
+/* The debug trap after the single-step. Returns 1 if it was ours. */
+static int __kprobes post_kprobe_handler(struct pt_regs *regs)
+{
+	struct kprobe *cur = current_kprobe;
+
+	if (!cur || !(kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)))
+		return 0;
+	/* A rep-prefixed string instruction traps after every iteration with eip still on
+	 * it: keep stepping the copy until it completes, then fix up once. */
+	if ((cur->ainsn.decoded.attr & (INSN_ATTR_REP | INSN_ATTR_REPNE)) &&
+	    regs->eip == (unsigned long)cur->ainsn.insn)
+		return 1;
+
+	resume_execution(cur, regs);
+	regs->eflags |= kprobe_saved_eflags;
+	if (kprobe_status != KPROBE_REENTER && cur->post_handler) {
+		kprobe_status = KPROBE_HIT_SSDONE;
+		cur->post_handler(cur, regs, 0);
+	}
+	if (kprobe_status == KPROBE_REENTER)
+		restore_previous_kprobe();
+	else
+		current_kprobe = NULL;
+	preempt_enable_no_resched();
+	/* If the probed code was itself being single-stepped, that trap is its owner's. */
+	return !(regs->eflags & X86_EFLAGS_TF);
+}
+
+/* A fault while a probe is active: in a handler, or in the single-stepped copy. */
+static int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
+{
+	struct kprobe *cur = current_kprobe;
+	char sym[KSYM_NAME_LEN + 32];
+
+	if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) {
+		/* The copied instruction faulted. Make it the original's fault: eip back on
+		 * the probed instruction, the probed code's flags, the hit over. */
+		regs->eip = (unsigned long)cur->addr;
+		regs->eflags = (regs->eflags & ~TF_IF) | kprobe_old_eflags;
+		if (kprobe_status == KPROBE_REENTER)
+			restore_previous_kprobe();
+		else
+			current_kprobe = NULL;
+		preempt_enable_no_resched();
+		if (cur->fault_handler && cur->fault_handler(cur, regs, trapnr))
+			return 1;
+		return 0;       /* an ordinary fault now, at the original instruction */
+	}
+	if (cur->fault_handler && cur->fault_handler(cur, regs, trapnr))
+		return 1;
+	sprint_symbol(sym, sizeof(sym), (unsigned long)cur->addr);
+	printk("kprobes: unhandled %s in the %s handler of the probe at %s\n",
+	       trap_name((unsigned)trapnr),
+	       kprobe_status == KPROBE_HIT_SSDONE ? "post" : "pre", sym);
+	return 0;
+}
+
+static int __kprobes kprobe_exceptions_notify(struct notifier_block *nb, unsigned long val,
+					      void *data)
+{
+	struct die_args *args = data;
+
+	(void)nb;
+	switch (val) {
+	case DIE_INT3:
+		if (kprobe_handler(args->regs))
+			return NOTIFY_STOP;
+		break;
+	case DIE_DEBUG:
+		if (post_kprobe_handler(args->regs))
+			return NOTIFY_STOP;
+		break;
+	case DIE_PAGE_FAULT:
+	case DIE_GPF:
+	case DIE_TRAP:
+		if (kprobe_running() && kprobe_fault_handler(args->regs, args->trapnr))
+			return NOTIFY_STOP;
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kprobe_exceptions_nb = {
+	.notifier_call = kprobe_exceptions_notify,
+	/* Before anyone else: an int3 may be ours. One level is left above it for tests that
+	 * must see a trap first (tests/test_kprobes.c, the in-flight removal case). */
+	.priority = KPROBES_NOTIFY_PRIORITY,
+};
+
+void init_kprobes(void)
+{
+	BUG_ON(register_die_notifier(&kprobe_exceptions_nb));
+}
