@@ -40,9 +40,12 @@ typedef int (*kprobe_break_handler_t)(struct kprobe *p, struct pt_regs *regs);
 
 /* What the architecture keeps about the probed instruction. */
 struct arch_specific_insn {
-	kprobe_opcode_t insn[MAX_INSN_SIZE];   /* the copy that is single-stepped */
+	kprobe_opcode_t *insn;                  /* the copy, in a slot (kprobe_slots.asm) */
 	struct insn decoded;                    /* its decoded length and attributes */
 };
+
+#define KPROBE_SLOT_SIZE 16
+#define KPROBE_NR_SLOTS  512
 
 #define KPROBE_FLAG_DISABLED 0x1   /* registered, but the original byte is in place */
 
@@ -89,6 +92,7 @@ static inline bool kprobe_running(void)
  *   -ENOENT  symbol_name is not a kernel function
  *   -EFAULT / -EPERM / -EILSEQ / -EOPNOTSUPP  see include/probe_point.h
  *   -EEXIST  another probe is already at that address
+ *   -ENOMEM  all KPROBE_NR_SLOTS instruction slots are in use
  * On success p->addr holds the resolved address (symbol_name and offset are consumed,
  * so an unregistered probe can be registered again as it is). Set KPROBE_FLAG_DISABLED
  * in p->flags to register it disarmed.

@@ -19,6 +19,33 @@
 
 static struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
 
+extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
+static u32 slot_used[KPROBE_NR_SLOTS / 32];
+
+/* A free instruction slot, marked used, or NULL. Interrupts must be off. */
+static kprobe_opcode_t *get_insn_slot(void)
+{
+	for (unsigned i = 0; i < KPROBE_NR_SLOTS; i++)
+		if (!(slot_used[i / 32] & (1u << (i % 32)))) {
+			slot_used[i / 32] |= 1u << (i % 32);
+			return kprobe_insn_slots[i];
+		}
+	return NULL;
+}
+
+/* Refills a slot with int3 and frees it. Interrupts must be off. */
+static void free_insn_slot(kprobe_opcode_t *slot)
+{
+	static const kprobe_opcode_t int3s[KPROBE_SLOT_SIZE] = {
+		[0 ... KPROBE_SLOT_SIZE - 1] = BREAKPOINT_INSTRUCTION
+	};
+	unsigned i = (unsigned)((slot - &kprobe_insn_slots[0][0]) / KPROBE_SLOT_SIZE);
+
+	BUG_ON(i >= KPROBE_NR_SLOTS || !(slot_used[i / 32] & (1u << (i % 32))));
+	text_poke(slot, int3s, KPROBE_SLOT_SIZE);
+	slot_used[i / 32] &= ~(1u << (i % 32));
+}
+
 static unsigned hash_ptr(const void *addr)
 {
 	/* Multiplicative hash of the address (Knuth); the top bits are the best mixed. */
@@ -109,17 +136,27 @@ int register_kprobe(struct kprobe *p)
 		local_irq_restore(flags);
 		return get_kprobe((void *)addr) ? -EEXIST : -EINVAL;
 	}
+	/* Copy the instruction into a slot; the rest of the slot stays int3. */
+	kprobe_opcode_t *slot = get_insn_slot();
+	if (!slot) {
+		local_irq_restore(flags);
+		return -ENOMEM;
+	}
+	ret = text_poke(slot, (const void *)addr, insn.length);
 	/* From here on the probe is committed: fill it in, then publish and arm. */
-	p->addr = (kprobe_opcode_t *)addr;
-	p->offset = 0;
-	p->symbol_name = NULL;
-	p->nmissed = 0;
-	p->opcode = *p->addr;
-	for (unsigned i = 0; i < MAX_INSN_SIZE; i++)
-		p->ainsn.insn[i] = i < insn.length ? p->addr[i] : 0x90;
-	p->ainsn.decoded = insn;
-	ret = kprobe_disabled(p) ? 0 : arm_kprobe(p);
 	if (!ret) {
+		p->addr = (kprobe_opcode_t *)addr;
+		p->offset = 0;
+		p->symbol_name = NULL;
+		p->nmissed = 0;
+		p->opcode = *p->addr;
+		p->ainsn.insn = slot;
+		p->ainsn.decoded = insn;
+		ret = kprobe_disabled(p) ? 0 : arm_kprobe(p);
+	}
+	if (ret) {
+		free_insn_slot(slot);
+	} else {
 		unsigned h = hash_ptr(p->addr);
 		p->hnext = kprobe_table[h];
 		kprobe_table[h] = p;
@@ -146,6 +183,8 @@ void unregister_kprobe(struct kprobe *p)
 			break;
 		}
 	p->hnext = NULL;
+	free_insn_slot(p->ainsn.insn);
+	p->ainsn.insn = NULL;
 	local_irq_restore(flags);
 }
 

@@ -66,6 +66,41 @@ static void __kprobes prepare_singlestep(struct kprobe *p, struct pt_regs *regs)
 	regs->eip = (unsigned long)p->ainsn.insn;
 }
 
+/*
+ * cli and sti are emulated rather than single-stepped. sti opens an "interrupt shadow":
+ * the CPU holds off events until the instruction after it has run, and a single-step
+ * trap after sti is deferred with it (QEMU defers it too) -- the trap would land one
+ * instruction late, inside the slot. Emulating is exact for cli; for sti it loses only
+ * the shadow itself (an interrupt may now arrive right after it).
+ */
+static bool __kprobes emulate_if_modifier(struct kprobe *p, struct pt_regs *regs)
+{
+	u32 attr = p->ainsn.decoded.attr;
+
+	if (!(attr & (INSN_ATTR_CLI | INSN_ATTR_STI)))
+		return false;
+	if (attr & INSN_ATTR_STI)
+		regs->eflags |= X86_EFLAGS_IF;
+	else
+		regs->eflags &= ~X86_EFLAGS_IF;
+	regs->eip = (unsigned long)p->addr + p->ainsn.decoded.length;
+	return true;
+}
+
+/* Ends a hit that ran its instruction: post handler, then state and preemption back. */
+static void __kprobes finish_hit(struct kprobe *cur, struct pt_regs *regs)
+{
+	if (kprobe_status != KPROBE_REENTER && cur->post_handler) {
+		kprobe_status = KPROBE_HIT_SSDONE;
+		cur->post_handler(cur, regs, 0);
+	}
+	if (kprobe_status == KPROBE_REENTER)
+		restore_previous_kprobe();
+	else
+		current_kprobe = NULL;
+	preempt_enable_no_resched();
+}
+
 static void __kprobes report_unrecoverable(struct kprobe *p)
 {
 	char sym[KSYM_NAME_LEN + 32];
@@ -93,8 +128,11 @@ static int __kprobes kprobe_handler(struct pt_regs *regs)
 			regs->eip = (unsigned long)addr;
 			set_current_kprobe(p, regs);
 			p->nmissed++;
-			prepare_singlestep(p, regs);
 			kprobe_status = KPROBE_REENTER;
+			if (emulate_if_modifier(p, regs))
+				finish_hit(p, regs);
+			else
+				prepare_singlestep(p, regs);
 			return 1;
 		}
 		/* Not a probe: maybe the trap the active probe expects (jprobe_return). */
@@ -131,8 +169,11 @@ static int __kprobes kprobe_handler(struct pt_regs *regs)
 	}
 
 ss_probe:
-	prepare_singlestep(p, regs);
 	kprobe_status = KPROBE_HIT_SS;
+	if (emulate_if_modifier(p, regs))
+		finish_hit(p, regs);
+	else
+		prepare_singlestep(p, regs);
 	return 1;
 
 no_kprobe:
@@ -183,15 +224,7 @@ static int __kprobes post_kprobe_handler(struct pt_regs *regs)
 
 	resume_execution(cur, regs);
 	regs->eflags |= kprobe_saved_eflags;
-	if (kprobe_status != KPROBE_REENTER && cur->post_handler) {
-		kprobe_status = KPROBE_HIT_SSDONE;
-		cur->post_handler(cur, regs, 0);
-	}
-	if (kprobe_status == KPROBE_REENTER)
-		restore_previous_kprobe();
-	else
-		current_kprobe = NULL;
-	preempt_enable_no_resched();
+	finish_hit(cur, regs);
 	/* If the probed code was itself being single-stepped, that trap is its owner's. */
 	return !(regs->eflags & X86_EFLAGS_TF);
 }

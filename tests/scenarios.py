@@ -56,6 +56,12 @@ SCENARIOS = {
     "boot_stack_overflow": [
         r"^kernel stack overflow \(double fault\): thread kmain \(tid: 0\)",
         r"^Oops: double fault: 0000 \[#1\]$"],
+    # A probe handler faults and has no fault_handler: the oops names the probe.
+    "kprobe_handler_fault": OOPS_COMMON + [
+        r"^kprobes: unhandled page fault in the pre handler of the probe at "
+        r"kp_target_add\+0x0/0x[0-9a-f]+$",
+        r"^#PF: NULL pointer dereference$",
+        eip_in("kp_load")],
     "panic": [r"^Kernel panic - not syncing: deliberate panic, code 42$",
               r"^Call Trace:$", r"^ \[<[0-9a-f]{8}>\] crash_panic\+0x[0-9a-f]+/0x[0-9a-f]+$",
               r"^---\[ end Kernel panic - not syncing: deliberate panic, code 42 \]---$"],
