@@ -64,6 +64,8 @@ void yield(void);
 void schedule_timeout(unsigned long ticks);
 /* Makes a new, sleeping or blocked thread runnable. Returns false if it already was. */
 bool wake_up_process(struct task_struct *t);
+/* Asks for t to be switched out at the next preemption point. */
+void set_tsk_need_resched(struct task_struct *t);
 /* From the timer interrupt: wakes sleepers, counts down the slice. */
 void scheduler_tick(void);
 /*

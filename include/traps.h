@@ -45,6 +45,8 @@ struct notifier_block {
 int register_die_notifier(struct notifier_block *nb);
 /* Returns 0, or -ENOENT if nb was not registered. */
 int unregister_die_notifier(struct notifier_block *nb);
+/* Number of registered notifiers (the self-test runner checks cases clean up). */
+unsigned die_chain_length(void);
 /* Calls the chain; returns the last result, NOTIFY_STOP if someone handled the event. */
 int notify_die(enum die_val val, const char *str, struct pt_regs *regs, long err,
 	       int trapnr, unsigned long addr);

@@ -1,7 +1,7 @@
 /*
  * The demo a plain boot runs: a guided look at the trap machinery the probes stand on.
  * It plants an int3 in a function, catches it on the die notifier chain and shows the
- * pt_regs the trap built, then single-steps one instruction with TF.
+ * pt_regs the trap built.
  */
 #include "demo.h"
 #include "printk.h"

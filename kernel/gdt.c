@@ -23,7 +23,14 @@ extern u64 gdt_table[];          /* boot/multiboot.asm */
 
 struct tss_struct cpu_tss __aligned(128);
 static struct tss_struct df_tss __aligned(128);
-static u8 df_stack[PAGE_SIZE] __aligned(PAGE_SIZE);
+/*
+ * THREAD_SIZE-aligned like every stack, so current_thread_info() on it lands on its own
+ * (empty) thread_info rather than on whatever precedes it.
+ */
+static union {
+	struct thread_info ti;
+	u8 bytes[THREAD_SIZE];
+} df_stack __aligned(THREAD_SIZE);
 
 static void __noreturn double_fault_task(void);
 
@@ -46,7 +53,7 @@ void gdt_init_tss(void)
 	df_tss.cr3 = page_directory_phys();
 	df_tss.eip = (u32)(uintptr_t)double_fault_task;
 	df_tss.eflags = 0x2;                        /* IF clear, reserved bit 1 set */
-	df_tss.esp = (u32)(uintptr_t)(df_stack + sizeof(df_stack));
+	df_tss.esp = (u32)(uintptr_t)(df_stack.bytes + sizeof(df_stack.bytes));
 	df_tss.cs = KERNEL_CS;
 	df_tss.ds = df_tss.es = df_tss.ss = df_tss.fs = df_tss.gs = KERNEL_DS;
 	df_tss.io_bitmap_base = sizeof(df_tss);

@@ -24,6 +24,9 @@
 
 struct task_struct *task_table[MAX_THREADS];
 static struct task_struct task_store[MAX_THREADS];
+/* Slots taken, including ones whose thread is still being built or torn down: only a
+ * complete thread is in task_table, where the thread list and the tick can see it. */
+static bool slot_busy[MAX_THREADS];
 static int next_tid = 1;
 
 static unsigned long slot_stack_base(int slot)
@@ -77,9 +80,9 @@ struct task_struct *kthread_create(int (*fn)(void *arg), void *arg, const char *
 
 	local_irq_save(flags);
 	for (int i = 1; i < MAX_THREADS; i++) {
-		if (!task_table[i]) {
+		if (!slot_busy[i]) {
 			slot = i;
-			task_table[i] = &task_store[i];   /* reserve it */
+			slot_busy[i] = true;
 			break;
 		}
 	}
@@ -87,7 +90,7 @@ struct task_struct *kthread_create(int (*fn)(void *arg), void *arg, const char *
 	if (slot < 0)
 		return NULL;
 	if (alloc_stack(slot)) {
-		task_table[slot] = NULL;
+		slot_busy[slot] = false;
 		return NULL;
 	}
 
@@ -116,6 +119,7 @@ struct task_struct *kthread_create(int (*fn)(void *arg), void *arg, const char *
 
 	local_irq_save(flags);
 	t->tid = next_tid++;
+	task_table[slot] = t;       /* published complete */
 	local_irq_restore(flags);
 	return t;
 }
@@ -154,17 +158,22 @@ int kthread_join(struct task_struct *t)
 
 	BUG_ON(t == current || t == &boot_task);
 	local_irq_save(flags);
+	/* One join per thread: a second would free a stack that may be someone else's. */
+	BUG_ON(task_table[t->slot] != t);
+	BUG_ON(t->joiner && t->joiner != current);
 	while (t->state != TASK_DEAD) {
 		t->joiner = current;
 		current->state = TASK_BLOCKED;
 		schedule();
 	}
 	code = t->exit_code;
+	/* It will never run again. Unpublish it first, so nobody walks a stack that is
+	 * being unmapped, then free the stack and finally the slot. */
+	task_table[t->slot] = NULL;
 	local_irq_restore(flags);
-	/* It will never run again: its stack and slot can go. */
 	free_stack(t->slot, PAGES_PER_STACK);
 	local_irq_save(flags);
-	task_table[t->slot] = NULL;
+	slot_busy[t->slot] = false;
 	local_irq_restore(flags);
 	return code;
 }

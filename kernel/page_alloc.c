@@ -47,7 +47,8 @@ void page_alloc_init(void)
 		if (r->type != MB_MEM_AVAILABLE)
 			continue;
 		/* Whole frames only: round the start up and the end down. */
-		u64 start = ALIGN_UP(r->addr, PAGE_SIZE), end = ALIGN_DOWN(r->addr + r->len, PAGE_SIZE);
+		u64 start = ALIGN_UP(r->addr, (u64)PAGE_SIZE);
+		u64 end = ALIGN_DOWN(r->addr + r->len, (u64)PAGE_SIZE);
 		for (u64 pa = start; pa < end && pa < MAX_PHYS_MEM; pa += PAGE_SIZE) {
 			if (page_is_allocatable((unsigned long)pa) && frame_used(pa / PAGE_SIZE)) {
 				mark_free(pa / PAGE_SIZE);

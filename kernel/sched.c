@@ -47,7 +47,7 @@ struct task_struct *sched_running_task(void)
 	return running;
 }
 
-static void set_tsk_need_resched(struct task_struct *t)
+void set_tsk_need_resched(struct task_struct *t)
 {
 	t->stack->flags |= 1UL << TIF_NEED_RESCHED;
 }
@@ -97,12 +97,12 @@ static void __schedule(bool preempt)
 	next = dequeue();
 	if (!next)
 		next = idle_task;
+	next->slice = SCHED_SLICE;      /* a fresh slice, even when prev runs on */
 	if (next != prev) {
 		if (preempt)
 			prev->nivcsw++;
 		else
 			prev->nvcsw++;
-		next->slice = SCHED_SLICE;
 		running = next;
 		switch_to(&prev->esp, next->esp);
 		/* We are prev again, switched back in by someone's __schedule. */

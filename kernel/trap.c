@@ -66,14 +66,23 @@ int unregister_die_notifier(struct notifier_block *nb)
 	local_irq_save(flags);
 	for (struct notifier_block **pp = &die_chain; *pp; pp = &(*pp)->next) {
 		if (*pp == nb) {
+			/* nb->next stays as it is: a walk preempted on nb (trap-gate
+			 * exceptions run with IF=1) can still step past it. */
 			*pp = nb->next;
-			nb->next = NULL;
 			ret = 0;
 			break;
 		}
 	}
 	local_irq_restore(flags);
 	return ret;
+}
+
+unsigned die_chain_length(void)
+{
+	unsigned n = 0;
+	for (struct notifier_block *nb = die_chain; nb; nb = nb->next)
+		n++;
+	return n;
 }
 
 int __kprobes notify_die(enum die_val val, const char *str, struct pt_regs *regs,
@@ -91,6 +100,9 @@ int __kprobes notify_die(enum die_val val, const char *str, struct pt_regs *regs
 }
 
 /* ---- dispatch ---- */
+
+/* CR2 as the #PF handler read it: notifiers may fault (and handle it) before an oops. */
+static unsigned long oops_cr2;
 
 void __kprobes do_trap(struct pt_regs *regs, unsigned long vector, unsigned long error_code)
 {
@@ -122,6 +134,7 @@ void __kprobes do_trap(struct pt_regs *regs, unsigned long vector, unsigned long
 		break;
 	case 14:
 		addr = read_cr2();
+		oops_cr2 = addr;
 		val = DIE_PAGE_FAULT;
 		break;
 	}
@@ -134,7 +147,7 @@ void __kprobes do_trap(struct pt_regs *regs, unsigned long vector, unsigned long
 
 static void __kprobes show_page_fault(const struct pt_regs *regs, long err)
 {
-	unsigned long cr2 = read_cr2();
+	unsigned long cr2 = oops_cr2;
 
 	(void)regs;
 	printk("BUG: unable to handle page fault for address: %08lx\n", cr2);
@@ -191,7 +204,7 @@ void __kprobes show_registers(struct pt_regs *regs)
 	printk("ds: %04lx   es: %04lx   ss: %04x   orig_eax: %08lx\n",
 	       regs->ds & 0xffff, regs->es & 0xffff, ss, regs->orig_eax);
 	printk("cr0: %08lx   cr2: %08lx   cr3: %08lx   cr4: %08lx\n",
-	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+	       read_cr0(), oops_cr2, read_cr3(), read_cr4());
 	show_thread(ti);
 	show_stack_words(sp, stack_top(ti));
 	printk("Call Trace:\n");

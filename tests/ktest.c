@@ -6,6 +6,7 @@
 #include "preempt.h"
 #include "qemu_exit.h"
 #include "string.h"
+#include "traps.h"
 #include <stdarg.h>
 
 extern const struct ktest_suite *const __ktest_suites_start[], *const __ktest_suites_end[];
@@ -21,7 +22,11 @@ static unsigned nr_globs;
 static void parse_globs(char *spec)
 {
 	nr_globs = 0;
-	for (char *p = spec; *p && nr_globs < MAX_GLOBS;) {
+	for (char *p = spec; *p;) {
+		if (nr_globs == MAX_GLOBS) {
+			printk("selftest: more than %d patterns in '%s'\n", MAX_GLOBS, spec);
+			qemu_exit(false);
+		}
 		globs[nr_globs++] = p;
 		char *comma = strchr(p, ',');
 		if (!comma)
@@ -107,6 +112,7 @@ static bool run_case(const struct ktest_suite *s, const struct ktest_case *c, un
 	int pc = preempt_count();
 	unsigned long fl = native_save_fl() & X86_EFLAGS_IF;
 	unsigned long warns = warn_count;
+	unsigned notifiers = die_chain_length();
 
 	if (setjmp(t.abort) == 0)
 		c->run(&t);
@@ -120,6 +126,11 @@ static bool run_case(const struct ktest_suite *s, const struct ktest_case *c, un
 	if ((native_save_fl() & X86_EFLAGS_IF) != fl) {
 		printk("    # %s: interrupt flag left %s\n", c->name, fl ? "off" : "on");
 		native_restore_fl(native_save_fl() ^ X86_EFLAGS_IF);
+		t.failed = true;
+	}
+	if (die_chain_length() != notifiers) {
+		printk("    # %s: die notifiers left registered: %u before, %u after\n", c->name,
+		       notifiers, die_chain_length());
 		t.failed = true;
 	}
 	if (warn_count != warns) {

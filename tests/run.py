@@ -109,6 +109,7 @@ KTAP_RESULT = re.compile(r"^(?P<indent> *)(?P<ok>ok|not ok) (?P<num>\d+) (?P<nam
 KTAP_PLAN = re.compile(r"^(?P<indent> *)1\.\.(?P<n>\d+)$")
 KTAP_SUBTEST = re.compile(r"^ +# Subtest: (?P<name>\S+)$")
 KTAP_DIAG = re.compile(r"^ +# (?P<text>.*)$")
+KTAP_ANY_RESULT = re.compile(r"^ *(ok|not ok)\b")
 
 
 def parse_ktap(lines):
@@ -126,6 +127,9 @@ def parse_ktap(lines):
     top_plan, suites_seen = None, 0
     suite, suite_plan, suite_results, diags = None, None, [], []
     for line in lines[start + 1:]:
+        if KTAP_ANY_RESULT.match(line) and not KTAP_RESULT.match(line):
+            problems.append(f"unparsable result line: {line.strip()!r}")
+            continue
         m = KTAP_PLAN.match(line)
         if m:
             if m["indent"]:
@@ -139,6 +143,12 @@ def parse_ktap(lines):
             continue
         m = KTAP_RESULT.match(line)
         if m and m["indent"]:
+            if suite is None:
+                problems.append(f"case result outside a suite: {line.strip()!r}")
+                continue
+            if int(m["num"]) != len(suite_results) + 1:
+                problems.append(f"suite {suite}: case numbered {m['num']}, expected "
+                                f"{len(suite_results) + 1}")
             status = "fail" if m["ok"] == "not ok" else "pass"
             reason = ""
             if m["directive"] == "SKIP" and status == "pass":
@@ -161,8 +171,15 @@ def parse_ktap(lines):
         if m:   # a top-level line closes a suite
             suites_seen += 1
             top_failed = m["ok"] == "not ok"
-            if suite_plan is not None and len(suite_results) != suite_plan:
-                problems.append(f"suite {m['name'].strip()}: planned {suite_plan} cases, "
+            name = m["name"].strip()
+            if int(m["num"]) != suites_seen:
+                problems.append(f"suite {name}: numbered {m['num']}, expected {suites_seen}")
+            if name != suite:
+                problems.append(f"suite result '{name}' does not close subtest '{suite}'")
+            if suite_plan is None:
+                problems.append(f"suite {name}: no plan line (1..N)")
+            elif len(suite_results) != suite_plan:
+                problems.append(f"suite {name}: planned {suite_plan} cases, "
                                 f"{len(suite_results)} reported")
             if top_failed != ("fail" in suite_results):
                 problems.append(f"suite {m['name'].strip()}: suite result "
@@ -186,6 +203,8 @@ def grade_selftest(boot):
     """Results for a self-test boot: its cases, plus one failure if the boot itself
     went wrong (bad exit status, missing or contradictory results)."""
     results, problems = parse_ktap(boot.lines)
+    if not results and not problems:
+        problems.append("no test results")
     failed = any(r.status == "fail" for r in results)
     status_problem = boot.status_problem(EXIT_FAIL if failed else EXIT_PASS)
     if status_problem:
@@ -278,6 +297,8 @@ def host_tests(args):
         ("host.insn_fuzz_sanitized", [os.path.join(h, "insn_fuzz_san"), "200000", "7"]),
         ("host.insn_xcheck_kernel", xcheck + [args.kernel]),
         ("host.insn_xcheck_libc32", xcheck + [args.libc32]),
+        ("host.ktap_parser", [sys.executable,
+                              os.path.join(os.path.dirname(__file__), "host", "ktap_parser_test.py")]),
     ]
 
 

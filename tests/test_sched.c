@@ -5,6 +5,7 @@
 #include "irqflags.h"
 #include "ktest.h"
 #include "mm.h"
+#include "pic.h"
 #include "preempt.h"
 #include "sched.h"
 #include "timer.h"
@@ -157,31 +158,75 @@ static void preempt_disable_holds_off_the_switch(struct ktest *t)
 	KEXPECT_GT(t, other[0], seen);       /* and it did run once we let go */
 }
 
+static int yielder_fn(void *arg)
+{
+	volatile unsigned long *counter = arg;
+	while (counter[1] == 0) {
+		counter[0]++;
+		yield();
+	}
+	return 0;
+}
+
 static void preempt_enable_no_resched_does_not_switch(struct ktest *t)
 {
 	static volatile unsigned long other[2];
 	struct task_struct *th;
 
 	other[0] = other[1] = 0;
-	th = kthread_run(spinner_fn, (void *)other, "other");
+	th = kthread_run(yielder_fn, (void *)other, "other");
 	KASSERT_TRUE(t, th != NULL);
 	yield();
 	unsigned long switches = boot_task.nivcsw;
 
-	local_irq_disable();                 /* no tick may preempt between the checks */
 	preempt_disable();
-	local_irq_enable();
-	spin_ticks(SCHED_SLICE + 3);
-	local_irq_disable();
+	spin_ticks(SCHED_SLICE + 3);         /* the slice runs out: a switch is pending */
+	/* Keep the timer from preempting between the checks, but leave IF on: with IF
+	 * off even a preempt_enable() would not switch, and this test could not fail. */
+	pic_mask(0);
 	preempt_enable_no_resched();
 	bool still_pending = need_resched();
 	unsigned long switches_after = boot_task.nivcsw;
-	local_irq_enable();                  /* the next tick will preempt */
+	pic_unmask(0);                       /* the next tick will preempt */
 
 	other[1] = 1;
 	kthread_join(th);
 	KEXPECT_TRUE(t, still_pending);
 	KEXPECT_EQ(t, switches_after, switches);
+}
+
+/*
+ * The IF rule on interrupt exit: a (software) timer interrupt taken with IF=0 must not
+ * switch threads even with a reschedule pending and preempt_count 0; with IF=1 it must.
+ */
+static void no_preemption_from_an_irqs_off_context(struct ktest *t)
+{
+	static volatile unsigned long other[2];
+	struct task_struct *th;
+
+	other[0] = other[1] = 0;
+	th = kthread_run(yielder_fn, (void *)other, "other");
+	KASSERT_TRUE(t, th != NULL);
+	yield();
+
+	preempt_disable();
+	spin_ticks(SCHED_SLICE + 3);
+	local_irq_disable();
+	preempt_enable_no_resched();         /* count 0, reschedule pending, IF=0 */
+	unsigned long before = boot_task.nivcsw;
+	__asm__ volatile("int $0x20" ::: "memory");     /* IRQ 0's vector, by hand */
+	unsigned long after_irqs_off = boot_task.nivcsw;
+	bool pending = need_resched();
+	local_irq_enable();
+	set_tsk_need_resched(current);
+	__asm__ volatile("int $0x20" ::: "memory");
+	unsigned long after_irqs_on = boot_task.nivcsw;
+
+	other[1] = 1;
+	kthread_join(th);
+	KEXPECT_TRUE(t, pending);
+	KEXPECT_EQ(t, after_irqs_off, before);
+	KEXPECT_EQ(t, after_irqs_on, before + 1);
 }
 
 static void preempt_count_nesting_returns_to_zero(struct ktest *t)
@@ -306,27 +351,37 @@ static void stack_high_water_mark(struct ktest *t)
 
 static const u8 load_eax_from_eax[] = { 0x8b, 0x00 };
 
+/* Runs in the thread: the hook was armed by the test thread (asserts stay there). */
 static int over_read_fn(void *arg)
 {
-	struct ktest *t = arg;
 	unsigned long top = stack_top(current_thread_info());
+	volatile bool *go = arg;
 
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_eax_from_eax, sizeof(load_eax_from_eax));
+	while (!*go)
+		yield();
 	__asm__ volatile(".byte 0x8b, 0x00" : "+a"(top) : : "memory");
-	trap_hook_disarm();
 	return trap_hook.hits;
 }
 
 static void over_read_past_thread_stack_faults(struct ktest *t)
 {
-	struct task_struct *th = kthread_run(over_read_fn, t, "overread");
+	static volatile bool go;
+	struct task_struct *th;
 
+	go = false;
+	th = kthread_run(over_read_fn, (void *)&go, "overread");
 	KASSERT_TRUE(t, th != NULL);
 	unsigned long top = stack_top(th->stack);
-	KEXPECT_EQ(t, kthread_join(th), 1);
-	KEXPECT_EQ(t, trap_hook.addr, top);
+	/* While the thread lives: nothing mapped right above its top or below its base. */
 	KEXPECT_FALSE(t, page_mapped(top));
-	KEXPECT_FALSE(t, page_mapped(top - THREAD_SIZE - 1));    /* and below its base */
+	KEXPECT_FALSE(t, page_mapped(stack_base(th->stack) - 1));
+	KEXPECT_TRUE(t, page_mapped(top - 1));
+	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_eax_from_eax, sizeof(load_eax_from_eax));
+	go = true;
+	int hits = kthread_join(th);
+	trap_hook_disarm();
+	KEXPECT_EQ(t, hits, 1);
+	KEXPECT_EQ(t, trap_hook.addr, top);
 }
 
 static const struct ktest_case sched_cases[] = {
@@ -335,6 +390,7 @@ static const struct ktest_case sched_cases[] = {
 	KTEST_CASE(cpu_bound_threads_both_progress),
 	KTEST_CASE(preempt_disable_holds_off_the_switch),
 	KTEST_CASE(preempt_enable_no_resched_does_not_switch),
+	KTEST_CASE(no_preemption_from_an_irqs_off_context),
 	KTEST_CASE(preempt_count_nesting_returns_to_zero),
 	KTEST_CASE(preempt_imbalance_reported),
 	KTEST_CASE(hundred_threads_no_leak),
