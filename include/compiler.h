@@ -17,11 +17,12 @@
 
 /*
  * __kprobes puts a function in .kprobes.text. Code in that section runs while a probe is
- * being handled (trap entry, the notifier chain, printk used by oops ...); a probe placed
+ * being handled (trap entry and dispatch, the kprobes hit path, the oops); a probe placed
  * there would recurse into itself, so probe registration refuses those addresses (Linux
- * uses the same name and section for the same reason).
+ * uses the same name and section for the same reason). A __kprobes function inlined
+ * into its __kprobes caller stays in the section with it.
  */
-#define __kprobes       __section(".kprobes.text") __noinline
+#define __kprobes       __section(".kprobes.text")
 
 #define ARRAY_SIZE(a)   (sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) \

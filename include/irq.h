@@ -14,7 +14,7 @@ typedef void (*irq_handler_t)(unsigned irq, struct pt_regs *regs, void *dev);
 int request_irq(unsigned irq, irq_handler_t handler, void *dev);
 /* Masks the line and removes its handler. */
 void free_irq(unsigned irq);
-/* Called by do_trap for vectors 32-47. */
+/* Called from the trap entry for vectors 32-47. */
 void do_IRQ(struct pt_regs *regs, unsigned irq);
 /* Interrupts seen per line since boot, and spurious ones (IRQ 7/15 with no ISR bit). */
 unsigned long irq_count(unsigned irq);

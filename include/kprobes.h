@@ -5,7 +5,7 @@
  *
  * A hit, step by step (kernel/kprobes.c):
  *   1. The probed instruction's first byte is an int3 (0xCC). The CPU traps through the
- *      vector 3 interrupt gate (IF now 0) and the die chain calls kprobe_handler.
+ *      vector 3 interrupt gate (IF now 0) and do_int3 calls kprobe_int3_handler.
  *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE.
  *   3. pre_handler(p, regs), with regs->eip = p->addr. Non-zero means "I set up the resume myself": for a probe
  *      with a break_handler (jprobes) kprobes keeps its state until the break handler
@@ -42,10 +42,19 @@ typedef int (*kprobe_break_handler_t)(struct kprobe *p, struct pt_regs *regs);
 struct arch_specific_insn {
 	kprobe_opcode_t *insn;                  /* the copy, in a slot (kprobe_slots.asm) */
 	struct insn decoded;                    /* its decoded length and attributes */
+	bool boostable;                         /* may run from the slot without a trap */
 };
 
-#define KPROBE_SLOT_SIZE 16
-#define KPROBE_NR_SLOTS  512
+/*
+ * A slot holds two copies of the instruction (kernel/kprobe_register.c):
+ *   +0   insn, jmp back            single-step copy; boosted when IF was 0
+ *   +16  insn, sti, jmp back       boosted when IF was 1
+ * "jmp back" jumps to the instruction after the probed one.
+ */
+#define KPROBE_SLOT_SIZE      32
+#define KPROBE_NR_SLOTS       256
+#define KPROBE_BOOST_IF_ON    16
+#define KPROBE_BOOST_MAX_LEN  10     /* insn + sti + jmp rel32 fit in 16 bytes */
 
 #define KPROBE_FLAG_DISABLED 0x1   /* registered, but the original byte is in place */
 
@@ -107,17 +116,45 @@ static inline bool kprobe_disabled(const struct kprobe *p)
 {
 	return p->flags & KPROBE_FLAG_DISABLED;
 }
+/*
+ * The hash table of registered probes, keyed by address. Lookups happen on every hit, so
+ * get_kprobe is inline; changes go through register/unregister (kprobe_register.c).
+ */
+#define KPROBE_HASH_BITS  6
+#define KPROBE_TABLE_SIZE (1 << KPROBE_HASH_BITS)
+extern struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
+
+static inline unsigned kprobe_hash(const void *addr)
+{
+	/* Multiplicative hash (Knuth): the top bits are the best mixed. */
+	return ((unsigned long)addr * 0x9E370001UL) >> (32 - KPROBE_HASH_BITS);
+}
+
 /* The probe registered at addr, or NULL. */
-struct kprobe *get_kprobe(void *addr);
+static inline struct kprobe *get_kprobe(void *addr)
+{
+	for (struct kprobe *p = kprobe_table[kprobe_hash(addr)]; p; p = p->hnext)
+		if (p->addr == addr)
+			return p;
+	return NULL;
+}
 /* Calls fn for every registered probe (interrupts off). */
 void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data);
+/* The probe whose instruction slot contains addr, or NULL. */
+struct kprobe *kprobe_by_slot(unsigned long addr);
 /* Puts original bytes back into a copy of text (see probe_point.h). */
 void kprobe_recover_text(unsigned long start, u8 *buf, size_t len);
 
-/* kprobes' place on the die notifier chain (include/traps.h). */
-#define KPROBES_NOTIFY_PRIORITY 0x7ffffffe
+/*
+ * The trap handlers (kernel/kprobes.c), called by the trap handlers before the die chain:
+ * the breakpoint (a probe hit, or jprobe_return), the debug trap ending a single-step,
+ * and a fault while a probe is active. Each returns 1 if the trap was kprobes'.
+ */
+int kprobe_int3_handler(struct pt_regs *regs);
+int kprobe_debug_handler(struct pt_regs *regs);
+int kprobe_fault_handler(struct pt_regs *regs, int trapnr);
 
-/* Installs the die notifier; called once at boot. */
+/* Installs the trap hooks (include/traps.h); called once at boot. */
 void init_kprobes(void);
 
 #endif

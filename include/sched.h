@@ -14,7 +14,7 @@
 
 #define TASK_COMM_LEN   16
 #define MAX_THREADS     128     /* kmain and idle included */
-#define SCHED_SLICE     5       /* ticks a thread runs before the timer preempts it */
+#define SCHED_SLICE     2       /* ticks a thread runs before the timer preempts it */
 
 enum task_state {
 	TASK_NEW,        /* created, not yet woken */

@@ -51,8 +51,27 @@ unsigned die_chain_length(void);
 int notify_die(enum die_val val, const char *str, struct pt_regs *regs, long err,
 	       int trapnr, unsigned long addr);
 
-/* The C side of kernel/entry.asm: dispatches one trap or interrupt. */
-void do_trap(struct pt_regs *regs, unsigned long vector, unsigned long error_code);
+/* Exceptions taken since boot, per vector. */
+extern unsigned long trap_counts[32];
+
+/*
+ * The probe layer's first look at a trap. The 2004 patch put kprobes on the die chain
+ * (kprobe_exceptions_notify); Linux later called its handlers straight from the trap
+ * handlers instead, before any notifier: no other notifier can get between a probe and
+ * its own int3 or single-step trap, and a probe hit skips the chain walk (see make
+ * bench). The hooks live here so the layering stays downward: kprobes installs them.
+ * Each returns 1 if the trap was handled (the trap then returns to regs).
+ */
+struct trap_probe_hooks {
+	int (*int3)(struct pt_regs *regs);                  /* vector 3 */
+	int (*debug)(struct pt_regs *regs);                 /* vector 1 */
+	int (*fault)(struct pt_regs *regs, int trapnr);     /* any other exception */
+};
+void set_trap_probe_hooks(const struct trap_probe_hooks *hooks);
+
+/* The C side of kernel/entry.asm, by vector: handler(regs, vector, error_code). */
+extern void (*const trap_handlers[])(struct pt_regs *regs, unsigned long vector,
+				      unsigned long error_code);
 
 /* Prints an oops for regs and ends the boot as a failure. */
 void __noreturn die(const char *str, struct pt_regs *regs, long err);

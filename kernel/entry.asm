@@ -1,5 +1,5 @@
 ; Trap and interrupt entry: the stubs that turn what the CPU pushed into a struct pt_regs
-; (include/ptrace.h) and call do_trap(regs, vector, error_code) in kernel/trap.c.
+; (include/ptrace.h) and call trap_handlers[vector](regs, vector, error_code), kernel/trap.c.
 ;
 ; Every stub leaves the stack in one shape, [error code][vector] above what the CPU pushed:
 ; exceptions with a hardware error code (8, 10-14, 17, 21, 29, 30) already have it; the
@@ -13,7 +13,7 @@ KERNEL_DS equ 0x10
 
 section .kprobes.text exec
 
-extern do_trap
+extern trap_handlers
 
 %macro STUB_NOERR 1
 stub_%1:
@@ -97,7 +97,7 @@ common_entry:
 	push edx                     ; error_code
 	push ecx                     ; vector
 	push eax                     ; regs
-	call do_trap
+	call [trap_handlers + ecx * 4]   ; trap_handlers[vector](regs, vector, error_code)
 	add esp, 12
 
 ; Restores the frame in pt_regs, whatever a handler changed in it (kprobes rewrites eip and

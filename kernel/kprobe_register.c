@@ -14,10 +14,7 @@
 #include "probe_point.h"
 #include "text_poke.h"
 
-#define KPROBE_HASH_BITS 6
-#define KPROBE_TABLE_SIZE (1 << KPROBE_HASH_BITS)
-
-static struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
+struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
 
 extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
 static u32 slot_used[KPROBE_NR_SLOTS / 32];
@@ -46,20 +43,6 @@ static void free_insn_slot(kprobe_opcode_t *slot)
 	slot_used[i / 32] &= ~(1u << (i % 32));
 }
 
-static unsigned hash_ptr(const void *addr)
-{
-	/* Multiplicative hash of the address (Knuth); the top bits are the best mixed. */
-	return ((unsigned long)addr * 0x9E370001UL) >> (32 - KPROBE_HASH_BITS);
-}
-
-struct kprobe *__kprobes get_kprobe(void *addr)
-{
-	for (struct kprobe *p = kprobe_table[hash_ptr(addr)]; p; p = p->hnext)
-		if (p->addr == addr)
-			return p;
-	return NULL;
-}
-
 /* True if p is in the table (searched everywhere: p->addr may not be its key yet). */
 static bool registered(const struct kprobe *p)
 {
@@ -78,6 +61,70 @@ void kprobe_recover_text(unsigned long start, u8 *buf, size_t len)
 			if (a >= start && a < start + len && !kprobe_disabled(p))
 				buf[a - start] = p->opcode;
 		}
+}
+
+/*
+ * Boosting (Linux, 2.6.19): a probe without a post handler need not trap a second time.
+ * The copy runs from the slot and a jmp in the slot returns to the next instruction, so
+ * a hit costs one trap instead of two. Only instructions that end by falling through
+ * to the next one qualify: no branch, call, ret, and nothing that reads or writes IF or
+ * TF (the slot runs with IF=0: the sti variant turns interrupts back on only in the
+ * shadow of the jmp home, so no interrupt ever sees eip inside a slot, and a slot can be
+ * freed without waiting for a preempted thread to leave it).
+ */
+static bool can_boost(const struct insn *insn)
+{
+	const u32 never = INSN_ATTR_REL_ANY | INSN_ATTR_RET | INSN_ATTR_RET_FAR |
+			  INSN_ATTR_IRET | INSN_ATTR_INDIRECT_JMP | INSN_ATTR_INDIRECT_CALL |
+			  INSN_ATTR_FAR_JMP | INSN_ATTR_FAR_CALL | INSN_ATTR_PUSHF |
+			  INSN_ATTR_POPF | INSN_ATTR_MODIFIES_IF | INSN_ATTR_INT |
+			  INSN_ATTR_INT3 | INSN_ATTR_INTO | INSN_ATTR_INT1 | INSN_ATTR_LOADS_SS;
+
+	return (insn->attr & INSN_ATTR_SS_SAFE) && !(insn->attr & never) &&
+	       insn->length <= KPROBE_BOOST_MAX_LEN;
+}
+
+/* Writes "jmp rel32" at image[at] (slot address slot + at) to target. */
+static void put_jmp(kprobe_opcode_t *image, unsigned at, unsigned long slot,
+		    unsigned long target)
+{
+	u32 rel = (u32)(target - (slot + at + 5));
+
+	image[at] = 0xe9;
+	for (unsigned i = 0; i < 4; i++)
+		image[at + 1 + i] = (kprobe_opcode_t)(rel >> (8 * i));
+}
+
+/* The slot's contents: see the layout in include/kprobes.h; unused bytes are int3. */
+static void build_slot(kprobe_opcode_t *image, const kprobe_opcode_t *addr,
+		       const struct insn *insn, unsigned long slot, bool boost)
+{
+	unsigned len = insn->length;
+	unsigned long next = (unsigned long)addr + len;
+
+	for (unsigned i = 0; i < KPROBE_SLOT_SIZE; i++)
+		image[i] = BREAKPOINT_INSTRUCTION;
+	for (unsigned i = 0; i < len; i++)
+		image[i] = addr[i];
+	if (!boost)
+		return;
+	put_jmp(image, len, slot, next);
+	for (unsigned i = 0; i < len; i++)
+		image[KPROBE_BOOST_IF_ON + i] = addr[i];
+	image[KPROBE_BOOST_IF_ON + len] = 0xfb;                      /* sti */
+	put_jmp(image, KPROBE_BOOST_IF_ON + len + 1, slot, next);
+}
+
+/* The probe whose slot contains addr, or NULL (for faults inside a boosted copy). */
+struct kprobe *__kprobes kprobe_by_slot(unsigned long addr)
+{
+	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
+		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
+			unsigned long s = (unsigned long)p->ainsn.insn;
+			if (addr >= s && addr < s + KPROBE_SLOT_SIZE)
+				return p;
+		}
+	return NULL;
 }
 
 static int arm_kprobe(struct kprobe *p)
@@ -136,13 +183,15 @@ int register_kprobe(struct kprobe *p)
 		local_irq_restore(flags);
 		return get_kprobe((void *)addr) ? -EEXIST : -EINVAL;
 	}
-	/* Copy the instruction into a slot; the rest of the slot stays int3. */
 	kprobe_opcode_t *slot = get_insn_slot();
 	if (!slot) {
 		local_irq_restore(flags);
 		return -ENOMEM;
 	}
-	ret = text_poke(slot, (const void *)addr, insn.length);
+	bool boost = can_boost(&insn);
+	kprobe_opcode_t image[KPROBE_SLOT_SIZE];
+	build_slot(image, (const kprobe_opcode_t *)addr, &insn, (unsigned long)slot, boost);
+	ret = text_poke(slot, image, KPROBE_SLOT_SIZE);
 	/* From here on the probe is committed: fill it in, then publish and arm. */
 	if (!ret) {
 		p->addr = (kprobe_opcode_t *)addr;
@@ -152,12 +201,13 @@ int register_kprobe(struct kprobe *p)
 		p->opcode = *p->addr;
 		p->ainsn.insn = slot;
 		p->ainsn.decoded = insn;
+		p->ainsn.boostable = boost;
 		ret = kprobe_disabled(p) ? 0 : arm_kprobe(p);
 	}
 	if (ret) {
 		free_insn_slot(slot);
 	} else {
-		unsigned h = hash_ptr(p->addr);
+		unsigned h = kprobe_hash(p->addr);
 		p->hnext = kprobe_table[h];
 		kprobe_table[h] = p;
 	}
@@ -177,7 +227,7 @@ void unregister_kprobe(struct kprobe *p)
 	}
 	if (!kprobe_disabled(p))
 		BUG_ON(disarm_kprobe(p));
-	for (struct kprobe **pp = &kprobe_table[hash_ptr(p->addr)]; *pp; pp = &(*pp)->hnext)
+	for (struct kprobe **pp = &kprobe_table[kprobe_hash(p->addr)]; *pp; pp = &(*pp)->hnext)
 		if (*pp == p) {
 			*pp = p->hnext;
 			break;

@@ -15,6 +15,8 @@
 #include "processor.h"
 #include "traps.h"
 
+extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
+
 struct kprobe *current_kprobe;
 unsigned long kprobe_status;
 
@@ -110,8 +112,7 @@ static void __kprobes report_unrecoverable(struct kprobe *p)
 	      sym, kprobe_status);
 }
 
-/* The int3 handler. Returns 1 if the trap was a probe's (or jprobe_return's). */
-static int __kprobes kprobe_handler(struct pt_regs *regs)
+int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 {
 	kprobe_opcode_t *addr = (kprobe_opcode_t *)(regs->eip - 1);
 	struct kprobe *p;
@@ -170,10 +171,19 @@ static int __kprobes kprobe_handler(struct pt_regs *regs)
 
 ss_probe:
 	kprobe_status = KPROBE_HIT_SS;
-	if (emulate_if_modifier(p, regs))
+	if (emulate_if_modifier(p, regs)) {
 		finish_hit(p, regs);
-	else
+	} else if (p->ainsn.boostable && !p->post_handler && !(regs->eflags & X86_EFLAGS_TF)) {
+		/* Boost: run the slot's copy and its jmp home, no second trap. IF stays off
+		 * in the slot; the +16 variant's sti turns it back on at the jmp. */
+		regs->eip = (unsigned long)p->ainsn.insn +
+			    ((regs->eflags & X86_EFLAGS_IF) ? KPROBE_BOOST_IF_ON : 0);
+		regs->eflags &= ~X86_EFLAGS_IF;
+		current_kprobe = NULL;
+		preempt_enable_no_resched();
+	} else {
 		prepare_singlestep(p, regs);
+	}
 	return 1;
 
 no_kprobe:
@@ -209,8 +219,7 @@ static void __kprobes resume_execution(struct kprobe *p, struct pt_regs *regs)
 		regs->eip = orig + (regs->eip - copy);
 }
 
-/* The debug trap after the single-step. Returns 1 if it was ours. */
-static int __kprobes post_kprobe_handler(struct pt_regs *regs)
+int __kprobes kprobe_debug_handler(struct pt_regs *regs)
 {
 	struct kprobe *cur = current_kprobe;
 
@@ -230,7 +239,7 @@ static int __kprobes post_kprobe_handler(struct pt_regs *regs)
 }
 
 /* A fault while a probe is active: in a handler, or in the single-stepped copy. */
-static int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
+int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
 {
 	struct kprobe *cur = current_kprobe;
 	char sym[KSYM_NAME_LEN + 32];
@@ -258,39 +267,41 @@ static int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
 	return 0;
 }
 
-static int __kprobes kprobe_exceptions_notify(struct notifier_block *nb, unsigned long val,
-					      void *data)
+/*
+ * A fault with eip inside a slot and no hit in progress: a boosted copy faulted. Put eip
+ * back on the original instruction (and IF as it was, known from the variant) so the
+ * fault is reported, and handled, as the probed instruction's own.
+ */
+static void __kprobes fixup_boosted_fault(struct pt_regs *regs)
 {
-	struct die_args *args = data;
+	struct kprobe *p = kprobe_by_slot(regs->eip);
+	unsigned long off;
 
-	(void)nb;
-	switch (val) {
-	case DIE_INT3:
-		if (kprobe_handler(args->regs))
-			return NOTIFY_STOP;
-		break;
-	case DIE_DEBUG:
-		if (post_kprobe_handler(args->regs))
-			return NOTIFY_STOP;
-		break;
-	case DIE_PAGE_FAULT:
-	case DIE_GPF:
-	case DIE_TRAP:
-		if (kprobe_running() && kprobe_fault_handler(args->regs, args->trapnr))
-			return NOTIFY_STOP;
-		break;
-	}
-	return NOTIFY_DONE;
+	if (!p)
+		return;
+	off = regs->eip - (unsigned long)p->ainsn.insn;
+	regs->eip = (unsigned long)p->addr;
+	if (off >= KPROBE_BOOST_IF_ON)
+		regs->eflags |= X86_EFLAGS_IF;
 }
 
-static struct notifier_block kprobe_exceptions_nb = {
-	.notifier_call = kprobe_exceptions_notify,
-	/* Before anyone else: an int3 may be ours. One level is left above it for tests that
-	 * must see a trap first (tests/test_kprobes.c, the in-flight removal case). */
-	.priority = KPROBES_NOTIFY_PRIORITY,
+static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)
+{
+	if (kprobe_running())
+		return kprobe_fault_handler(regs, trapnr);
+	if (regs->eip >= (unsigned long)kprobe_insn_slots &&
+	    regs->eip < (unsigned long)kprobe_insn_slots + sizeof(kprobe_insn_slots))
+		fixup_boosted_fault(regs);
+	return 0;
+}
+
+static const struct trap_probe_hooks kprobe_trap_hooks = {
+	.int3 = kprobe_int3_handler,
+	.debug = kprobe_debug_handler,
+	.fault = kprobe_any_fault,
 };
 
 void init_kprobes(void)
 {
-	BUG_ON(register_die_notifier(&kprobe_exceptions_nb));
+	set_trap_probe_hooks(&kprobe_trap_hooks);
 }

@@ -8,6 +8,7 @@
 #include "desc.h"
 #include "errno.h"
 #include "irq.h"
+#include "pic.h"
 #include "kernel.h"
 #include "processor.h"
 #include "irqflags.h"
@@ -104,16 +105,22 @@ int __kprobes notify_die(enum die_val val, const char *str, struct pt_regs *regs
 /* CR2 as the #PF handler read it: notifiers may fault (and handle it) before an oops. */
 static unsigned long oops_cr2;
 
-void __kprobes do_trap(struct pt_regs *regs, unsigned long vector, unsigned long error_code)
+static const struct trap_probe_hooks *probe_hooks;
+
+void set_trap_probe_hooks(const struct trap_probe_hooks *hooks)
+{
+	probe_hooks = hooks;
+}
+
+/* Exceptions taken since boot, per vector (benchmarks count traps per probe hit). */
+unsigned long trap_counts[NR_EXCEPTIONS];
+
+/* Everything but the probe fast path: the die chain, then the oops. */
+static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned long vector,
+					      long err)
 {
 	enum die_val val = DIE_TRAP;
 	unsigned long addr = 0;
-	long err = (long)error_code;
-
-	if (vector >= IRQ_BASE_VECTOR) {
-		do_IRQ(regs, vector - IRQ_BASE_VECTOR);
-		return;
-	}
 
 	switch (vector) {
 	case 1:
@@ -142,6 +149,54 @@ void __kprobes do_trap(struct pt_regs *regs, unsigned long vector, unsigned long
 		return;
 	die(trap_name(vector), regs, err);
 }
+
+/*
+ * The C handlers kernel/entry.asm calls, by vector (trap_handlers[] below). The int3
+ * and debug handlers are the hot path of a probe hit, which make bench counts to the
+ * instruction, so they go straight to kprobes and leave everything else to
+ * do_trap_slow.
+ */
+static void __kprobes do_int3(struct pt_regs *regs, unsigned long vector, unsigned long err)
+{
+	trap_counts[3]++;
+	if (probe_hooks && probe_hooks->int3(regs))
+		return;
+	do_trap_slow(regs, vector, (long)err);
+}
+
+static void __kprobes do_debug(struct pt_regs *regs, unsigned long vector, unsigned long err)
+{
+	trap_counts[1]++;
+	if (probe_hooks && probe_hooks->debug(regs))
+		return;
+	do_trap_slow(regs, vector, (long)err);
+}
+
+/* Every other exception: kprobes first (a fault inside a probe), then the chain. */
+static void __kprobes do_trap(struct pt_regs *regs, unsigned long vector, unsigned long err)
+{
+	trap_counts[vector]++;
+	if (probe_hooks && probe_hooks->fault(regs, (int)vector))
+		return;
+	do_trap_slow(regs, vector, (long)err);
+}
+
+static void __kprobes do_irq_entry(struct pt_regs *regs, unsigned long vector,
+				   unsigned long err)
+{
+	(void)err;
+	do_IRQ(regs, vector - IRQ_BASE_VECTOR);
+}
+
+void (*const trap_handlers[NR_EXCEPTIONS + NR_IRQS])(struct pt_regs *, unsigned long,
+						     unsigned long) = {
+	[0] = do_trap,
+	[1] = do_debug,
+	[2] = do_trap,
+	[3] = do_int3,
+	[4 ... NR_EXCEPTIONS - 1] = do_trap,
+	[NR_EXCEPTIONS ... NR_EXCEPTIONS + NR_IRQS - 1] = do_irq_entry,
+};
 
 /* ---- the oops ---- */
 

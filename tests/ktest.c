@@ -1,5 +1,6 @@
 /* The in-kernel self-test runner: selection, KTAP output, per-case sanity checks. */
 #include "ktest.h"
+#include "bench.h"
 #include "irqflags.h"
 #include "kernel.h"
 #include "multiboot.h"
@@ -208,6 +209,10 @@ void ktest_main(void)
 
 	if (cmdline_get("crash", name, sizeof(name)))
 		run_crash(name);
+	if (cmdline_get("bench", NULL, 0)) {
+		bench_main();
+		qemu_exit(true);
+	}
 	if (cmdline_get("selftest", glob_buf, sizeof(glob_buf))) {
 		parse_globs(glob_buf);
 		run_selftests();

@@ -107,7 +107,7 @@ static void probe_point_errors_are_distinct(struct ktest *t)
 	KEXPECT_EQ(t, probe_point_check(0, NULL, NULL), -EINVAL);
 	KEXPECT_EQ(t, probe_point_check((unsigned long)&data_object, NULL, NULL), -EFAULT);
 	KEXPECT_EQ(t, probe_point_check((unsigned long)__rodata_start, NULL, NULL), -EFAULT);
-	KEXPECT_EQ(t, probe_point_check((unsigned long)do_trap, NULL, NULL), -EPERM);
+	KEXPECT_EQ(t, probe_point_check(kallsyms_lookup_name("do_trap"), NULL, NULL), -EPERM);
 	KEXPECT_EQ(t, probe_point_check((unsigned long)notify_die + 3, NULL, NULL), -EPERM);
 	KEXPECT_EQ(t, probe_point_check(f + 2, NULL, NULL), -EILSEQ);   /* inside mov */
 	KEXPECT_EQ(t, probe_point_check(f + 4, NULL, NULL), -EILSEQ);   /* inside mov imm */

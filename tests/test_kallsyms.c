@@ -13,7 +13,7 @@ static int data_object = 42;
 static void lookup_by_name(struct ktest *t)
 {
 	KEXPECT_EQ(t, kallsyms_lookup_name("kmain"), (unsigned long)kmain);
-	KEXPECT_EQ(t, kallsyms_lookup_name("do_trap"), (unsigned long)do_trap);
+	KEXPECT_EQ(t, kallsyms_lookup_name("notify_die"), (unsigned long)notify_die);
 	KEXPECT_EQ(t, kallsyms_lookup_name("printk"), (unsigned long)printk);
 	KEXPECT_EQ(t, kallsyms_lookup_name("_start"), (unsigned long)_start);  /* asm too */
 	KEXPECT_EQ(t, kallsyms_lookup_name("no_such_function"), 0);

@@ -3,7 +3,9 @@
  * reentrancy (nmissed), every bad registration, redirection, faults, enable/disable,
  * foreign int3s, removal in flight. Threads and interrupts: tests/test_kprobes_smp.c.
  */
+#include "desc.h"
 #include "errno.h"
+#include "irqflags.h"
 #include "kallsyms.h"
 #include "kprobe_targets.h"
 #include "kprobes.h"
@@ -168,6 +170,7 @@ static void recursive_hit_counts_nmissed(struct ktest *t)
 }
 
 static int data_word = 5;
+extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
 
 /* Each rejected registration: its errno, and nothing armed or changed. */
 static void expect_rejected(struct ktest *t, struct kprobe *kp, int err, const char *what)
@@ -198,7 +201,7 @@ static void bad_registrations_rejected(struct ktest *t)
 	expect_rejected(t, &(struct kprobe){ .addr = (void *)&data_word }, -EFAULT, "data");
 	expect_rejected(t, &(struct kprobe){ .addr = (void *)mid }, -EILSEQ, "mid-instruction");
 	expect_rejected(t, &(struct kprobe){ .symbol_name = "do_trap" }, -EPERM, "blacklisted");
-	expect_rejected(t, &(struct kprobe){ .symbol_name = "kprobe_exceptions_notify" },
+	expect_rejected(t, &(struct kprobe){ .symbol_name = "kprobe_int3_handler" },
 			-EPERM, "the int3 handler itself");
 	expect_rejected(t, &(struct kprobe){ .symbol_name = "no_such_symbol" }, -ENOENT,
 			"unknown symbol");
@@ -310,6 +313,26 @@ static void single_step_fault_reported_at_original(struct ktest *t)
 	KEXPECT_EQ(t, preempt_count(), 0);
 }
 
+/* The same with a pre handler only: the load is boosted and faults inside the slot. */
+static void boosted_fault_reported_at_original(struct ktest *t)
+{
+	unsigned long site = (unsigned long)kp_load + KP_LOAD_INSN_OFFSET;
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)site, .pre_handler = count_pre };
+
+	reset_seen();
+	KASSERT_EQ(t, register_kprobe(&kp), 0);
+	KEXPECT_TRUE(t, kp.ainsn.boostable);
+	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_insn, sizeof(load_insn));
+	kp_load(NULL);
+	trap_hook_disarm();
+	unregister_kprobe(&kp);
+	KEXPECT_EQ(t, seen.pre, 1);
+	KEXPECT_EQ(t, trap_hook.hits, 1);
+	KEXPECT_EQ(t, trap_hook.regs.eip, site);          /* not the slot's address */
+	KEXPECT_TRUE(t, trap_hook.regs.eflags & X86_EFLAGS_IF);
+	KEXPECT_EQ(t, preempt_count(), 0);
+}
+
 static void disable_and_enable(struct ktest *t)
 {
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = pre_a };
@@ -354,37 +377,41 @@ static void foreign_int3_passes_through(struct ktest *t)
 }
 
 /*
- * Removal in flight: between the int3 and kprobes looking it up, the probe goes away
- * (on SMP another CPU can do that). A notifier placed above kprobes plays that CPU.
+ * Removal in flight: the int3 has trapped, and before kprobes looks the address up, the
+ * probe is unregistered and its byte restored (on SMP, by another CPU). This CPU cannot
+ * interleave that for real (the int3 gate keeps IF=0), so replay the moment: a trap
+ * frame for an int3 at kp_target_mul, whose probe is already gone.
  */
-static struct kprobe vanishing = { .pre_handler = pre_a };
-
-static int remover(struct notifier_block *nb, unsigned long val, void *data)
-{
-	struct die_args *a = data;
-
-	(void)nb;
-	if (val == DIE_INT3 && a->regs->eip - 1 == (unsigned long)vanishing.addr &&
-	    get_kprobe(vanishing.addr))
-		unregister_kprobe(&vanishing);
-	return NOTIFY_DONE;
-}
-
 static void probe_removed_in_flight_resumes(struct ktest *t)
 {
-	struct notifier_block nb = { .notifier_call = remover,
-				     .priority = KPROBES_NOTIFY_PRIORITY + 1 };
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_mul, .pre_handler = pre_a };
+	struct pt_regs regs;
+	unsigned long flags;
+	int handled, foreign;
 
 	hits_a = 0;
-	vanishing.addr = (kprobe_opcode_t *)kp_target_mul;
-	KASSERT_EQ(t, register_kprobe(&vanishing), 0);
-	KASSERT_EQ(t, register_die_notifier(&nb), 0);
-	int r = kp_target_mul(9, 9);
-	unregister_die_notifier(&nb);
-	KEXPECT_EQ(t, r, 81);                  /* the original instruction ran */
-	KEXPECT_EQ(t, hits_a, 0);              /* no handler: the probe was gone */
-	KEXPECT_TRUE(t, get_kprobe((void *)kp_target_mul) == NULL);
+	KASSERT_EQ(t, register_kprobe(&kp), 0);
+	unregister_kprobe(&kp);
+	memset(&regs, 0, sizeof(regs));
+	regs.eip = (unsigned long)kp_target_mul + 1;      /* just past "the" int3 */
+	regs.cs = KERNEL_CS;
+	regs.eflags = 0x202;
+	local_irq_save(flags);
+	handled = kprobe_int3_handler(&regs);
+	/* An int3 that is really in the text (an unused instruction slot is all int3s)
+	 * is not kprobes' to claim. */
+	struct pt_regs real = regs;
+	real.eip = (unsigned long)&kprobe_insn_slots[KPROBE_NR_SLOTS - 1][1];
+	foreign = kprobe_int3_handler(&real);
+	local_irq_restore(flags);
+
+	KEXPECT_EQ(t, handled, 1);
+	KEXPECT_EQ(t, regs.eip, (unsigned long)kp_target_mul);   /* rerun the original */
+	KEXPECT_EQ(t, foreign, 0);
+	KEXPECT_EQ(t, hits_a, 0);
+	KEXPECT_FALSE(t, kprobe_running());
 	KEXPECT_EQ(t, preempt_count(), 0);
+	KEXPECT_EQ(t, kp_target_mul(9, 9), 81);
 }
 
 static const struct ktest_case kprobes_cases[] = {
@@ -396,6 +423,7 @@ static const struct ktest_case kprobes_cases[] = {
 	KTEST_CASE(pre_handler_redirects_execution),
 	KTEST_CASE(fault_in_post_handler_handled),
 	KTEST_CASE(single_step_fault_reported_at_original),
+	KTEST_CASE(boosted_fault_reported_at_original),
 	KTEST_CASE(disable_and_enable),
 	KTEST_CASE(foreign_int3_passes_through),
 	KTEST_CASE(probe_removed_in_flight_resumes),
