@@ -3,6 +3,7 @@
 #   make                 kernel ELF in build/ts$(THREAD_SIZE)/jumper.elf
 #   make run             boot it in QEMU, serial on this terminal (Ctrl-A X quits)
 #   make test            build, boot the self-tests and oops scenarios, grade the logs
+#   make bench           what a probe hit costs, in guest instructions (QEMU -icount)
 #   make iso / test-iso  the same kernel booted through GRUB from an ISO
 #   make debug           QEMU halted with its gdb stub, and gdb with symbols attached
 #   make clean
@@ -50,7 +51,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all run test iso test-iso debug clean help tools
+.PHONY: all run test bench iso test-iso debug clean help tools
 all: $(KERNEL)
 
 help:
@@ -115,6 +116,10 @@ HOST_TESTS := build/host/insn_check build/host/insn_fuzz build/host/insn_fuzz_sa
 test: $(KERNEL) $(HOST_TESTS)
 	@$(PYTHON) tests/run.py --kernel $(KERNEL) --logs $(BUILD)/logs --host-dir build/host \
 		$(RUNFLAGS)
+
+# Probe costs in guest instructions (QEMU -icount); table, build/bench.json, targets.
+bench: $(KERNEL)
+	@$(PYTHON) tests/bench.py --kernel $(KERNEL) --json build/bench.json
 
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
 ISO      := $(BUILD)/jumper.iso
