@@ -20,6 +20,7 @@
 #define JUMPER_KPROBES_H
 
 #include "insn.h"
+#include "compiler.h"
 #include "ptrace.h"
 
 typedef u8 kprobe_opcode_t;
@@ -140,6 +141,11 @@ static inline struct kprobe *get_kprobe(void *addr)
 }
 /* Calls fn for every registered probe (interrupts off). */
 void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data);
+/*
+ * The address p will be placed at: symbol_name or addr, plus offset. Returns 0, -EINVAL
+ * (both or neither given), -ENOENT (unknown symbol).
+ */
+int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr);
 /* The probe whose instruction slot contains addr, or NULL. */
 struct kprobe *kprobe_by_slot(unsigned long addr);
 /* Puts original bytes back into a copy of text (see probe_point.h). */

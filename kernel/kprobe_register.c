@@ -138,8 +138,7 @@ static int disarm_kprobe(struct kprobe *p)
 	return text_poke(p->addr, &p->opcode, 1);
 }
 
-/* Resolves symbol_name/addr + offset into p->addr's final value, in *addr. */
-static int kprobe_address(const struct kprobe *p, unsigned long *addr)
+int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr)
 {
 	if (p->symbol_name && p->addr)
 		return -EINVAL;
@@ -169,7 +168,7 @@ int register_kprobe(struct kprobe *p)
 	local_irq_restore(flags);
 	if (again)
 		return -EINVAL;
-	ret = kprobe_address(p, &addr);
+	ret = kprobe_lookup_addr(p, &addr);
 	if (ret)
 		return ret;
 	/* Decode with other probes' int3s taken back out of the bytes. */

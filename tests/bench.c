@@ -50,7 +50,7 @@ static unsigned long total_traps(void)
 }
 
 /* Times the calls; prints one BENCH line. Returns the ticks taken. */
-static u64 bench_row(const char *name, u64 baseline)
+u64 bench_row(const char *name, u64 baseline)
 {
 	unsigned long flags, traps;
 	volatile int sink = 0;
@@ -97,9 +97,4 @@ void bench_main(void)
 	}
 	bench_more_rows(base);
 	printk("BENCH done\n");
-}
-
-__attribute__((weak)) void bench_more_rows(u64 baseline)
-{
-	(void)baseline;
 }

@@ -62,6 +62,17 @@ SCENARIOS = {
         r"kp_target_add\+0x0/0x[0-9a-f]+$",
         r"^#PF: NULL pointer dereference$",
         eip_in("kp_load")],
+    # jprobe_return() with no jprobe hit in progress: caught before it traps.
+    "jprobe_return_outside": OOPS_COMMON + [
+        r"^jprobes: jprobe_return\(\) called outside a jprobe handler$",
+        r"^kernel BUG at kernel/jprobe\.c:\d+!$",
+        r"^Oops: invalid opcode: 0000 \[#1\]$",
+        r"^ \[<[0-9a-f]{8}>\] jprobe_return\+0x[0-9a-f]+/0x[0-9a-f]+$"],
+    # A handler that returns normally lands on the trap setjmp_pre_handler planted.
+    "jprobe_missing_return": OOPS_COMMON + [
+        r"^jprobes: handler j_forgetful\+0x0/0x[0-9a-f]+ returned without calling "
+        r"jprobe_return\(\)$",
+        r"^Oops: invalid opcode: 0000 \[#1\]$"],
     "panic": [r"^Kernel panic - not syncing: deliberate panic, code 42$",
               r"^Call Trace:$", r"^ \[<[0-9a-f]{8}>\] crash_panic\+0x[0-9a-f]+/0x[0-9a-f]+$",
               r"^---\[ end Kernel panic - not syncing: deliberate panic, code 42 \]---$"],

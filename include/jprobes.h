@@ -1,0 +1,52 @@
+/*
+ * Jumper probes (jprobes): a kprobe on a function's entry that runs a handler with the
+ * same prototype, as if the probed function had called it, so the handler simply reads
+ * its own parameters. The 2004 patch (shared/reference/) in full; kernel/jprobe.c.
+ *
+ *   static int jip_queue_xmit(struct sk_buff *skb, int ipfragok)
+ *   {
+ *           printk("skb %p len %u\n", skb, skb->len);
+ *           jprobe_return();        // mandatory: never return normally
+ *           return 0;               // not reached
+ *   }
+ *   static struct jprobe jp = {
+ *           .kp.symbol_name = "ip_queue_xmit",
+ *           .entry = jip_queue_xmit,
+ *   };
+ *   register_jprobe(&jp);
+ *
+ * The handler runs with interrupts off and preemption disabled, on the probed
+ * function's own stack; it must not sleep, and must end with jprobe_return().
+ */
+#ifndef JUMPER_JPROBES_H
+#define JUMPER_JPROBES_H
+
+#include "compiler.h"
+#include "kprobes.h"
+
+struct jprobe {
+	struct kprobe kp;
+	void *entry;            /* the handler: same prototype as the probed function */
+};
+
+/* Bytes of the probed function's stack saved at the hit and put back afterwards. */
+#define MAX_STACK_SIZE 64
+
+/*
+ * Registers jp on its function's entry. Returns 0; -EINVAL if jp or jp->entry is NULL
+ * or the address is not the first byte of a function (the 2004 TODO); otherwise what
+ * register_kprobe returns (-EEXIST if any probe is already there ...).
+ */
+int register_jprobe(struct jprobe *jp);
+void unregister_jprobe(struct jprobe *jp);
+/* Ends a jprobe handler: back into the probed function, with its registers and stack. */
+void __noreturn jprobe_return(void);
+
+/* The kprobe handlers a jprobe runs on: save and divert / restore and resume. */
+int setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs);
+int longjmp_break_handler(struct kprobe *p, struct pt_regs *regs);
+
+/* End of jprobe_return's code: its int3 lies in [jprobe_return, jprobe_return_end). */
+extern char jprobe_return_end[];
+
+#endif

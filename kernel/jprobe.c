@@ -1,0 +1,194 @@
+/*
+ * jprobes: the setjmp/longjmp mirror of the 2004 patch (shared/reference/), with the
+ * review's points settled. docs/jprobes.md draws the stack at every step.
+ *
+ *   probed function entry  -- int3 -->  setjmp_pre_handler: save regs and the top of the
+ *                                       stack, IF off, eip = handler; iret
+ *   handler(same args...)               reads its arguments where the caller put them
+ *   jprobe_return()        -- int3 -->  longjmp_break_handler: check, restore regs and
+ *                                       stack; the entry instruction runs; on we go
+ *
+ * One CPU, and the handler runs with interrupts off, so one jprobe hit at a time: the
+ * saved state can live in plain globals, as in the reference.
+ */
+#include "jprobes.h"
+#include "errno.h"
+#include "kallsyms.h"
+#include "kernel.h"
+#include "preempt.h"
+#include "processor.h"
+
+static struct pt_regs jprobe_saved_regs;
+static long *jprobe_saved_esp;
+/* Copy of the probed function's stack top at the hit (return address and arguments). */
+static unsigned long jprobes_stack[MAX_STACK_SIZE / sizeof(unsigned long)];
+
+/*
+ * How many bytes of stack to save, starting at addr (the probed function's esp).
+ *
+ * The thread's stack ends at current_thread_info() + THREAD_SIZE, and the page above is
+ * unmapped: never read past it. So take MAX_STACK_SIZE bytes, or fewer if the stack ends
+ * sooner. (Andi Kleen's review suggested max_t() here, which would read past the end;
+ * the patch's first version stopped at the end of the *page*, which on an 8K stack cuts
+ * the copy short whenever esp is in the lower page -- build with
+ * JPROBE_STACK_BOUND=page to watch jprobes_stack.lower_page_args_survive fail.)
+ */
+#ifdef JPROBE_STACK_BOUND_PAGE
+#define MIN_STACK_SIZE(ADDR)                                                          \
+	((((ADDR) + MAX_STACK_SIZE) < (((ADDR) & PAGE_MASK) + PAGE_SIZE)) ?           \
+		 MAX_STACK_SIZE : (((ADDR) & PAGE_MASK) + PAGE_SIZE) - (ADDR))
+#else
+#define MIN_STACK_SIZE(ADDR)                                                          \
+	min((unsigned long)MAX_STACK_SIZE,                                            \
+	    (unsigned long)current_thread_info() + THREAD_SIZE - (ADDR))
+#endif
+
+/*
+ * memcpy may itself be probed, so the hit path copies with its own "rep movsl": esp and
+ * the stack top are both 4-byte aligned, so every size here is a multiple of 4.
+ */
+static inline void copy_words(void *dst, const void *src, unsigned long bytes)
+{
+	unsigned long n = bytes / sizeof(unsigned long);
+
+	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
+
+/* Where a handler lands if it returns instead of calling jprobe_return (see below). */
+extern char jprobe_handler_returned[];
+
+int __kprobes setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs)
+{
+	struct jprobe *jp = container_of(p, struct jprobe, kp);
+	unsigned long addr;
+
+	copy_words(&jprobe_saved_regs, regs, sizeof(*regs));
+	/* A ring-0 trap pushes no esp: &regs->esp is the probed function's stack pointer,
+	 * pointing at its return address, with its arguments right above. */
+	jprobe_saved_esp = (long *)&regs->esp;
+	addr = (unsigned long)jprobe_saved_esp;
+	/* Linus's point: gcc treats the argument area as the callee's own. The handler is
+	 * "the callee" here and may overwrite it (a store to a parameter, a tail call), so
+	 * save it for the probed function, which is owed its arguments intact. */
+	copy_words(jprobes_stack, (const void *)addr, MIN_STACK_SIZE(addr));
+	/* A handler that returns instead of calling jprobe_return would resume the probed
+	 * function's caller, silently. Point its return address at a trap instead; the
+	 * real one comes back with the saved bytes. */
+	*(unsigned long *)addr = (unsigned long)jprobe_handler_returned;
+	/* IF off for the whole handler: nothing can preempt it or run another probe in
+	 * between; the saved regs remember the probed code's own IF. */
+	regs->eflags &= ~X86_EFLAGS_IF;
+	regs->eip = (unsigned long)jp->entry;
+	return 1;
+}
+
+/* True while a jprobe handler is running (between the two traps). */
+static bool in_jprobe_handler(void)
+{
+	return kprobe_running() && kprobe_status == KPROBE_HIT_ACTIVE &&
+	       current_kprobe->break_handler == longjmp_break_handler;
+}
+
+static void __noreturn jprobe_misuse(const char *what)
+{
+	printk("jprobes: %s\n", what);
+	BUG();
+}
+
+void __kprobes __noinline jprobe_return(void)
+{
+	if (!in_jprobe_handler())
+		jprobe_misuse("jprobe_return() called outside a jprobe handler");
+	/*
+	 * Andi Kleen asked why dropping the preempt count before the xchg is safe. Because
+	 * IF is 0 here (setjmp_pre_handler cleared it): no interrupt can arrive, so nothing
+	 * can preempt us between this line and the int3. The int3 handler raises the count
+	 * again for the rest of the hit. (jprobes_preempt.* prove both halves.)
+	 */
+	preempt_enable_no_resched();
+	/* esp = the probed function's entry esp, then trap: the break handler finds
+	 * &regs->esp == jprobe_saved_esp exactly. */
+	__asm__ volatile("xchgl %%ebx, %%esp\n\t"
+			 "int3\n\t"
+			 ".globl jprobe_return_end\n"
+			 "jprobe_return_end:\n\t"
+			 "nop"
+			 : : "b"(jprobe_saved_esp) : "memory");
+	__builtin_unreachable();
+}
+
+int __kprobes longjmp_break_handler(struct kprobe *p, struct pt_regs *regs)
+{
+	u8 *addr = (u8 *)(regs->eip - 1);
+	unsigned long stack_addr = (unsigned long)jprobe_saved_esp;
+	struct jprobe *jp = container_of(p, struct jprobe, kp);
+
+	if (addr <= (u8 *)jprobe_return || addr >= (u8 *)jprobe_return_end)
+		return 0;       /* some other int3: not the jprobe's return */
+	if ((long *)&regs->esp != jprobe_saved_esp) {
+		struct pt_regs *saved = container_of((unsigned long *)jprobe_saved_esp,
+						     struct pt_regs, esp);
+		printk("current esp %p does not match saved esp %p\n", (void *)&regs->esp,
+		       (void *)jprobe_saved_esp);
+		printk("Saved registers for jprobe %p\n", (void *)jp);
+		show_registers(saved);
+		printk("Current registers\n");
+		show_registers(regs);
+		BUG();
+	}
+	copy_words(regs, &jprobe_saved_regs, sizeof(*regs));
+	copy_words((void *)stack_addr, jprobes_stack, MIN_STACK_SIZE(stack_addr));
+	return 1;       /* kprobes now runs the entry instruction and ends the hit */
+}
+
+/*
+ * The trap set by setjmp_pre_handler: reached only when a handler returns normally.
+ * The hit is abandoned (preemption back on, no probe active) and the kernel oopses
+ * naming the handler.
+ */
+void __kprobes __used jprobe_report_missing_return(void)
+{
+	struct kprobe *p = current_kprobe;
+	char sym[KSYM_NAME_LEN + 32];
+
+	current_kprobe = NULL;
+	preempt_enable_no_resched();
+	if (p)
+		sprint_symbol(sym, sizeof(sym), (unsigned long)container_of(p, struct jprobe, kp)->entry);
+	printk("jprobes: handler %s returned without calling jprobe_return()\n",
+	       p ? sym : "?");
+	BUG();
+}
+
+__asm__(".pushsection .kprobes.text, \"ax\"\n"
+	".globl jprobe_handler_returned\n"
+	".type jprobe_handler_returned, @function\n"
+	"jprobe_handler_returned:\n"
+	"	call jprobe_report_missing_return\n"
+	".size jprobe_handler_returned, . - jprobe_handler_returned\n"
+	".popsection\n");
+
+int register_jprobe(struct jprobe *jp)
+{
+	unsigned long addr;
+	int ret;
+
+	if (!jp || !jp->entry)
+		return -EINVAL;
+	ret = kprobe_lookup_addr(&jp->kp, &addr);
+	if (ret)
+		return ret;
+	/* The 2004 TODO, done: the mirror only works where the stack holds exactly the
+	 * return address and the arguments -- the first byte of a function. */
+	if (!kallsyms_is_function_entry(addr))
+		return -EINVAL;
+	jp->kp.pre_handler = setjmp_pre_handler;
+	jp->kp.break_handler = longjmp_break_handler;
+	jp->kp.post_handler = NULL;
+	return register_kprobe(&jp->kp);
+}
+
+void unregister_jprobe(struct jprobe *jp)
+{
+	unregister_kprobe(&jp->kp);
+}
