@@ -31,6 +31,11 @@ typedef void (*probe_text_fixup_t)(unsigned long start, u8 *buf, size_t len);
  */
 int probe_point_check(unsigned long addr, struct insn *insn, probe_text_fixup_t fixup);
 /* True if addr lies in the probe blacklist (.kprobes.text). */
-bool within_kprobe_blacklist(unsigned long addr);
+static inline bool within_kprobe_blacklist(unsigned long addr)
+{
+	extern char __kprobes_text_start[], __kprobes_text_end[];
+	return addr >= (unsigned long)__kprobes_text_start &&
+	       addr < (unsigned long)__kprobes_text_end;
+}
 
 #endif

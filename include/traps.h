@@ -69,6 +69,9 @@ struct trap_probe_hooks {
 };
 void set_trap_probe_hooks(const struct trap_probe_hooks *hooks);
 
+/* Breakpoint and debug traps, called from their own entry stubs. */
+void do_int3(struct pt_regs *regs);
+void do_debug(struct pt_regs *regs);
 /* The C side of kernel/entry.asm, by vector: handler(regs, vector, error_code). */
 extern void (*const trap_handlers[])(struct pt_regs *regs, unsigned long vector,
 				      unsigned long error_code);

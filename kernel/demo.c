@@ -1,12 +1,14 @@
 /*
- * The demo a plain boot runs: a guided look at the trap machinery the probes stand on.
- * It plants an int3 in a function, catches it on the die notifier chain and shows the
- * pt_regs the trap built.
+ * The demo a plain boot runs: a guided look at the trap machinery the probes stand on
+ * (an int3 caught on the die notifier chain, the pt_regs it built), then the 2004
+ * patch's own sample: a jprobe on ip_queue_xmit printing the arguments of each call.
  */
 #include "demo.h"
 #include "printk.h"
 #include "processor.h"
 #include "traps.h"
+#include "jprobes.h"
+#include "net_demo.h"
 
 static unsigned long demo_eip, demo_esp, demo_flags;
 
@@ -27,6 +29,42 @@ static int demo_notifier(struct notifier_block *nb, unsigned long val, void *dat
 
 static struct notifier_block demo_nb = { .notifier_call = demo_notifier, .priority = 0 };
 
+/* The reference's "Sample Usage", live: same name, same prototype as the probed function. */
+static int jip_queue_xmit(struct sk_buff *skb, int ipfragok)
+{
+	printk("jprobe: ip_queue_xmit(skb=%p, ipfragok=%d): len %u proto 0x%04x ttl %u "
+	       "%u.%u.%u.%u -> %u.%u.%u.%u dev %s\n", (void *)skb, ipfragok, skb->len,
+	       skb->protocol, skb->ttl, skb->saddr >> 24, (skb->saddr >> 16) & 255,
+	       (skb->saddr >> 8) & 255, skb->saddr & 255, skb->daddr >> 24,
+	       (skb->daddr >> 16) & 255, (skb->daddr >> 8) & 255, skb->daddr & 255, skb->dev);
+	jprobe_return();
+}
+
+static struct jprobe jp = {
+	.kp.symbol_name = "ip_queue_xmit",
+	.entry = jip_queue_xmit,
+};
+
+static void demo_jprobe(void)
+{
+	static struct sk_buff skbs[3] = {
+		{ 60, 0x0800, 64, 0x0a000002, 0x0a000001, "eth0" },
+		{ 1400, 0x0800, 63, 0xc0a80105, 0x08080808, "eth0" },
+		{ 3000, 0x0800, 32, 0x7f000001, 0x7f000001, "lo" },
+	};
+	int ret;
+
+	printk("demo: register_jprobe(ip_queue_xmit -> jip_queue_xmit) = %d\n",
+	       register_jprobe(&jp));
+	for (int i = 0; i < 3; i++) {
+		ret = ip_queue_xmit(&skbs[i], i == 1);
+		printk("demo: ip_queue_xmit returned %d\n", ret);
+	}
+	unregister_jprobe(&jp);
+	printk("demo: %lu packets queued, jprobe missed %lu hits\n", ip_packets_queued,
+	       jp.kp.nmissed);
+}
+
 void demo_main(void)
 {
 	unsigned long esp_before;
@@ -39,4 +77,5 @@ void demo_main(void)
 	       esp_before, demo_esp, esp_before == demo_esp ? "equal" : "DIFFERENT");
 	printk("demo: IF inside the handler: %s (vector 3 is an interrupt gate)\n",
 	       (demo_flags & X86_EFLAGS_IF) ? "on" : "off");
+	demo_jprobe();
 }

@@ -18,7 +18,15 @@
 #include "preempt.h"
 #include "processor.h"
 
-static struct pt_regs jprobe_saved_regs;
+/*
+ * The probed function's registers at the hit. The return trap builds its pt_regs at the
+ * very same address (that is what the esp check below verifies), with the same ds, es,
+ * orig_eax and cs; only the general registers, eip and eflags differ, so only those are
+ * saved and put back.
+ */
+#define JPROBE_GPRS 7                   /* ebx ecx edx esi edi ebp eax: pt_regs' first */
+static unsigned long jprobe_saved_gprs[JPROBE_GPRS];
+static unsigned long jprobe_saved_eip, jprobe_saved_eflags;
 static long *jprobe_saved_esp;
 /* Copy of the probed function's stack top at the hit (return address and arguments). */
 static unsigned long jprobes_stack[MAX_STACK_SIZE / sizeof(unsigned long)];
@@ -62,7 +70,9 @@ int __kprobes setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	struct jprobe *jp = container_of(p, struct jprobe, kp);
 	unsigned long addr;
 
-	copy_words(&jprobe_saved_regs, regs, sizeof(*regs));
+	copy_words(jprobe_saved_gprs, regs, sizeof(jprobe_saved_gprs));
+	jprobe_saved_eip = regs->eip;
+	jprobe_saved_eflags = regs->eflags;
 	/* A ring-0 trap pushes no esp: &regs->esp is the probed function's stack pointer,
 	 * pointing at its return address, with its arguments right above. */
 	jprobe_saved_esp = (long *)&regs->esp;
@@ -83,9 +93,9 @@ int __kprobes setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs)
 }
 
 /* True while a jprobe handler is running (between the two traps). */
-static bool in_jprobe_handler(void)
+static inline bool in_jprobe_handler(void)
 {
-	return kprobe_running() && kprobe_status == KPROBE_HIT_ACTIVE &&
+	return kprobe_status == KPROBE_HIT_ACTIVE && kprobe_running() &&
 	       current_kprobe->break_handler == longjmp_break_handler;
 }
 
@@ -126,17 +136,24 @@ int __kprobes longjmp_break_handler(struct kprobe *p, struct pt_regs *regs)
 	if (addr <= (u8 *)jprobe_return || addr >= (u8 *)jprobe_return_end)
 		return 0;       /* some other int3: not the jprobe's return */
 	if ((long *)&regs->esp != jprobe_saved_esp) {
-		struct pt_regs *saved = container_of((unsigned long *)jprobe_saved_esp,
-						     struct pt_regs, esp);
+		/* The handler left its stack unbalanced (or jprobe_return was reached on
+		 * another stack): restoring would corrupt it. Show both and stop. */
+		const unsigned long *g = jprobe_saved_gprs;
 		printk("current esp %p does not match saved esp %p\n", (void *)&regs->esp,
 		       (void *)jprobe_saved_esp);
 		printk("Saved registers for jprobe %p\n", (void *)jp);
-		show_registers(saved);
+		printk("EIP: %08lx EFLAGS: %08lx esp: %08lx\n", jprobe_saved_eip,
+		       jprobe_saved_eflags, (unsigned long)jprobe_saved_esp);
+		printk("eax: %08lx   ebx: %08lx   ecx: %08lx   edx: %08lx\n", g[6], g[0], g[1],
+		       g[2]);
+		printk("esi: %08lx   edi: %08lx   ebp: %08lx\n", g[3], g[4], g[5]);
 		printk("Current registers\n");
 		show_registers(regs);
 		BUG();
 	}
-	copy_words(regs, &jprobe_saved_regs, sizeof(*regs));
+	copy_words(regs, jprobe_saved_gprs, sizeof(jprobe_saved_gprs));
+	regs->eip = jprobe_saved_eip;
+	regs->eflags = jprobe_saved_eflags;
 	copy_words((void *)stack_addr, jprobes_stack, MIN_STACK_SIZE(stack_addr));
 	return 1;       /* kprobes now runs the entry instruction and ends the hit */
 }

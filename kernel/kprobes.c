@@ -12,6 +12,7 @@
 #include "kallsyms.h"
 #include "kernel.h"
 #include "preempt.h"
+#include "probe_point.h"
 #include "processor.h"
 #include "traps.h"
 
@@ -112,49 +113,92 @@ static void __kprobes report_unrecoverable(struct kprobe *p)
 	      sym, kprobe_status);
 }
 
+/*
+ * Runs the probed instruction for a hit whose handlers are done: emulated (cli/sti),
+ * boosted (no post handler: the slot's copy and its jmp home, no second trap), or
+ * single-stepped (the debug trap finishes the hit in kprobe_debug_handler).
+ */
+static inline void __kprobes setup_singlestep(struct kprobe *p, struct pt_regs *regs)
+{
+	kprobe_status = KPROBE_HIT_SS;
+	if (emulate_if_modifier(p, regs)) {
+		finish_hit(p, regs);
+	} else if (p->ainsn.boostable && !p->post_handler && !(regs->eflags & X86_EFLAGS_TF)) {
+		/* IF stays off in the slot; the +16 variant's sti turns it back on at the
+		 * jmp, so no interrupt ever finds eip inside a slot. */
+		regs->eip = (unsigned long)p->ainsn.insn +
+			    ((regs->eflags & X86_EFLAGS_IF) ? KPROBE_BOOST_IF_ON : 0);
+		regs->eflags &= ~X86_EFLAGS_IF;
+		current_kprobe = NULL;
+		preempt_enable_no_resched();
+	} else {
+		prepare_singlestep(p, regs);
+	}
+}
+
+/* An int3 while a probe is being handled: a probe hit from a handler, or the trap the
+ * active probe expects (jprobe_return's). */
+static int __kprobes __noinline kprobe_int3_while_active(struct pt_regs *regs,
+							 kprobe_opcode_t *addr)
+{
+	struct kprobe *p;
+
+	preempt_disable();
+	/* No probe can sit in blacklisted text, where jprobe_return's int3 is: offer such
+	 * a trap to the break handler without a table lookup. */
+	if (within_kprobe_blacklist((unsigned long)addr))
+		goto break_handler;
+	p = get_kprobe(addr);
+	if (p) {
+		/* A handler ran into a probe. The 2004 code disarmed that probe for good;
+		 * instead count a miss and run its instruction without handlers. */
+		if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
+			report_unrecoverable(p);
+		save_previous_kprobe();
+		regs->eip = (unsigned long)addr;
+		set_current_kprobe(p, regs);
+		p->nmissed++;
+		kprobe_status = KPROBE_REENTER;
+		if (emulate_if_modifier(p, regs))
+			finish_hit(p, regs);
+		else
+			prepare_singlestep(p, regs);
+		return 1;
+	}
+break_handler:
+	p = current_kprobe;
+	if (p->break_handler && p->break_handler(p, regs)) {
+		setup_singlestep(p, regs);
+		return 1;
+	}
+	preempt_enable_no_resched();
+	return 0;
+}
+
+/* An int3 at an address with no probe. */
+static int __kprobes __noinline kprobe_int3_no_probe(struct pt_regs *regs,
+						     kprobe_opcode_t *addr)
+{
+	if (*addr == BREAKPOINT_INSTRUCTION)
+		return 0;       /* a real int3 in the code: not ours */
+	/* The int3 that trapped is gone: its probe was unregistered after the trap and
+	 * before we looked (another CPU could do that). Run the original instruction. */
+	regs->eip = (unsigned long)addr;
+	return 1;
+}
+
 int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 {
 	kprobe_opcode_t *addr = (kprobe_opcode_t *)(regs->eip - 1);
 	struct kprobe *p;
 
-	preempt_disable();
-	if (kprobe_running()) {
-		p = get_kprobe(addr);
-		if (p) {
-			/* A handler ran into a probe. The 2004 code disarmed that probe for
-			 * good; instead count a miss and step it without handlers. */
-			if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
-				report_unrecoverable(p);
-			save_previous_kprobe();
-			regs->eip = (unsigned long)addr;
-			set_current_kprobe(p, regs);
-			p->nmissed++;
-			kprobe_status = KPROBE_REENTER;
-			if (emulate_if_modifier(p, regs))
-				finish_hit(p, regs);
-			else
-				prepare_singlestep(p, regs);
-			return 1;
-		}
-		/* Not a probe: maybe the trap the active probe expects (jprobe_return). */
-		p = current_kprobe;
-		if (p->break_handler && p->break_handler(p, regs))
-			goto ss_probe;
-		goto no_kprobe;
-	}
-
+	if (unlikely(kprobe_running()))
+		return kprobe_int3_while_active(regs, addr);
 	p = get_kprobe(addr);
-	if (!p) {
-		if (*addr != BREAKPOINT_INSTRUCTION) {
-			/* The int3 that trapped is gone: its probe was unregistered after the
-			 * trap and before we looked. Run the original instruction. */
-			regs->eip = (unsigned long)addr;
-			preempt_enable_no_resched();
-			return 1;
-		}
-		goto no_kprobe;     /* a real int3 in the code: not ours */
-	}
+	if (unlikely(!p))
+		return kprobe_int3_no_probe(regs, addr);
 
+	preempt_disable();
 	/* Handlers see the probed instruction's own address: it has not run yet. */
 	regs->eip = (unsigned long)addr;
 	set_current_kprobe(p, regs);
@@ -168,27 +212,8 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 		}
 		return 1;
 	}
-
-ss_probe:
-	kprobe_status = KPROBE_HIT_SS;
-	if (emulate_if_modifier(p, regs)) {
-		finish_hit(p, regs);
-	} else if (p->ainsn.boostable && !p->post_handler && !(regs->eflags & X86_EFLAGS_TF)) {
-		/* Boost: run the slot's copy and its jmp home, no second trap. IF stays off
-		 * in the slot; the +16 variant's sti turns it back on at the jmp. */
-		regs->eip = (unsigned long)p->ainsn.insn +
-			    ((regs->eflags & X86_EFLAGS_IF) ? KPROBE_BOOST_IF_ON : 0);
-		regs->eflags &= ~X86_EFLAGS_IF;
-		current_kprobe = NULL;
-		preempt_enable_no_resched();
-	} else {
-		prepare_singlestep(p, regs);
-	}
+	setup_singlestep(p, regs);
 	return 1;
-
-no_kprobe:
-	preempt_enable_no_resched();
-	return 0;
 }
 
 /*

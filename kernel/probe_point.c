@@ -9,12 +9,6 @@
 #include "stacktrace.h"
 #include "string.h"
 
-bool within_kprobe_blacklist(unsigned long addr)
-{
-	return addr >= (unsigned long)__kprobes_text_start &&
-	       addr < (unsigned long)__kprobes_text_end;
-}
-
 /* Decodes from start up to addr: addr must be where an instruction begins. */
 static int find_boundary(unsigned long start, unsigned long addr, struct insn *insn,
 			 probe_text_fixup_t fixup)

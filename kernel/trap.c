@@ -151,25 +151,24 @@ static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned lon
 }
 
 /*
- * The C handlers kernel/entry.asm calls, by vector (trap_handlers[] below). The int3
- * and debug handlers are the hot path of a probe hit, which make bench counts to the
- * instruction, so they go straight to kprobes and leave everything else to
- * do_trap_slow.
+ * The C handlers kernel/entry.asm calls: do_int3 and do_debug from their own stubs (the
+ * hot path of a probe hit, which make bench counts to the instruction: straight to
+ * kprobes, everything else to do_trap_slow), the rest through trap_handlers[].
  */
-static void __kprobes do_int3(struct pt_regs *regs, unsigned long vector, unsigned long err)
+void __kprobes do_int3(struct pt_regs *regs)
 {
 	trap_counts[3]++;
 	if (probe_hooks && probe_hooks->int3(regs))
 		return;
-	do_trap_slow(regs, vector, (long)err);
+	do_trap_slow(regs, 3, 0);
 }
 
-static void __kprobes do_debug(struct pt_regs *regs, unsigned long vector, unsigned long err)
+void __kprobes do_debug(struct pt_regs *regs)
 {
 	trap_counts[1]++;
 	if (probe_hooks && probe_hooks->debug(regs))
 		return;
-	do_trap_slow(regs, vector, (long)err);
+	do_trap_slow(regs, 1, 0);
 }
 
 /* Every other exception: kprobes first (a fault inside a probe), then the chain. */
@@ -190,11 +189,9 @@ static void __kprobes do_irq_entry(struct pt_regs *regs, unsigned long vector,
 
 void (*const trap_handlers[NR_EXCEPTIONS + NR_IRQS])(struct pt_regs *, unsigned long,
 						     unsigned long) = {
-	[0] = do_trap,
-	[1] = do_debug,
-	[2] = do_trap,
-	[3] = do_int3,
-	[4 ... NR_EXCEPTIONS - 1] = do_trap,
+	/* 1 and 3 have stubs of their own (entry.asm, FAST_STUB) calling do_debug and
+	 * do_int3; their entries here are never used. */
+	[0 ... NR_EXCEPTIONS - 1] = do_trap,
 	[NR_EXCEPTIONS ... NR_EXCEPTIONS + NR_IRQS - 1] = do_irq_entry,
 };
 

@@ -25,6 +25,22 @@ def eip_in(func):
     return rf"^EIP is at {func}\+0x[0-9a-f]+/0x[0-9a-f]+$"
 
 
+# Boots that must end well (exit 33): what a plain boot shows. The README and
+# docs/jprobes.md quote these lines.
+DEMO = {
+    "demo": [
+        r"^jumper 0\.1: i386 kprobes/jprobes teaching kernel \(THREAD_SIZE=\d+\)$",
+        r"^demo: esp before int3 ([0-9a-f]{8}), &regs->esp in the handler \1 \(equal\)$",
+        r"^demo: IF inside the handler: off \(vector 3 is an interrupt gate\)$",
+        r"^demo: register_jprobe\(ip_queue_xmit -> jip_queue_xmit\) = 0$",
+        r"^jprobe: ip_queue_xmit\(skb=[0-9a-f]{8}, ipfragok=0\): len 60 proto 0x0800 "
+        r"ttl 64 10\.0\.0\.2 -> 10\.0\.0\.1 dev eth0$",
+        r"^demo: ip_queue_xmit returned -7$",
+        r"^demo: 2 packets queued, jprobe missed 0 hits$",
+        r"^jumper: demo finished, shutting down\.$",
+    ],
+}
+
 SCENARIOS = {
     "int3": OOPS_COMMON + [r"^Oops: int3: 0000 \[#1\]$", eip_in("crash_int3")],
     "gpf": OOPS_COMMON + [r"^Oops: general protection fault: 1234 \[#1\]$",
