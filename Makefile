@@ -6,11 +6,14 @@
 #   make bench           what a probe hit costs, in guest instructions (QEMU -icount)
 #   make iso / test-iso  the same kernel booted through GRUB from an ISO
 #   make debug           QEMU halted with its gdb stub, and gdb with symbols attached
+#                        (docs/debugging.md; GDBPORT=N for another port than 1234)
+#   make compile_commands.json   the kernel's compile commands, for clangd and editors
 #   make clean
 #
 # Options: THREAD_SIZE=4096|8192 (default 8192), HZ=timer ticks/s (default 100),
 #          JPROBE_STACK_BOUND=thread|page (page: the 2004 bug, for demonstration),
-#          CMDLINE='...' for make run, RUNFLAGS='--select GLOB' for make test.
+#          CMDLINE='...' for make run, RUNFLAGS='--select GLOB' for make test,
+#          JUNIT=path for make test: also write a JUnit XML report there.
 
 THREAD_SIZE ?= 8192
 HZ ?= 100
@@ -27,7 +30,7 @@ endif
 
 BUILD   := build/ts$(THREAD_SIZE)$(if $(filter page,$(JPROBE_STACK_BOUND)),-pagebound)
 KERNEL  := $(BUILD)/jumper.elf
-CMDLINE ?= demo
+CMDLINE ?= demo monitor
 
 CC      := gcc
 NASM    := nasm
@@ -60,7 +63,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all run test bench iso test-iso debug clean help tools
+.PHONY: all run test bench iso test-iso debug clean help tools compile_commands.json
 all: $(KERNEL)
 
 help:
@@ -126,8 +129,9 @@ HOST_TESTS := build/host/insn_check build/host/insn_fuzz build/host/insn_fuzz_sa
 XFAIL := $(if $(filter page,$(JPROBE_STACK_BOUND)),--xfail jprobes_stack.lower_page_args_survive)
 
 test: $(KERNEL) $(HOST_TESTS)
+	@scripts/need-tools.sh gdb
 	@$(PYTHON) tests/run.py --kernel $(KERNEL) --logs $(BUILD)/logs --host-dir build/host \
-		$(XFAIL) $(RUNFLAGS)
+		$(XFAIL) $(if $(JUNIT),--junit $(JUNIT)) $(RUNFLAGS)
 
 # Probe costs in guest instructions (QEMU -icount); table, build/bench.json, targets.
 bench: $(KERNEL)
@@ -156,12 +160,30 @@ test-iso: $(TEST_ISO)
 	@$(PYTHON) tests/run.py --iso $(TEST_ISO) --kernel $(KERNEL) --logs $(BUILD)/logs-iso \
 		--only selftest $(RUNFLAGS)
 
+# QEMU runs in its own session (setsid) so that Ctrl-C in gdb, which interrupts the kernel,
+# does not also kill QEMU; the shell ignores that Ctrl-C (trap :) and kills QEMU when gdb
+# quits. GDBPORT=N uses another port than QEMU's -s (1234); scripts/gdbinit reads $$gdbport.
+GDBPORT ?= 1234
 debug: $(KERNEL)
 	@scripts/need-tools.sh gdb
-	@echo "QEMU waits for gdb on :1234; serial output goes to $(BUILD)/debug-serial.log"
-	@$(QEMU) $(QEMU_ARGS) -display none -serial file:$(BUILD)/debug-serial.log \
-		-kernel $(KERNEL) -append "$(CMDLINE)" -s -S & \
-	gdb -q -x scripts/gdbinit $(KERNEL); kill %1 2>/dev/null; true
+	@echo "QEMU waits for gdb on :$(GDBPORT); serial output goes to $(BUILD)/debug-serial.log"
+	@setsid $(QEMU) $(QEMU_ARGS) -display none -serial file:$(BUILD)/debug-serial.log \
+		-monitor none -kernel $(KERNEL) -append "$(CMDLINE)" -S -gdb tcp::$(GDBPORT) \
+		</dev/null & qemu=$$!; trap : INT; \
+	gdb -q -ex 'set $$gdbport = $(GDBPORT)' -x scripts/gdbinit $(KERNEL); \
+	kill $$qemu 2>/dev/null; true
+
+# For clangd and other editors: one entry per kernel C file, with the exact command the
+# pattern rule above runs (this configuration's CFLAGS; rerun after changing options).
+# make's own variables go to python3 through the environment, so no quoting is lost.
+compile_commands.json:
+	$(call msg,GEN,$@)
+	$(Q)CC_JSON='$(CC)' CFLAGS_JSON='$(CFLAGS)' SRCS_JSON='$(C_SRCS)' OBJDIR_JSON='$(BUILD)/obj' \
+	$(PYTHON) -c 'import json, os, shlex; e = os.environ; d = os.getcwd(); \
+	print(json.dumps([{"directory": d, "file": src, "output": e["OBJDIR_JSON"] + "/" + \
+	os.path.splitext(src)[0] + ".o", "arguments": [e["CC_JSON"], *shlex.split(e["CFLAGS_JSON"]), \
+	"-c", src, "-o", e["OBJDIR_JSON"] + "/" + os.path.splitext(src)[0] + ".o"]} \
+	for src in e["SRCS_JSON"].split()], indent=2))' > $@.tmp && mv $@.tmp $@
 
 clean:
 	rm -rf build

@@ -118,6 +118,13 @@ struct ktest_crash {
 		__section(".ktest_crashes") = &sym
 
 /*
+ * Runs the self-tests matching spec ("" = all, else GLOB[,GLOB...]) and prints KTAP.
+ * Returns the number of failed cases, or -1 if nothing matched. (The monitor's
+ * "selftest" command; the boot path uses ktest_main.)
+ */
+int ktest_run(const char *spec);
+
+/*
  * Runs the self-tests selected by the command line ("selftest[=GLOBS]") or the crash
  * scenario ("crash=NAME"), then ends the boot with the verdict. Returns only if the
  * command line asks for neither.

@@ -20,7 +20,7 @@ enum task_state {
 	TASK_NEW,        /* created, not yet woken */
 	TASK_RUNNING,    /* running or on the run queue */
 	TASK_SLEEPING,   /* waiting for jiffies to reach wake_at */
-	TASK_BLOCKED,    /* waiting in kthread_join */
+	TASK_BLOCKED,    /* waiting for an event: kthread_join, serial_getc (no timeout) */
 	TASK_DEAD,       /* exited, waiting to be joined */
 };
 

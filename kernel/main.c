@@ -17,6 +17,7 @@
 #include "sched.h"
 #include "serial.h"
 #include "demo.h"
+#include "monitor.h"
 
 #define JUMPER_VERSION "0.1"
 
@@ -41,10 +42,15 @@ void __noreturn kmain(u32 magic, const struct multiboot_info *info)
 	gdt_init_tss();
 	sched_init();
 	timer_init();
+	serial_rx_init();    /* COM1 input by IRQ 4: needs the scheduler to block readers */
 	local_irq_enable();
 
-	ktest_main();       /* returns only when no test or crash was asked for */
-	demo_main();
+	ktest_main();       /* returns only when no test, crash or bench was asked for */
+	bool monitor = cmdline_get("monitor", NULL, 0);
+	if (!monitor || cmdline_get("demo", NULL, 0))
+		demo_main();
+	if (monitor)
+		monitor_main();         /* until "halt" or the end of input */
 	printk("jumper: demo finished, shutting down.\n");
 	qemu_exit(true);
 }

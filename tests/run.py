@@ -5,13 +5,16 @@ What it runs (in parallel, one QEMU per boot):
   * the self-test boot ("selftest"): every KTAP case becomes one result, suite.case;
   * the expected-oops scenarios of tests/scenarios.py ("crash=NAME"): one result each;
   * its own self-tests (runner.*): boots that fail on purpose -- a failing KTAP case, a
-    hang, a triple fault, an unmatched selection -- each must be graded as a failure.
+    hang, a triple fault, an unmatched selection -- each must be graded as a failure;
+  * host tests (host.*): programs run on this machine (decoder cross-checks, the parser,
+    gdb attached to a halted QEMU); each passes on exit 0.
 
 A boot is trusted only if QEMU's exit status carries the kernel's verdict: 33 (the kernel
 wrote 0x10 to isa-debug-exit) is a pass, 35 a failure. Exit 0 means the CPU reset, which
 with -no-reboot is what a triple fault looks like; a boot that does not end within its
 timeout is a hang. Every serial log is kept under --logs. The last line printed is
-exactly "N passed, N failed, N skipped". Python 3 standard library only.
+exactly "N passed, N failed, N skipped"; --junit PATH also writes the results as JUnit XML
+(one <testsuite> per group, the self-tests one per suite). Python 3 standard library only.
 """
 import argparse
 import concurrent.futures
@@ -20,10 +23,12 @@ import re
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
+import monitor_sessions  # noqa: E402
 
 EXIT_PASS, EXIT_FAIL = 33, 35
 TAIL_LINES = 20
@@ -40,6 +45,7 @@ class Boot:
     seconds: float = 0.0
     log: str = ""
     lines: list = field(default_factory=list)
+    group: str = ""      # selftest, oops, runner: the JUnit <testsuite> (default: name prefix)
 
     def tail(self):
         return self.lines[-TAIL_LINES:]
@@ -65,6 +71,9 @@ class Result:
     status: str          # "pass", "fail", "skip"
     reason: str = ""
     details: list = field(default_factory=list)
+    group: str = ""      # which group produced it (set by main; JUnit <testsuite>)
+    seconds: float = None   # how long it took, when it is a whole boot or host program
+    boot: Boot = None    # the boot it was graded from, if any (its time and serial log)
 
 
 def qemu_command(args, boot):
@@ -307,7 +316,8 @@ def grade_self_test(boot, check):
 def host_tests(args):
     """(name, argv) of each host test; its output's last line is its summary."""
     h = args.host_dir
-    xcheck = [sys.executable, os.path.join(os.path.dirname(__file__), "host", "insn_xcheck.py"),
+    here = os.path.dirname(__file__)
+    xcheck = [sys.executable, os.path.join(here, "host", "insn_xcheck.py"),
               os.path.join(h, "insn_check")]
     return [
         ("host.insn_cases", [os.path.join(h, "insn_cases_test")]),
@@ -317,11 +327,31 @@ def host_tests(args):
         ("host.insn_xcheck_libc32", xcheck + [args.libc32]),
         ("host.ktap_parser", [sys.executable,
                               os.path.join(os.path.dirname(__file__), "host", "ktap_parser_test.py")]),
+        # the `make debug` workflow: gdb -batch attached to QEMU's stub, stopped at kmain
+        ("host.gdb_kmain", [sys.executable, os.path.join(here, "host", "gdb_test.py"),
+                            args.kernel, "--qemu", args.qemu,
+                            "--log", os.path.join(args.logs, "host.gdb_kmain.log")]),
     ]
+
+
+def monitor_session_job(args, name, check):
+    return lambda: monitor_sessions.run_session(args.qemu, args.kernel, args.logs, name, check)
+
+
+def run_monitor_job(name, job):
+    """One monitor session (a boot driven over the serial line) as one Result."""
+    start = time.monotonic()
+    ok, reason, details = job()
+    seconds = time.monotonic() - start
+    if ok:
+        return [Result(name, "pass", "", group="monitor", seconds=seconds)]
+    return [Result(name, "fail", reason, ["session transcript:"] + details, group="monitor",
+                   seconds=seconds)]
 
 
 def run_host_test(name, argv):
     """Runs one host program; passes on exit 0. Prints its summary line either way."""
+    start = time.monotonic()
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)
         out = (proc.stdout + proc.stderr).strip().splitlines()
@@ -329,9 +359,81 @@ def run_host_test(name, argv):
     except (OSError, subprocess.TimeoutExpired) as e:
         out, ok = [str(e)], False
     summary = out[-1] if out else "(no output)"
+    seconds = time.monotonic() - start
     if ok:
-        return [Result(name, "pass", summary)]
-    return [Result(name, "fail", summary, out[-TAIL_LINES:])]
+        return [Result(name, "pass", summary, group="host", seconds=seconds)]
+    return [Result(name, "fail", summary, out[-TAIL_LINES:], group="host", seconds=seconds)]
+
+
+# ---- JUnit XML ----
+
+XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(s):
+    """s with the characters XML 1.0 cannot hold (a serial log may have any) escaped."""
+    return XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+
+def junit_name(r):
+    """(classname, name) of a result: 'traps.int3_x' -> ('traps', 'int3_x');
+    a name without a dot (boot:selftest) goes under its group."""
+    if "." in r.name:
+        return tuple(r.name.split(".", 1))
+    return (r.group or "jumper", r.name)
+
+
+def write_junit(path, results, started):
+    """One <testsuite> per group, in the order results came; the self-test group has one
+    per KTAP suite (by suite name). Failures carry the reason as message and the details
+    (last serial lines) as text; skips a <skipped>. Times are per boot or host program
+    where known (self-test cases share one boot: its time is a property of their suite)."""
+    suites = {}   # (group, suite name) -> [results]
+    for r in results:
+        group = r.group or junit_name(r)[0]
+        suite = junit_name(r)[0] if group == "selftest" else group
+        suites.setdefault((group, suite), []).append(r)
+    root = ET.Element("testsuites", name="jumper",
+                      timestamp=time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)))
+    totals = {"tests": 0, "failures": 0, "skipped": 0, "time": 0.0}
+    for (group, suite), rs in suites.items():
+        n = {"tests": len(rs), "failures": sum(r.status == "fail" for r in rs),
+             "skipped": sum(r.status == "skip" for r in rs),
+             "time": sum(r.seconds or 0.0 for r in rs)}
+        ts = ET.SubElement(root, "testsuite", name=suite, tests=str(n["tests"]),
+                           failures=str(n["failures"]), errors="0",
+                           skipped=str(n["skipped"]), time=f"{n['time']:.3f}")
+        props = ET.SubElement(ts, "properties")
+        ET.SubElement(props, "property", name="group", value=group)
+        boots = {id(r.boot): r.boot for r in rs if r.boot is not None}
+        for b in boots.values():
+            ET.SubElement(props, "property", name=f"boot.{b.name}",
+                          value=f"cmdline '{b.cmdline}', {b.seconds:.1f} s, log {b.log}")
+        for r in rs:
+            classname, name = junit_name(r)
+            tc = ET.SubElement(ts, "testcase", classname=classname, name=name)
+            if r.seconds is not None:
+                tc.set("time", f"{r.seconds:.3f}")
+            if r.status == "fail":
+                text = list(r.details)
+                if r.boot is not None:
+                    text.append(f"({r.boot.name}: {r.boot.seconds:.1f} s, log {r.boot.log})")
+                ET.SubElement(tc, "failure", message=xml_text(r.reason or "failed"),
+                              type="failure").text = xml_text("\n".join(text))
+            elif r.status == "skip":
+                ET.SubElement(tc, "skipped", message=xml_text(r.reason))
+            elif r.reason:
+                ET.SubElement(tc, "system-out").text = xml_text(r.reason)
+        for k in totals:
+            totals[k] += n[k]
+    root.set("tests", str(totals["tests"]))
+    root.set("failures", str(totals["failures"]))
+    root.set("errors", "0")
+    root.set("skipped", str(totals["skipped"]))
+    root.set("time", f"{totals['time']:.3f}")
+    ET.indent(root)
+    if os.path.dirname(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
 # ---- main ----
@@ -346,14 +448,17 @@ def main():
     ap.add_argument("--host-dir", help="directory of the host test programs (host group)")
     ap.add_argument("--libc32", default="/usr/lib32/libc.so.6",
                     help="32-bit system library for the decoder cross-check")
-    ap.add_argument("--only", choices=["selftest", "oops", "runner", "host"], action="append",
+    ap.add_argument("--only", choices=["selftest", "oops", "runner", "host", "monitor"],
+                    action="append",
                     help="run only these groups (repeatable)")
     ap.add_argument("--timeout", type=float, default=90, help="seconds per self-test boot")
     ap.add_argument("--xfail", action="append", default=[],
                     help="a self-test case (suite.case) this build must FAIL; it is "
                          "reported as passing when it fails, and failing when it passes")
+    ap.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
     args = ap.parse_args()
-    groups = set(args.only or ["selftest", "oops", "runner", "host"])
+    started = time.time()
+    groups = set(args.only or ["selftest", "oops", "runner", "host", "monitor"])
     if args.iso:
         groups &= {"selftest"}
     if not args.host_dir:
@@ -362,38 +467,50 @@ def main():
     jobs = []   # (Boot, grader)
     if "selftest" in groups:
         cmd = "selftest=" + args.select if args.select else "selftest"
-        jobs.append((Boot("selftest", cmd, args.timeout),
+        jobs.append((Boot("selftest", cmd, args.timeout, group="selftest"),
                      lambda b: apply_xfail(grade_selftest(b, set(args.xfail)), args.xfail)))
     if "oops" in groups:
         for name, patterns in scenarios.DEMO.items():
-            jobs.append((Boot("boot." + name, name, 30),
+            jobs.append((Boot("boot." + name, name, 30, group="oops"),
                          lambda b, p=patterns: grade_oops(b, p, EXIT_PASS)))
         for name, patterns in scenarios.SCENARIOS.items():
-            jobs.append((Boot("oops." + name, "crash=" + name, 30),
+            jobs.append((Boot("oops." + name, "crash=" + name, 30, group="oops"),
                          lambda b, p=patterns: grade_oops(b, p)))
     if "runner" in groups:
         for name, cmd, timeout, check in RUNNER_SELF_TESTS:
-            jobs.append((Boot(name, cmd, timeout),
+            jobs.append((Boot(name, cmd, timeout, group="runner"),
                          lambda b, c=check: grade_self_test(b, c)))
 
     host = host_tests(args) if "host" in groups else []
-    print(f"jumper tests: {len(host)} host test(s), {len(jobs)} boot(s) of {args.iso or args.kernel}; "
+    # Monitor sessions: the runner types at the jumper> prompt (tests/monitor_sessions.py).
+    monitor = []
+    if "monitor" in groups:
+        monitor = [(f"monitor.{name}", monitor_session_job(args, name, check))
+                   for name, check in monitor_sessions.SESSIONS]
+        monitor.append(("monitor.scripted", lambda: monitor_sessions.run_scripted(
+            args.qemu, args.kernel, args.logs)))
+    print(f"jumper tests: {len(host)} host test(s), {len(monitor)} monitor session(s), "
+          f"{len(jobs)} boot(s) of {args.iso or args.kernel}; "
           f"serial logs in {args.logs}/", flush=True)
     results = []
     workers = max(2, os.cpu_count() or 2)
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         host_futs = [pool.submit(run_host_test, name, argv) for name, argv in host]
+        host_futs += [pool.submit(run_monitor_job, name, job) for name, job in monitor]
         futures = [(pool.submit(run_boot, args, boot), grader) for boot, grader in jobs]
         for fut in host_futs:
             for r in fut.result():
                 results.append(r)
-                print(f"{'ok  ' if r.status == 'pass' else 'FAIL'} {r.name}: {r.reason}")
+                print(f"{'ok  ' if r.status == 'pass' else 'FAIL'} {r.name}" + (f": {r.reason}" if r.reason else ""))
                 for d in r.details if r.status == "fail" else []:
                     print(f"       | {d}")
         for fut, grader in futures:
             boot = fut.result()
             graded = grader(boot)
             for r in graded:
+                r.boot, r.group = boot, r.group or boot.group or boot.name.split(".")[0]
+                if len(graded) == 1:
+                    r.seconds = boot.seconds
                 results.append(r)
                 mark = {"pass": "ok  ", "fail": "FAIL", "skip": "skip"}[r.status]
                 extra = f": {r.reason}" if r.reason else ""
@@ -406,6 +523,8 @@ def main():
             sys.stdout.flush()
 
     n = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "skip")}
+    if args.junit:
+        write_junit(args.junit, results, started)
     print(f"{n['pass']} passed, {n['fail']} failed, {n['skip']} skipped")
     return 1 if n["fail"] or not results else 0
 

@@ -1,0 +1,316 @@
+"""Monitor sessions: the host runner types at the kernel's "jumper>" prompt over the
+serial line and checks the answers (tests/run.py, group "monitor").
+
+A Session boots QEMU with the kernel's COM1 on a pipe, waits for the prompt, and sends
+one line at a time, returning what the kernel printed before the next prompt. Each check
+below is one test result, monitor.NAME.
+"""
+import os
+import re
+import select
+import subprocess
+import time
+
+PROMPT = "jumper> "
+
+
+class SessionError(Exception):
+    pass
+
+
+class Session:
+    """One boot of the kernel with cmdline "monitor", driven line by line."""
+
+    def __init__(self, qemu, kernel, log_path, cmdline="monitor", timeout=30):
+        self.log = open(log_path, "wb")
+        self.timeout = timeout
+        self.proc = subprocess.Popen(
+            [qemu, "-m", "128M", "-display", "none", "-serial", "stdio", "-monitor", "none",
+             "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+             "-kernel", kernel, "-append", cmdline],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self.buf = ""
+        self.transcript = []
+        self.boot_output = self._until_prompt()
+
+    def _read(self, deadline):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise SessionError("timed out waiting for the prompt")
+        ready, _, _ = select.select([self.proc.stdout], [], [], min(left, 0.5))
+        if not ready:
+            if self.proc.poll() is not None:
+                raise SessionError(f"QEMU exited with status {self.proc.returncode}")
+            return
+        data = self.proc.stdout.read()
+        if data is None:
+            return
+        if not data:
+            if self.proc.poll() is None:
+                self.proc.wait(timeout=5)
+            raise SessionError(f"QEMU exited with status {self.proc.returncode}")
+        self.log.write(data)
+        self.log.flush()
+        self.buf += data.decode("utf-8", "replace").replace("\r", "")
+
+    def _until_prompt(self, timeout=None):
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            i = self.buf.find(PROMPT)
+            if i >= 0:
+                out, self.buf = self.buf[:i], self.buf[i + len(PROMPT):]
+                return out
+            self._read(deadline)
+
+    def send(self, line, timeout=None):
+        """Types line + Enter; returns the output up to the next prompt, without the
+        echoed line itself."""
+        raw = line if isinstance(line, bytes) else line.encode()
+        self.proc.stdin.write(raw + b"\n")
+        self.proc.stdin.flush()
+        out = self._until_prompt(timeout)
+        first_nl = out.find("\n")
+        reply = out[first_nl + 1:] if first_nl >= 0 else ""
+        self.transcript.append((line if isinstance(line, str) else "<%d bytes>" % len(line),
+                                reply))
+        return reply
+
+    def halt(self):
+        """Sends "halt"; returns QEMU's exit status."""
+        self.proc.stdin.write(b"halt\n")
+        self.proc.stdin.flush()
+        deadline = time.monotonic() + self.timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            try:
+                self._read(deadline)
+            except SessionError:
+                break
+        return self.proc.wait(timeout=5)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+    def tail(self, n=20):
+        lines = []
+        for cmd, reply in self.transcript[-6:]:
+            lines.append(PROMPT + cmd)
+            lines += reply.splitlines()
+        return lines[-n:]
+
+
+def expect(reply, pattern, what):
+    """Raises unless pattern (a regex) matches somewhere in reply."""
+    if not re.search(pattern, reply, re.M):
+        raise AssertionError(f"{what}: no /{pattern}/ in:\n" + reply[-1500:])
+
+
+# ---- the checks: each takes a Session and raises AssertionError on failure ----
+
+COMMANDS = ["help", "syms", "probe", "jprobe", "list", "enable", "disable", "unprobe",
+            "dis", "ps", "regs", "demo", "selftest", "halt"]
+
+
+def check_help(s):
+    out = s.send("help")
+    for c in COMMANDS:
+        expect(out, rf"^  {c}\b", f"help lists {c}")
+
+
+def check_syms(s):
+    out = s.send("syms kmain")
+    expect(out, r"^[0-9a-f]{8} +\d+  kmain$", "syms kmain")
+    expect(out, r"^1 of \d+ symbols match kmain$", "syms count")
+    out = s.send("syms ip_*")
+    expect(out, r"  ip_queue_xmit$", "syms glob")
+
+
+def hits_of(listing, index=0):
+    m = re.search(rf"^ +{index}  [0-9a-f]{{8}}  [kj]probe +(\d+) ", listing, re.M)
+    if not m:
+        raise AssertionError(f"list shows no probe #{index}:\n" + listing)
+    return int(m[1])
+
+
+def check_probe_lifecycle(s):
+    """probe -> hits counted -> list -> disable stops counting -> enable -> unprobe
+    restores the original byte (seen with dis). kthread_create is called exactly twice
+    by each "demo sched", so every count is exact."""
+    before = s.send("dis kthread_create 1")
+    m = re.search(r"^[0-9a-f]{8}  kthread_create\+0x0/0x[0-9a-f]+ +([0-9a-f]{2}) ", before, re.M)
+    if not m:
+        raise AssertionError("dis kthread_create: no first instruction in:\n" + before)
+    orig = m[1]
+    expect(s.send("probe kthread_create"), r"^probe #0 placed at kthread_create\+0x0/",
+           "probe placed")
+    expect(s.send("dis kthread_create 1"),
+           r"^[0-9a-f]{8}  kthread_create\+0x0/0x[0-9a-f]+ +cc .*<- probe #0 \(int3 armed\)",
+           "dis shows the int3")
+    out = s.send("demo sched")
+    expect(out, r"^probe #0 hit 1 at kthread_create\+0x0/0x[0-9a-f]+: eip=[0-9a-f]{8} eax=",
+           "first hit logged with registers")
+    expect(out, r"^probe #0 hit 2 at kthread_create", "second hit logged")
+    if hits_of(s.send("list")) != 2:
+        raise AssertionError("list: expected 2 hits after one demo sched")
+    expect(s.send("disable 0"), r"disabled", "disable")
+    expect(s.send("list"), r"kthread_create\+0x0/0x[0-9a-f]+  \[DISABLED\]$",
+           "list shows [DISABLED]")
+    expect(s.send("dis kthread_create 1"),
+           rf"kthread_create\+0x0/0x[0-9a-f]+ +{orig} .*\[DISABLED\]", "original byte back")
+    s.send("demo sched")
+    if hits_of(s.send("list")) != 2:
+        raise AssertionError("a disabled probe went on counting")
+    expect(s.send("enable 0"), r"enabled", "enable")
+    s.send("demo sched")
+    if hits_of(s.send("list")) != 4:
+        raise AssertionError("the re-enabled probe did not count the next two calls")
+    expect(s.send("unprobe 0"),
+           r"^probe #0 at kthread_create\+0x0/0x[0-9a-f]+ removed after 4 hits$", "unprobe")
+    after = s.send("dis kthread_create 1")
+    expect(after, rf"^[0-9a-f]{{8}}  kthread_create\+0x0/0x[0-9a-f]+ +{orig} ",
+           "original byte restored")
+    if "probe #" in after:
+        raise AssertionError("dis still shows a probe after unprobe:\n" + after)
+    expect(s.send("list"), r"^no probes", "list empty")
+
+
+def check_jprobe(s):
+    expect(s.send("jprobe kthread_create 3"), r"^jprobe #0 placed at kthread_create\+0x0/",
+           "jprobe placed")
+    out = s.send("demo sched")
+    expect(out, r"^jprobe #0 hit 1 at kthread_create\+0x0/0x[0-9a-f]+\([0-9a-f]{8}, "
+           r"[0-9a-f]{8}, [0-9a-f]{8}\)$", "jprobe prints 3 arguments")
+    expect(s.send("list"), r"^  0  [0-9a-f]{8}  jprobe +[1-9]\d* +0  kthread_create", "list jprobe")
+    expect(s.send("unprobe 0"), r"removed", "unprobe jprobe")
+
+
+def check_info(s):
+    out = s.send("ps")
+    expect(out, r"^  TID NAME +STATE +PREEMPT +STACK-USED$", "ps header")
+    expect(out, r"^ +0 kmain +running +00000000 +\d+/\d+  <- current$", "ps kmain")
+    expect(out, r"^ +\d+ idle ", "ps idle")
+    out = s.send("regs")
+    expect(out, r"^EIP: 0008:\[<[0-9a-f]{8}>\] EFLAGS: [0-9a-f]{8}$", "regs EIP")
+    expect(out, r"^EIP is at mon_regs\+0x[0-9a-f]+/0x[0-9a-f]+$", "regs symbolized")
+    out = s.send("dis ip_queue_xmit 4")
+    expect(out, r"^[0-9a-f]{8}  ip_queue_xmit\+0x0/0x[0-9a-f]+ +55 ", "dis first insn")
+
+
+def check_demos(s):
+    expect(s.send("demo net"), r"^jprobe: ip_queue_xmit\(skb=[0-9a-f]{8}, ipfragok=1\): len 1400",
+           "demo net")
+    expect(s.send("demo fault"), r"^demo fault: fault_handler: page fault at [0-9a-f]{8}",
+           "demo fault")
+    expect(s.send("demo"), r"^usage: demo NAME", "demo without a name")
+    out = s.send("selftest printk")
+    expect(out, r"^ok 1 printk$", "selftest printk")
+    expect(out, r"^selftest: all passed$", "selftest verdict")
+
+
+def check_bad_input(s):
+    cases = [
+        ("frobnicate", r"^unknown command 'frobnicate' \(try 'help'\)$"),
+        ("probe no_such_function", r"^probe: no_such_function: ENOENT \(No such file or directory\)"),
+        ("probe kp_target_add+2", r"^probe: kp_target_add\+0x2/0x[0-9a-f]+: EILSEQ \(Illegal byte sequence\): not an instruction boundary"),
+        ("probe do_trap", r"^probe: do_trap\+0x0/0x[0-9a-f]+: EPERM \(Operation not permitted\): blacklisted"),
+        ("probe kp_target_mul", r"^probe #0 placed"),
+        ("probe kp_target_mul", r"^probe: kp_target_mul\+0x0/0x[0-9a-f]+: EEXIST \(File exists\): already probed"),
+        ("jprobe kp_target_add+1", r"^jprobe: kp_target_add\+0x1/0x[0-9a-f]+: EINVAL .*function's first byte"),
+        ("enable 9", r"^enable: no probe #9 \(see 'list'\)$"),
+        ("disable x", r"^disable: no probe #x \(see 'list'\)$"),
+        ("unprobe", r"^usage: unprobe N"),
+        ("dis no_such_function", r"^dis: no_such_function: ENOENT"),
+        ("jprobe printk 9", r"^usage: jprobe SYM \[NARGS\]"),
+        ("a b c d e f g h i j", r"^too many words"),
+    ]
+    for line, pattern in cases:
+        expect(s.send(line), pattern, line)
+    # 4 KiB of printable garbage on one line: truncated with a message, then answered.
+    letters = bytes(33 + (i * 7919 + 13) % 94 for i in range(4096))
+    out = s.send(letters)
+    expect(out, r"line too long", "4 KiB line truncated")
+    expect(out, r"^unknown command", "truncated line answered")
+    # 4 KiB of binary (control bytes, escapes, Ctrl-U, bytes >= 0x80): no crash.
+    binary = bytes((i * 7919 + 13) % 256 for i in range(4096))
+    binary = binary.replace(b"\n", b"x").replace(b"\r", b"y")
+    s.send(binary)
+    expect(s.send("unprobe 0"), r"removed", "prompt alive after binary garbage")
+
+
+LAB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "lab-kprobes.md")
+# Lab commands that are meant to be refused, and the error they must get.
+LAB_REFUSALS = {"probe ip_queue_xmit+2": "EILSEQ", "probe do_int3": "EPERM"}
+
+
+def check_lab(s):
+    """Every "jumper> ..." line of docs/lab-kprobes.md, in order: no command may be
+    unknown, misused or refused, except the refusals the lab asks for."""
+    cmds = re.findall(r"^jumper> (.+)$", open(LAB).read(), re.M)
+    if len(cmds) < 15:
+        raise AssertionError(f"only {len(cmds)} commands found in the lab")
+    for cmd in cmds:
+        if cmd == "halt":
+            continue            # run_session halts and checks the exit status
+        out = s.send(cmd)
+        want = LAB_REFUSALS.get(cmd)
+        if want:
+            expect(out, rf": {want} \(", cmd)
+            continue
+        if re.search(r"unknown command|^usage:|: E[A-Z]+ \(|FAILED|Oops", out, re.M):
+            raise AssertionError(f"lab command '{cmd}' went wrong:\n" + out[-1500:])
+
+
+SESSIONS = [
+    ("help", check_help),
+    ("syms", check_syms),
+    ("probe_lifecycle", check_probe_lifecycle),
+    ("jprobe", check_jprobe),
+    ("info", check_info),
+    ("demos", check_demos),
+    ("bad_input", check_bad_input),
+    ("lab", check_lab),
+]
+
+
+def run_session(qemu, kernel, logdir, name, check):
+    """Boots, runs one check, halts. Returns (ok, reason, details)."""
+    os.makedirs(logdir, exist_ok=True)
+    s = None
+    try:
+        s = Session(qemu, kernel, os.path.join(logdir, f"monitor.{name}.log"))
+        check(s)
+        rc = s.halt()
+        if rc != 33:
+            return False, f"halt: QEMU exit status {rc}, expected 33", s.tail()
+        return True, "", []
+    except (AssertionError, SessionError) as e:
+        return False, str(e).splitlines()[0], (s.tail() if s else []) + str(e).splitlines()[1:20]
+    finally:
+        if s:
+            s.close()
+
+
+def run_scripted(qemu, kernel, logdir):
+    """The README's scripted use: printf '...' | make run, non-interactive, exits 33."""
+    script = b"probe schedule\ndemo sched\nlist\nhalt\n"
+    os.makedirs(logdir, exist_ok=True)
+    try:
+        proc = subprocess.run(
+            [qemu, "-m", "128M", "-display", "none", "-serial", "mon:stdio", "-no-reboot",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+             "-kernel", kernel, "-append", "demo monitor"],
+            input=script, capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return False, "scripted run did not exit within 60 s", []
+    text = proc.stdout.decode("utf-8", "replace").replace("\r", "")
+    with open(os.path.join(logdir, "monitor.scripted.log"), "w") as f:
+        f.write(text)
+    lines = text.splitlines()
+    if proc.returncode != 33:
+        return False, f"QEMU exit status {proc.returncode}, expected 33", lines[-20:]
+    if not re.search(r"^  0  [0-9a-f]{8}  kprobe +[1-9]\d* +\d+  schedule\+0x0/", text, re.M):
+        return False, "list did not show hits on schedule", lines[-20:]
+    return True, "", []
