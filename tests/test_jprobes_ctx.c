@@ -5,6 +5,7 @@
 #include "jprobe_targets.h"
 #include "jprobes.h"
 #include "ktest.h"
+#include "ktest_helpers.h"
 #include "mm.h"
 #include "preempt.h"
 #include "processor.h"
@@ -147,9 +148,7 @@ static void jprobe_in_timer_interrupt(struct ktest *t)
 	jp = (struct jprobe){ .kp.addr = (kprobe_opcode_t *)jp_tick, .entry = j_tick };
 	KASSERT_EQ(t, register_jprobe(&jp), 0);
 	timer_tick_hook = call_from_tick;
-	unsigned long end = jiffies + 20;
-	while ((long)(jiffies - end) < 0)
-		cpu_relax();
+	spin_ticks(20);
 	timer_tick_hook = NULL;
 	unregister_jprobe(&jp);
 	KEXPECT_GE(t, tick_calls, 20);

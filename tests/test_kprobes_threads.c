@@ -5,6 +5,7 @@
 #include "kprobe_targets.h"
 #include "kprobes.h"
 #include "ktest.h"
+#include "ktest_helpers.h"
 #include "preempt.h"
 #include "processor.h"
 #include "sched.h"
@@ -35,9 +36,7 @@ static void probe_hit_in_timer_interrupt(struct ktest *t)
 	tick_calls = tick_hits = tick_hits_outside_irq = 0;
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
 	timer_tick_hook = call_probed_from_tick;
-	unsigned long end = jiffies + 20;
-	while ((long)(jiffies - end) < 0)
-		cpu_relax();
+	spin_ticks(20);
 	timer_tick_hook = NULL;
 	unregister_kprobe(&kp);
 	KEXPECT_GE(t, tick_calls, 20);

@@ -4,6 +4,7 @@
  */
 #include "irqflags.h"
 #include "ktest.h"
+#include "ktest_helpers.h"
 #include "mm.h"
 #include "pic.h"
 #include "preempt.h"
@@ -11,13 +12,6 @@
 #include "timer.h"
 #include "trap_hook.h"
 
-/* Spins (interrupts on) until jiffies has moved by ticks. */
-static void spin_ticks(unsigned long ticks)
-{
-	unsigned long end = jiffies + ticks;
-	while ((long)(jiffies - end) < 0)
-		cpu_relax();
-}
 
 /* ---- current_thread_info() everywhere ---- */
 
@@ -168,15 +162,25 @@ static int yielder_fn(void *arg)
 	return 0;
 }
 
-static void preempt_enable_no_resched_does_not_switch(struct ktest *t)
+/* Starts a thread that counts in other[0] and yields until other[1] is set, and lets it
+ * run once: it is then runnable, so a pending reschedule has somewhere to go. */
+static struct task_struct *start_yielder(volatile unsigned long *other)
 {
-	static volatile unsigned long other[2];
 	struct task_struct *th;
 
 	other[0] = other[1] = 0;
 	th = kthread_run(yielder_fn, (void *)other, "other");
+	if (th)
+		yield();
+	return th;
+}
+
+static void preempt_enable_no_resched_does_not_switch(struct ktest *t)
+{
+	static volatile unsigned long other[2];
+	struct task_struct *th = start_yielder(other);
+
 	KASSERT_TRUE(t, th != NULL);
-	yield();
 	unsigned long switches = boot_task.nivcsw;
 
 	preempt_disable();
@@ -202,12 +206,9 @@ static void preempt_enable_no_resched_does_not_switch(struct ktest *t)
 static void no_preemption_from_an_irqs_off_context(struct ktest *t)
 {
 	static volatile unsigned long other[2];
-	struct task_struct *th;
+	struct task_struct *th = start_yielder(other);
 
-	other[0] = other[1] = 0;
-	th = kthread_run(yielder_fn, (void *)other, "other");
 	KASSERT_TRUE(t, th != NULL);
-	yield();
 
 	preempt_disable();
 	spin_ticks(SCHED_SLICE + 3);
