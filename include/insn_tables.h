@@ -1,7 +1,8 @@
 /*
  * insn_tables.h - opcode tables for the x86-32 decoder (kernel/insn.c).
  * Private to insn.c: include it from nowhere else.  The VEX and XOP tables
- * are used only by kernel/insn_vex.c and live there.
+ * are used only by kernel/insn_vex.c and live there; the x87 register-form
+ * table is used only by kernel/insn_classify.c and lives there.
  *
  * Why these tables look the way they do
  * -------------------------------------
@@ -31,7 +32,8 @@
  *   g  group 3 (F6/F7): ModRM; /0 and /1 (test) take ib (F6) or iz (F7)
  *
  * Opcodes whose validity depends on the ModRM byte (groups, register-only
- * or memory-only forms) carry 'm'/'B'/'Z' here and are refined in insn.c.
+ * or memory-only forms) carry 'm'/'B'/'Z' here and are refined in code
+ * (insn_check_legacy(), kernel/insn_classify.c).
  */
 #ifndef JUMPER_INSN_TABLES_H
 #define JUMPER_INSN_TABLES_H
@@ -44,7 +46,8 @@
  *     pair is instead an EVEX (62) or VEX (C4/C5) prefix - handled in code.
  *  8F: /0 is pop Ev; any other reg field starts an AMD XOP prefix.
  *  D6 (salc) is undocumented and rejected, like objdump does.
- *  D8-DF x87: validity of the register forms is in x87_reg_valid below.
+ *  D8-DF x87: validity of the register forms is in insn_x87_reg_valid
+ *     (kernel/insn_classify.c).
  */
 static const char insn_map1[16][17] = {
 	/*      0123456789ABCDEF */
@@ -69,7 +72,8 @@ static const char insn_map1[16][17] = {
 /*
  * Two-byte map (0F xx).  The mandatory SSE prefixes (66/F2/F3) select
  * among instructions of the same length, so one character per opcode is
- * enough; the few prefix-dependent exceptions are handled in insn.c.
+ * enough; the few prefix-dependent exceptions are handled in insn.c and
+ * insn_classify.c.
  *  0F 0F is the 3DNow! escape (ModRM, then an opcode byte in imm8 position).
  *  0F 24/26: mov to/from test registers (386/486), still decoded by objdump.
  *  0F A6/A7: VIA PadLock (fixed second byte, treated as a ModRM in code).
@@ -168,26 +172,6 @@ static const char insn_map0f3a[16][17] = {
 	/* D */ "...............2",  /* aeskeygenassist                          */
 	/* E */ "................",
 	/* F */ "4...............",  /* hreset (F3)                              */
-};
-
-/*
- * x87 register forms (mod == 11b).  For escape D8+i, entry [i][reg] is a
- * bit mask over rm (bit n set = "reg,rm=n" defined).  Memory forms are all
- * defined except D9 /1, DB /4, DB /6 and DD /5 (see insn.c).
- * Rows: fadd..., fld/fxch/fnop/fchs.../fldconst/f2xm1..., fcmov/fucompp,
- * fcmovn/feni/fdisi/fnclex/fninit/fsetpm/frstpm (DB E0-E5)/fucomi/fcomi, fadd..(reversed), ffree/fst/fstp/fucom,
- * faddp.../fcompp, ffreep/fnstsw ax/fucomip/fcomip.
- */
-static const uint8_t insn_x87_reg_valid[8][8] = {
-	/*          /0    /1    /2    /3    /4    /5    /6    /7  */
-	/* D8 */ { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-	/* D9 */ { 0xff, 0xff, 0x01, 0x00, 0x33, 0x7f, 0xff, 0xff },
-	/* DA */ { 0xff, 0xff, 0xff, 0xff, 0x00, 0x02, 0x00, 0x00 },
-	/* DB */ { 0xff, 0xff, 0xff, 0xff, 0x3f, 0xff, 0xff, 0x00 },
-	/* DC */ { 0xff, 0xff, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff },
-	/* DD */ { 0xff, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00 },
-	/* DE */ { 0xff, 0xff, 0x00, 0x02, 0xff, 0xff, 0xff, 0xff },
-	/* DF */ { 0xff, 0x00, 0x00, 0x00, 0x01, 0xff, 0xff, 0x00 },
 };
 
 /* 3DNow! (0F 0F modrm ib): the trailing ib is the real opcode. */

@@ -69,7 +69,7 @@ struct trap_probe_hooks {
 };
 void set_trap_probe_hooks(const struct trap_probe_hooks *hooks);
 
-/* Breakpoint and debug traps, called from their own entry stubs. */
+/* Breakpoint and debug traps kprobes did not claim, from their own entry stubs. */
 void do_int3(struct pt_regs *regs);
 void do_debug(struct pt_regs *regs);
 /* The C side of kernel/entry.asm, by vector: handler(regs, vector, error_code). */

@@ -32,7 +32,7 @@ stub_%1:
 ; (vector 1). Neither has an error code or needs the vector dispatch, so their stubs build
 ; pt_regs in place and call their handler directly -- about half of common_entry's
 ; instructions, on a path make bench counts to the instruction.
-%macro FAST_STUB 2               ; vector, handler(struct pt_regs *)
+%macro FAST_STUB 3               ; vector, probe hook pointer, slow handler(regs)
 stub_%1:
 	push dword -1                ; orig_eax: -1, an exception
 	push es
@@ -49,17 +49,26 @@ stub_%1:
 	mov ds, ax
 	mov es, ax
 	push esp                     ; regs: push esp stores esp as it was before the push
-	call %2
+	inc dword [trap_counts + 4 * %1]
+	mov eax, [%2]                ; kprobes' handler, if kprobes is there
+	test eax, eax
+	jz %%slow
+	call eax
+	test eax, eax
+	jnz %%done                   ; a probe's trap, handled
+%%slow:
+	call %3                      ; everyone else's: the die chain, or an oops
+%%done:
 	add esp, 4
 	jmp ret_from_trap
 %endmacro
 
-extern do_int3, do_debug
+extern do_int3, do_debug, trap_counts, trap_int3_hook, trap_debug_hook
 
 STUB_NOERR 0
-FAST_STUB  1, do_debug
+FAST_STUB  1, trap_debug_hook, do_debug
 STUB_NOERR 2
-FAST_STUB  3, do_int3
+FAST_STUB  3, trap_int3_hook, do_int3
 STUB_NOERR 4
 STUB_NOERR 5
 STUB_NOERR 6

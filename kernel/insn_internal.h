@@ -1,8 +1,9 @@
 /*
- * insn_internal.h - private interface between the two halves of the x86-32
- * instruction decoder: kernel/insn.c (legacy encoding, operands,
- * classification, public API) and kernel/insn_vex.c (VEX/EVEX/XOP).
- * Include from those two files only; the public contract is include/insn.h.
+ * insn_internal.h - private interface between the parts of the x86-32
+ * instruction decoder: kernel/insn.c (legacy encoding, operands, public
+ * API), kernel/insn_vex.c (VEX/EVEX/XOP) and kernel/insn_classify.c
+ * (validity rules, classification).
+ * Include from those three files only; the public contract is include/insn.h.
  * Each function's full contract is at its definition.
  */
 #ifndef JUMPER_INSN_INTERNAL_H
@@ -28,5 +29,11 @@ bool insn_map0f_prefix_ok(uint8_t op, uint8_t mp);
 
 /* insn_vex.c: VEX/EVEX/XOP instruction, cursor on the escape byte @esc. */
 int insn_decode_vex(struct insn_cursor *c, struct insn *in, uint8_t esc);
+
+/* insn_classify.c: is this ModRM / mandatory-prefix @mp form of legacy @op defined? */
+bool insn_check_legacy(const struct insn *in, uint8_t op, uint8_t mp);
+
+/* insn_classify.c: INSN_ATTR_* bits of a successfully decoded instruction. */
+uint32_t insn_classify(const struct insn *in);
 
 #endif /* JUMPER_INSN_INTERNAL_H */

@@ -106,10 +106,15 @@ int __kprobes notify_die(enum die_val val, const char *str, struct pt_regs *regs
 static unsigned long oops_cr2;
 
 static const struct trap_probe_hooks *probe_hooks;
+/* The int3 and debug hooks again, as plain pointers the entry stubs call directly. */
+int (*trap_int3_hook)(struct pt_regs *regs);
+int (*trap_debug_hook)(struct pt_regs *regs);
 
 void set_trap_probe_hooks(const struct trap_probe_hooks *hooks)
 {
 	probe_hooks = hooks;
+	trap_int3_hook = hooks ? hooks->int3 : NULL;
+	trap_debug_hook = hooks ? hooks->debug : NULL;
 }
 
 /* Exceptions taken since boot, per vector (benchmarks count traps per probe hit). */
@@ -151,23 +156,19 @@ static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned lon
 }
 
 /*
- * The C handlers kernel/entry.asm calls: do_int3 and do_debug from their own stubs (the
- * hot path of a probe hit, which make bench counts to the instruction: straight to
- * kprobes, everything else to do_trap_slow), the rest through trap_handlers[].
+ * The C handlers kernel/entry.asm calls. Vectors 1 and 3 are the hot path of a probe hit
+ * (make bench counts it to the instruction): their stubs count the trap and call the
+ * kprobes hook themselves, and come here only for a trap kprobes did not claim. The
+ * other vectors go through trap_handlers[].
  */
+/* int3 and debug traps kprobes did not claim (the stubs offered them first). */
 void __kprobes do_int3(struct pt_regs *regs)
 {
-	trap_counts[3]++;
-	if (probe_hooks && probe_hooks->int3(regs))
-		return;
 	do_trap_slow(regs, 3, 0);
 }
 
 void __kprobes do_debug(struct pt_regs *regs)
 {
-	trap_counts[1]++;
-	if (probe_hooks && probe_hooks->debug(regs))
-		return;
 	do_trap_slow(regs, 1, 0);
 }
 

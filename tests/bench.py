@@ -58,7 +58,7 @@ def main():
     print(f"jumper bench: {exact['plain']['calls']} calls per row, interrupts off; "
           f"guest instructions under -icount (unprobed call: {plain} instructions)")
     print(f"{'row':<18}{'insns/call':>11}{'extra/hit':>11}{'traps/hit':>11}"
-          f"{'TCG wall x':>12}{'target':>16}")
+          f"{'TCG wall x':>12}  target")
     results, missed = {}, []
     for name, r in exact.items():
         if name in ("warmup",):
@@ -72,8 +72,8 @@ def main():
         if again.get(name) != r:
             missed.append(name + " (not repeatable)")
         print(f"{name:<18}{r['per_call']:>11}{r['extra_per_hit']:>11}"
-              f"{r['traps_per_hit']:>11.2f}{ratio:>12.1f}"
-              f"{(tgt + (' ok' if ok else ' MISSED')) if target else '-':>16}")
+              f"{r['traps_per_hit']:>11.2f}{ratio:>12.1f}  "
+              f"{(tgt + (' ok' if ok else ' MISSED')) if target else '-'}")
         results[name] = dict(r, tcg_wall_ratio=round(ratio, 2), target=target,
                              target_met=ok)
     os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
