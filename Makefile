@@ -140,21 +140,23 @@ bench: $(KERNEL)
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
 ISO      := $(BUILD)/jumper.iso
 TEST_ISO := $(BUILD)/jumper-test.iso
+# make_iso(output, tag, kernel command line)
 define make_iso
 	@scripts/need-tools.sh iso
 	@rm -rf $(BUILD)/iso-$(2) && mkdir -p $(BUILD)/iso-$(2)/boot/grub
 	cp $(KERNEL) $(BUILD)/iso-$(2)/boot/jumper.elf
-	sed 's|@CMDLINE@|$(2)|' iso/grub.cfg > $(BUILD)/iso-$(2)/boot/grub/grub.cfg
+	sed 's|@CMDLINE@|$(3)|' iso/grub.cfg > $(BUILD)/iso-$(2)/boot/grub/grub.cfg
 	grub-mkrescue -o $(1) $(BUILD)/iso-$(2) 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
 endef
 
+# Booted by hand: the demo, then the monitor (as make run).
 iso: $(ISO)
 $(ISO): $(KERNEL) iso/grub.cfg
-	$(call make_iso,$@,demo)
+	$(call make_iso,$@,run,demo monitor)
 
 $(TEST_ISO): $(KERNEL) iso/grub.cfg
-	$(call make_iso,$@,selftest)
+	$(call make_iso,$@,test,selftest)
 
 test-iso: $(TEST_ISO)
 	@$(PYTHON) tests/run.py --iso $(TEST_ISO) --kernel $(KERNEL) --logs $(BUILD)/logs-iso \
