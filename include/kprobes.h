@@ -89,6 +89,9 @@ struct kprobe {
 extern struct kprobe *current_kprobe;
 extern unsigned long kprobe_status;
 
+/* True if p is the probe being handled, or the one a reentered hit interrupted. */
+bool kprobe_hit_in_progress(const struct kprobe *p);
+
 /* True while a probe is being handled on this CPU. */
 static inline bool kprobe_running(void)
 {
@@ -108,7 +111,10 @@ static inline bool kprobe_running(void)
  * in p->flags to register it disarmed.
  */
 int register_kprobe(struct kprobe *p);
-/* Disarms and removes p (no-op with a warning if p is not registered). */
+/*
+ * Disarms and removes p. A no-op with a warning if p is not registered, or if p is the
+ * probe being handled (its own handler may not unregister it: the hit needs its slot).
+ */
 void unregister_kprobe(struct kprobe *p);
 /* Re-arms / disarms a registered probe. 0, or -EINVAL if p is not registered. */
 int enable_kprobe(struct kprobe *p);

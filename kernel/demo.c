@@ -56,13 +56,15 @@ void demo_net(void)
 	};
 	int ret;
 
-	printk("demo: register_jprobe(ip_queue_xmit -> jip_queue_xmit) = %d\n",
-	       register_jprobe(&jp));
+	int registered = register_jprobe(&jp);
+
+	printk("demo: register_jprobe(ip_queue_xmit -> jip_queue_xmit) = %d\n", registered);
 	for (int i = 0; i < 3; i++) {
 		ret = ip_queue_xmit(&skbs[i], i == 1);
 		printk("demo: ip_queue_xmit returned %d\n", ret);
 	}
-	unregister_jprobe(&jp);
+	if (registered == 0)
+		unregister_jprobe(&jp);
 	printk("demo: %lu packets queued, jprobe missed %lu hits\n", ip_packets_queued,
 	       jp.kp.nmissed);
 }

@@ -86,8 +86,9 @@ int __kprobes setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	 * real one comes back with the saved bytes. */
 	*(unsigned long *)addr = (unsigned long)jprobe_handler_returned;
 	/* IF off for the whole handler: nothing can preempt it or run another probe in
-	 * between; the saved regs remember the probed code's own IF. */
-	regs->eflags &= ~X86_EFLAGS_IF;
+	 * between. TF off too: if a debugger was stepping the probed code, the handler is
+	 * not what it wants to step. The saved eflags bring both back at the longjmp. */
+	regs->eflags &= ~(X86_EFLAGS_IF | X86_EFLAGS_TF);
 	regs->eip = (unsigned long)jp->entry;
 	return 1;
 }
@@ -113,7 +114,7 @@ void __kprobes __noinline jprobe_return(void)
 	 * Andi Kleen asked why dropping the preempt count before the xchg is safe. Because
 	 * IF is 0 here (setjmp_pre_handler cleared it): no interrupt can arrive, so nothing
 	 * can preempt us between this line and the int3. The int3 handler raises the count
-	 * again for the rest of the hit. (jprobes_preempt.* prove both halves.)
+	 * again for the rest of the hit. (jprobes.handler_spanning_ticks_is_never_switched.)
 	 */
 	preempt_enable_no_resched();
 	/* esp = the probed function's entry esp, then trap: the break handler finds
@@ -136,8 +137,10 @@ int __kprobes longjmp_break_handler(struct kprobe *p, struct pt_regs *regs)
 	if (addr <= (u8 *)jprobe_return || addr >= (u8 *)jprobe_return_end)
 		return 0;       /* some other int3: not the jprobe's return */
 	if ((long *)&regs->esp != jprobe_saved_esp) {
-		/* The handler left its stack unbalanced (or jprobe_return was reached on
-		 * another stack): restoring would corrupt it. Show both and stop. */
+		/* jprobe_return switches to the saved esp before its int3, so this holds
+		 * unless the saved state itself is wrong (jprobe_saved_esp overwritten, or a
+		 * trap frame laid out differently): restoring would then write over a
+		 * stranger's stack. Show both register sets and stop. */
 		const unsigned long *g = jprobe_saved_gprs;
 		printk("current esp %p does not match saved esp %p\n", (void *)&regs->esp,
 		       (void *)jprobe_saved_esp);

@@ -127,10 +127,11 @@ struct kprobe *__kprobes kprobe_by_slot(unsigned long addr)
 	return NULL;
 }
 
-static int arm_kprobe(struct kprobe *p)
+/* Writes the int3 over the first byte of the instruction at addr. */
+static int arm_at(void *addr)
 {
 	const kprobe_opcode_t brk = BREAKPOINT_INSTRUCTION;
-	return text_poke(p->addr, &brk, 1);
+	return text_poke(addr, &brk, 1);
 }
 
 static int disarm_kprobe(struct kprobe *p)
@@ -190,22 +191,22 @@ int register_kprobe(struct kprobe *p)
 	bool boost = can_boost(&insn);
 	kprobe_opcode_t image[KPROBE_SLOT_SIZE];
 	build_slot(image, (const kprobe_opcode_t *)addr, &insn, (unsigned long)slot, boost);
+	kprobe_opcode_t opcode = *(kprobe_opcode_t *)addr;
 	ret = text_poke(slot, image, KPROBE_SLOT_SIZE);
-	/* From here on the probe is committed: fill it in, then publish and arm. */
-	if (!ret) {
+	if (!ret && !kprobe_disabled(p))
+		ret = arm_at((void *)addr);
+	if (ret) {
+		free_insn_slot(slot);       /* p is as the caller left it */
+	} else {
+		/* Armed (or registered disabled): now p is filled in and published. */
+		p->opcode = opcode;
 		p->addr = (kprobe_opcode_t *)addr;
 		p->offset = 0;
 		p->symbol_name = NULL;
 		p->nmissed = 0;
-		p->opcode = *p->addr;
 		p->ainsn.insn = slot;
 		p->ainsn.decoded = insn;
 		p->ainsn.boostable = boost;
-		ret = kprobe_disabled(p) ? 0 : arm_kprobe(p);
-	}
-	if (ret) {
-		free_insn_slot(slot);
-	} else {
 		unsigned h = kprobe_hash(p->addr);
 		p->hnext = kprobe_table[h];
 		kprobe_table[h] = p;
@@ -219,7 +220,9 @@ void unregister_kprobe(struct kprobe *p)
 	unsigned long flags;
 
 	local_irq_save(flags);
-	if (!p || !registered(p)) {
+	/* Not registered, or being handled right now (unregistering from one's own
+	 * handler): the hit in progress still needs p's slot. Refuse, loudly. */
+	if (!p || !registered(p) || kprobe_hit_in_progress(p)) {
 		local_irq_restore(flags);
 		WARN_ON(1);
 		return;
@@ -246,7 +249,7 @@ static int set_disabled(struct kprobe *p, bool disable)
 	if (!p || !registered(p))
 		ret = -EINVAL;
 	else if (disable != kprobe_disabled(p)) {
-		ret = disable ? disarm_kprobe(p) : arm_kprobe(p);
+		ret = disable ? disarm_kprobe(p) : arm_at(p->addr);
 		if (!ret)
 			p->flags ^= KPROBE_FLAG_DISABLED;
 	}

@@ -33,6 +33,12 @@ static struct {
 
 #define TF_IF (X86_EFLAGS_TF | X86_EFLAGS_IF)
 
+bool kprobe_hit_in_progress(const struct kprobe *p)
+{
+	return p && (p == current_kprobe ||
+		     (kprobe_status == KPROBE_REENTER && p == prev_kprobe.kp));
+}
+
 static void __kprobes save_previous_kprobe(void)
 {
 	prev_kprobe.kp = current_kprobe;
@@ -182,7 +188,9 @@ static int __kprobes __noinline kprobe_int3_no_probe(struct pt_regs *regs,
 	if (*addr == BREAKPOINT_INSTRUCTION)
 		return 0;       /* a real int3 in the code: not ours */
 	/* The int3 that trapped is gone: its probe was unregistered after the trap and
-	 * before we looked (another CPU could do that). Run the original instruction. */
+	 * before we looked. Only another CPU could do that (this one keeps IF=0 from the
+	 * trap to here), so on jumper a test replays it with a made-up frame; the rule is
+	 * what makes unregistering safe on SMP. Run the original instruction. */
 	regs->eip = (unsigned long)addr;
 	return 1;
 }
@@ -256,6 +264,9 @@ int __kprobes kprobe_debug_handler(struct pt_regs *regs)
 	    regs->eip == (unsigned long)cur->ainsn.insn)
 		return 1;
 
+	/* The CPU never clears DR6; the slow path does it for other #DBs, we do it for
+	 * ours, or the next debug trap would find our single-step bit still set. */
+	write_dr6(0);
 	resume_execution(cur, regs);
 	regs->eflags |= kprobe_saved_eflags;
 	finish_hit(cur, regs);
@@ -274,12 +285,14 @@ int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
 		 * the probed instruction, the probed code's flags, the hit over. */
 		regs->eip = (unsigned long)cur->addr;
 		regs->eflags = (regs->eflags & ~TF_IF) | kprobe_old_eflags;
-		if (kprobe_status == KPROBE_REENTER)
+		bool missed = kprobe_status == KPROBE_REENTER;
+		if (missed)
 			restore_previous_kprobe();
 		else
 			current_kprobe = NULL;
 		preempt_enable_no_resched();
-		if (cur->fault_handler && cur->fault_handler(cur, regs, trapnr))
+		/* A missed hit runs no handlers, its fault_handler included. */
+		if (!missed && cur->fault_handler && cur->fault_handler(cur, regs, trapnr))
 			return 1;
 		return 0;       /* an ordinary fault now, at the original instruction */
 	}

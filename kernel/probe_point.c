@@ -5,6 +5,7 @@
  */
 #include "probe_point.h"
 #include "errno.h"
+#include "irqflags.h"
 #include "kallsyms.h"
 #include "stacktrace.h"
 #include "string.h"
@@ -18,9 +19,15 @@ static int find_boundary(unsigned long start, unsigned long addr, struct insn *i
 
 	for (;;) {
 		size_t avail = min((unsigned long)INSN_MAX_LEN, (unsigned long)__text_end - pc);
+		unsigned long flags;
+		/* Text and the probe table change together with interrupts off; copy and
+		 * fix up the same way, or a probe removed in between would leave a stale
+		 * int3 in buf and a wrong decode. */
+		local_irq_save(flags);
 		memcpy(buf, (const void *)pc, avail);
 		if (fixup)
 			fixup(pc, buf, avail);
+		local_irq_restore(flags);
 		int len = insn_decode(insn, buf, avail, (u32)pc);
 		if (len <= 0)
 			return -EILSEQ;     /* undecodable bytes before addr: can't be sure */

@@ -1,7 +1,7 @@
 /*
  * kprobes: handlers and the regs they see, several probes, repeated registration,
  * reentrancy (nmissed), every bad registration, redirection, faults, enable/disable,
- * foreign int3s, removal in flight. Threads and interrupts: tests/test_kprobes_smp.c.
+ * foreign int3s, removal in flight. Threads and interrupts: tests/test_kprobes_threads.c.
  */
 #include "desc.h"
 #include "errno.h"
@@ -414,6 +414,32 @@ static void probe_removed_in_flight_resumes(struct ktest *t)
 	KEXPECT_EQ(t, kp_target_mul(9, 9), 81);
 }
 
+/* A handler may not unregister its own probe: the hit still needs the probe's slot. */
+static struct kprobe self_kp;
+static int self_unregister_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	(void)regs;
+	hits_a++;
+	unregister_kprobe(p);       /* refused with a warning */
+	return 0;
+}
+
+static void handler_cannot_unregister_its_probe(struct ktest *t)
+{
+	hits_a = 0;
+	self_kp = (struct kprobe){ .addr = (kprobe_opcode_t *)kp_target_add,
+				   .pre_handler = self_unregister_pre };
+	KASSERT_EQ(t, register_kprobe(&self_kp), 0);
+	int r = 0;
+	KEXPECT_WARNS(t, 1, r = kp_target_add(2, 3));
+	KEXPECT_EQ(t, r, 5);
+	KEXPECT_EQ(t, hits_a, 1);
+	KEXPECT_TRUE(t, get_kprobe((void *)kp_target_add) == &self_kp);   /* still there */
+	self_kp.pre_handler = pre_a;
+	unregister_kprobe(&self_kp);
+	KEXPECT_TRUE(t, get_kprobe((void *)kp_target_add) == NULL);
+}
+
 static const struct ktest_case kprobes_cases[] = {
 	KTEST_CASE(pre_and_post_called_once_with_regs),
 	KTEST_CASE(several_probes_at_once),
@@ -427,6 +453,7 @@ static const struct ktest_case kprobes_cases[] = {
 	KTEST_CASE(disable_and_enable),
 	KTEST_CASE(foreign_int3_passes_through),
 	KTEST_CASE(probe_removed_in_flight_resumes),
+	KTEST_CASE(handler_cannot_unregister_its_probe),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_suite, "kprobes", kprobes_cases);

@@ -115,12 +115,24 @@ static void million_hits_from_eight_preempted_threads(struct ktest *t)
 static volatile bool race_stop;
 static volatile unsigned long race_hits;
 
+static volatile unsigned long race_posts;
+
 static int race_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	(void)p;
 	(void)regs;
 	race_hits++;
 	return 0;
+}
+
+/* A post handler makes every hit single-step (no boosting): the two-trap path runs
+ * while threads are preempted and the probe comes and goes. */
+static void race_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+{
+	(void)p;
+	(void)regs;
+	(void)flags;
+	race_posts++;
 }
 
 static int race_caller(void *arg)
@@ -145,7 +157,7 @@ static void register_unregister_while_hit(struct ktest *t)
 	int cycles = 0, failures = 0;
 
 	race_stop = false;
-	race_hits = 0;
+	race_hits = race_posts = 0;
 	wrong[0] = wrong[1] = 0;
 	for (int i = 0; i < 2; i++) {
 		c[i] = kthread_run(race_caller, &wrong[i], "kp-caller");
@@ -153,7 +165,7 @@ static void register_unregister_while_hit(struct ktest *t)
 	}
 	for (; cycles < 100; cycles++) {
 		kp = (struct kprobe){ .addr = (kprobe_opcode_t *)kp_target_mul,
-				      .pre_handler = race_pre };
+				      .pre_handler = race_pre, .post_handler = race_post };
 		failures += register_kprobe(&kp) != 0;
 		schedule_timeout(1);        /* let the callers hit it for a tick */
 		unregister_kprobe(&kp);
@@ -164,6 +176,7 @@ static void register_unregister_while_hit(struct ktest *t)
 	KEXPECT_EQ(t, failures, 0);
 	KEXPECT_EQ(t, wrong[0] + wrong[1], 0);
 	KEXPECT_GT(t, race_hits, 0);
+	KEXPECT_EQ(t, race_posts, race_hits);        /* every hit completed its step */
 	KEXPECT_EQ(t, *(u8 *)kp_target_mul, orig);
 	KEXPECT_TRUE(t, get_kprobe((void *)kp_target_mul) == NULL);
 }
