@@ -203,33 +203,30 @@ static struct mon_probe *by_index(int argc, char **argv)
 	return &probes[i];
 }
 
-void mon_enable(int argc, char **argv)
+/* enable N / disable N: arm or disarm a listed probe, keeping it in the list. */
+static void set_armed(int argc, char **argv, bool armed)
 {
 	struct mon_probe *m = by_index(argc, argv);
 	int ret;
 
 	if (!m)
 		return;
-	ret = enable_kprobe(&m->jp.kp);
+	ret = armed ? enable_kprobe(&m->jp.kp) : disable_kprobe(&m->jp.kp);
 	if (ret)
-		mon_print_error("enable", m->where, ret);
+		mon_print_error(argv[0], m->where, ret);
 	else
-		printk("probe #%d at %s enabled\n", (int)(m - probes), m->where);
+		printk("probe #%d at %s %s\n", (int)(m - probes), m->where,
+		       armed ? "enabled" : "disabled (original byte back)");
+}
+
+void mon_enable(int argc, char **argv)
+{
+	set_armed(argc, argv, true);
 }
 
 void mon_disable(int argc, char **argv)
 {
-	struct mon_probe *m = by_index(argc, argv);
-	int ret;
-
-	if (!m)
-		return;
-	ret = disable_kprobe(&m->jp.kp);
-	if (ret)
-		mon_print_error("disable", m->where, ret);
-	else
-		printk("probe #%d at %s disabled (original byte back)\n", (int)(m - probes),
-		       m->where);
+	set_armed(argc, argv, false);
 }
 
 void mon_unprobe(int argc, char **argv)
