@@ -27,6 +27,7 @@
 #define JPROBE_GPRS 7                   /* ebx ecx edx esi edi ebp eax: pt_regs' first */
 static unsigned long jprobe_saved_gprs[JPROBE_GPRS];
 static unsigned long jprobe_saved_eip, jprobe_saved_eflags;
+static unsigned long jprobe_saved_bytes;    /* MIN_STACK_SIZE at the hit */
 static long *jprobe_saved_esp;
 /* Copy of the probed function's stack top at the hit (return address and arguments). */
 static unsigned long jprobes_stack[MAX_STACK_SIZE / sizeof(unsigned long)];
@@ -80,7 +81,8 @@ int __kprobes setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	/* Linus's point: gcc treats the argument area as the callee's own. The handler is
 	 * "the callee" here and may overwrite it (a store to a parameter, a tail call), so
 	 * save it for the probed function, which is owed its arguments intact. */
-	copy_words(jprobes_stack, (const void *)addr, MIN_STACK_SIZE(addr));
+	jprobe_saved_bytes = MIN_STACK_SIZE(addr);
+	copy_words(jprobes_stack, (const void *)addr, jprobe_saved_bytes);
 	/* A handler that returns instead of calling jprobe_return would resume the probed
 	 * function's caller, silently. Point its return address at a trap instead; the
 	 * real one comes back with the saved bytes. */
@@ -157,7 +159,7 @@ int __kprobes longjmp_break_handler(struct kprobe *p, struct pt_regs *regs)
 	copy_words(regs, jprobe_saved_gprs, sizeof(jprobe_saved_gprs));
 	regs->eip = jprobe_saved_eip;
 	regs->eflags = jprobe_saved_eflags;
-	copy_words((void *)stack_addr, jprobes_stack, MIN_STACK_SIZE(stack_addr));
+	copy_words((void *)stack_addr, jprobes_stack, jprobe_saved_bytes);
 	return 1;       /* kprobes now runs the entry instruction and ends the hit */
 }
 
