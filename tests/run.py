@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import monitor_sessions  # noqa: E402
+import manifest  # noqa: E402
 
 EXIT_PASS, EXIT_FAIL = 33, 35
 TAIL_LINES = 20
@@ -208,13 +209,19 @@ def parse_ktap(lines):
     return results, problems
 
 
-def grade_selftest(boot, xfail=frozenset()):
+def grade_selftest(boot, xfail=frozenset(), expected=None):
     """Results for a self-test boot: its cases, plus one failure if the boot itself
     went wrong (bad exit status, missing or contradictory results). Cases in xfail are
     expected to fail, so the kernel's verdict must be "fail" when they do."""
     results, problems = parse_ktap(boot.lines)
     if not results and not problems:
         problems.append("no test results")
+    if expected is not None:
+        # Every case the image registers must have been reported by a full run.
+        missing = manifest.missing_from(expected, {r.name for r in results})
+        if missing:
+            problems.append(f"{len(missing)} registered case(s) never reported: "
+                            + ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else ""))
     failed = any(r.status == "fail" for r in results)
     status_problem = boot.status_problem(EXIT_FAIL if failed else EXIT_PASS)
     if status_problem:
@@ -467,8 +474,11 @@ def main():
     jobs = []   # (Boot, grader)
     if "selftest" in groups:
         cmd = "selftest=" + args.select if args.select else "selftest"
+        # A full run is checked against the list of cases read from the image itself.
+        expected = None if args.select else manifest.read_manifest(args.kernel)
         jobs.append((Boot("selftest", cmd, args.timeout, group="selftest"),
-                     lambda b: apply_xfail(grade_selftest(b, set(args.xfail)), args.xfail)))
+                     lambda b: apply_xfail(grade_selftest(b, set(args.xfail), expected),
+                                           args.xfail)))
     if "oops" in groups:
         for name, patterns in scenarios.DEMO.items():
             jobs.append((Boot("boot." + name, name, 30, group="oops"),

@@ -24,4 +24,10 @@ bad("\n".join(good).replace("    1..2\n", ""), "no plan")
 bad("\n".join(good).replace("ok 1 s", "ok 1 t"), "does not close")
 bad("\n".join(good) + "\n    ok 3 c", "outside a suite")
 bad("\n".join(good[:-1]), "cut off")
-print("ktap-parser: 7 cases, 0 failures")
+# The manifest check: a full run that leaves out a registered case is caught.
+import manifest  # noqa: E402
+m = {"s": (False, ["a", "b"]), "x": (True, ["only_when_named"])}
+assert manifest.missing_from(m, {"s.a", "s.b"}) == []
+assert manifest.missing_from(m, {"s.a"}) == ["s.b"]
+assert manifest.missing_from({"t": (False, ["c"])}, {"s.a"}) == ["t.c"]
+print("ktap-parser: 10 cases, 0 failures")
