@@ -28,6 +28,19 @@ stub_%1:
 	jmp common_entry
 %endmacro
 
+; The general registers in pt_regs order (eax at the highest address, ebx at the lowest),
+; then DF cleared as the C ABI expects. Both entry paths below build their frame with it.
+%macro PUSH_GPRS 0
+	push eax
+	push ebp
+	push edi
+	push esi
+	push edx
+	push ecx
+	push ebx
+	cld                          ; the C ABI wants DF clear
+%endmacro
+
 ; The probe hot path: a probe's int3 (vector 3) and the debug trap ending its single-step
 ; (vector 1). Neither has an error code or needs the vector dispatch, so their stubs build
 ; pt_regs in place and call their handler directly -- about half of common_entry's
@@ -37,14 +50,7 @@ stub_%1:
 	push dword -1                ; orig_eax: -1, an exception
 	push es
 	push ds
-	push eax
-	push ebp
-	push edi
-	push esi
-	push edx
-	push ecx
-	push ebx
-	cld                          ; the C ABI wants DF clear
+	PUSH_GPRS
 	mov ax, KERNEL_DS
 	mov ds, ax
 	mov es, ax
@@ -104,14 +110,7 @@ STUB_NOERR v
 ; Stack on arrival (ring-0 trap, growing down):  eflags cs eip errcode vector
 common_entry:
 	sub esp, 4                   ; the ds slot
-	push eax
-	push ebp
-	push edi
-	push esi
-	push edx
-	push ecx
-	push ebx
-	cld                          ; the C ABI wants DF clear
+	PUSH_GPRS
 	xor eax, eax
 	mov ax, ds
 	mov [esp + 28], eax          ; pt_regs.ds
