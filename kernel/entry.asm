@@ -41,10 +41,26 @@ stub_%1:
 	cld                          ; the C ABI wants DF clear
 %endmacro
 
+; The general registers back, and the trap frame gone: the exit of both entry paths.
+%macro POP_FRAME_IRET 0
+	pop ebx
+	pop ecx
+	pop edx
+	pop esi
+	pop edi
+	pop ebp
+	pop eax
+	pop ds
+	pop es
+	add esp, 4                   ; orig_eax
+	iret
+%endmacro
+
 ; The probe hot path: a probe's int3 (vector 3) and the debug trap ending its single-step
 ; (vector 1). Neither has an error code or needs the vector dispatch, so their stubs build
-; pt_regs in place and call their handler directly -- about half of common_entry's
-; instructions, on a path make bench counts to the instruction.
+; pt_regs in place and call their handler directly, and a trap the handler claims returns
+; straight from here -- about half of common_entry's instructions, on a path make bench
+; counts to the instruction.
 %macro FAST_STUB 3               ; vector, probe hook pointer, slow handler(regs)
 stub_%1:
 	push dword -1                ; orig_eax: -1, an exception
@@ -56,15 +72,13 @@ stub_%1:
 	mov es, ax
 	push esp                     ; regs: push esp stores esp as it was before the push
 	inc dword [trap_counts + 4 * %1]
-	mov eax, [%2]                ; kprobes' handler, if kprobes is there
+	call [%2]                    ; kprobes' handler (a no-op until kprobes installs it)
 	test eax, eax
 	jz %%slow
-	call eax
-	test eax, eax
-	jnz %%done                   ; a probe's trap, handled
+	add esp, 4
+	POP_FRAME_IRET               ; a probe's trap, handled
 %%slow:
 	call %3                      ; everyone else's: the die chain, or an oops
-%%done:
 	add esp, 4
 	jmp ret_from_trap
 %endmacro
@@ -140,17 +154,7 @@ common_entry:
 ; eflags; the jprobe break handler replaces the whole frame), and returns from the trap.
 global ret_from_trap
 ret_from_trap:
-	pop ebx
-	pop ecx
-	pop edx
-	pop esi
-	pop edi
-	pop ebp
-	pop eax
-	pop ds
-	pop es
-	add esp, 4                   ; orig_eax
-	iret
+	POP_FRAME_IRET
 
 section .rodata
 ; Entry points indexed by vector, for idt.c.

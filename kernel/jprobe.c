@@ -19,18 +19,22 @@
 #include "processor.h"
 
 /*
- * The probed function's registers at the hit. The return trap builds its pt_regs at the
- * very same address (that is what the esp check below verifies), with the same ds, es,
- * orig_eax and cs; only the general registers, eip and eflags differ, so only those are
- * saved and put back.
+ * What a hit saves, laid out as it lies in memory at the int3: the trap frame (struct
+ * pt_regs from ebx to eflags; a ring-0 trap pushes no esp or ss) and, right above it from
+ * &regs->esp, the probed function's stack top -- return address and arguments. The
+ * reference kept the two apart (jprobe_saved_regs, jprobes_stack); being adjacent, they
+ * are saved and put back here with one copy. The return trap builds its frame at the
+ * very same address (the esp check below verifies that), so putting the block back
+ * restores the probed function's registers, eip, eflags and stack at once.
  */
-#define JPROBE_GPRS 7                   /* ebx ecx edx esi edi ebp eax: pt_regs' first */
-static unsigned long jprobe_saved_gprs[JPROBE_GPRS];
-static unsigned long jprobe_saved_eip, jprobe_saved_eflags;
-static unsigned long jprobe_saved_bytes;    /* MIN_STACK_SIZE at the hit */
+#define JPROBE_FRAME_SIZE offsetof(struct pt_regs, esp)
+static union {
+	struct pt_regs regs;    /* regs.esp onwards: the stack top, as in memory */
+	unsigned long words[(JPROBE_FRAME_SIZE + MAX_STACK_SIZE) / sizeof(unsigned long)];
+} jprobe_saved;
+static unsigned long jprobe_saved_bytes;  /* JPROBE_FRAME_SIZE + MIN_STACK_SIZE(esp) */
+/* The probed function's stack pointer at the hit; NULL unless a jprobe handler runs. */
 static long *jprobe_saved_esp;
-/* Copy of the probed function's stack top at the hit (return address and arguments). */
-static unsigned long jprobes_stack[MAX_STACK_SIZE / sizeof(unsigned long)];
 
 /*
  * How many bytes of stack to save, starting at addr (the probed function's esp).
@@ -69,23 +73,19 @@ extern char jprobe_handler_returned[];
 int __kprobes setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs)
 {
 	struct jprobe *jp = container_of(p, struct jprobe, kp);
-	unsigned long addr;
-
-	copy_words(jprobe_saved_gprs, regs, sizeof(jprobe_saved_gprs));
-	jprobe_saved_eip = regs->eip;
-	jprobe_saved_eflags = regs->eflags;
 	/* A ring-0 trap pushes no esp: &regs->esp is the probed function's stack pointer,
 	 * pointing at its return address, with its arguments right above. */
-	jprobe_saved_esp = (long *)&regs->esp;
-	addr = (unsigned long)jprobe_saved_esp;
+	unsigned long addr = (unsigned long)&regs->esp;
+
 	/* Linus's point: gcc treats the argument area as the callee's own. The handler is
 	 * "the callee" here and may overwrite it (a store to a parameter, a tail call), so
 	 * save it for the probed function, which is owed its arguments intact. */
-	jprobe_saved_bytes = MIN_STACK_SIZE(addr);
-	copy_words(jprobes_stack, (const void *)addr, jprobe_saved_bytes);
+	jprobe_saved_esp = (long *)addr;
+	jprobe_saved_bytes = JPROBE_FRAME_SIZE + MIN_STACK_SIZE(addr);
+	copy_words(&jprobe_saved, regs, jprobe_saved_bytes);
 	/* A handler that returns instead of calling jprobe_return would resume the probed
 	 * function's caller, silently. Point its return address at a trap instead; the
-	 * real one comes back with the saved bytes. */
+	 * real one comes back with the saved block. */
 	*(unsigned long *)addr = (unsigned long)jprobe_handler_returned;
 	/* IF off for the whole handler: nothing can preempt it or run another probe in
 	 * between. TF off too: if a debugger was stepping the probed code, the handler is
@@ -95,14 +95,7 @@ int __kprobes setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	return 1;
 }
 
-/* True while a jprobe handler is running (between the two traps). */
-static inline bool in_jprobe_handler(void)
-{
-	return kprobe_status == KPROBE_HIT_ACTIVE && kprobe_running() &&
-	       current_kprobe->break_handler == longjmp_break_handler;
-}
-
-static void __noreturn jprobe_misuse(const char *what)
+static void __noreturn __noinline jprobe_misuse(const char *what)
 {
 	printk("jprobes: %s\n", what);
 	BUG();
@@ -110,7 +103,11 @@ static void __noreturn jprobe_misuse(const char *what)
 
 void __kprobes __noinline jprobe_return(void)
 {
-	if (!in_jprobe_handler())
+	long *esp = jprobe_saved_esp;
+
+	/* Set from the hit to the return trap, and only then: outside a handler, this
+	 * call has nowhere to go back to. */
+	if (unlikely(!esp))
 		jprobe_misuse("jprobe_return() called outside a jprobe handler");
 	/*
 	 * Andi Kleen asked why dropping the preempt count before the xchg is safe. Because
@@ -126,40 +123,41 @@ void __kprobes __noinline jprobe_return(void)
 			 ".globl jprobe_return_end\n"
 			 "jprobe_return_end:\n\t"
 			 "nop"
-			 : : "b"(jprobe_saved_esp) : "memory");
+			 : : "b"(esp) : "memory");
 	__builtin_unreachable();
+}
+
+/* Both register sets of a failed esp check, then BUG(): see longjmp_break_handler. */
+static void __noreturn jprobe_esp_mismatch(struct jprobe *jp, struct pt_regs *regs)
+{
+	const struct pt_regs *s = &jprobe_saved.regs;
+
+	printk("current esp %p does not match saved esp %p\n", (void *)&regs->esp,
+	       (void *)jprobe_saved_esp);
+	printk("Saved registers for jprobe %p\n", (void *)jp);
+	printk("EIP: %08lx EFLAGS: %08lx esp: %08lx\n", s->eip, s->eflags,
+	       (unsigned long)jprobe_saved_esp);
+	printk("eax: %08lx   ebx: %08lx   ecx: %08lx   edx: %08lx\n", s->eax, s->ebx,
+	       s->ecx, s->edx);
+	printk("esi: %08lx   edi: %08lx   ebp: %08lx\n", s->esi, s->edi, s->ebp);
+	printk("Current registers\n");
+	show_registers(regs);
+	BUG();
 }
 
 int __kprobes longjmp_break_handler(struct kprobe *p, struct pt_regs *regs)
 {
 	u8 *addr = (u8 *)(regs->eip - 1);
-	unsigned long stack_addr = (unsigned long)jprobe_saved_esp;
-	struct jprobe *jp = container_of(p, struct jprobe, kp);
 
 	if (addr <= (u8 *)jprobe_return || addr >= (u8 *)jprobe_return_end)
 		return 0;       /* some other int3: not the jprobe's return */
-	if ((long *)&regs->esp != jprobe_saved_esp) {
-		/* jprobe_return switches to the saved esp before its int3, so this holds
-		 * unless the saved state itself is wrong (jprobe_saved_esp overwritten, or a
-		 * trap frame laid out differently): restoring would then write over a
-		 * stranger's stack. Show both register sets and stop. */
-		const unsigned long *g = jprobe_saved_gprs;
-		printk("current esp %p does not match saved esp %p\n", (void *)&regs->esp,
-		       (void *)jprobe_saved_esp);
-		printk("Saved registers for jprobe %p\n", (void *)jp);
-		printk("EIP: %08lx EFLAGS: %08lx esp: %08lx\n", jprobe_saved_eip,
-		       jprobe_saved_eflags, (unsigned long)jprobe_saved_esp);
-		printk("eax: %08lx   ebx: %08lx   ecx: %08lx   edx: %08lx\n", g[6], g[0], g[1],
-		       g[2]);
-		printk("esi: %08lx   edi: %08lx   ebp: %08lx\n", g[3], g[4], g[5]);
-		printk("Current registers\n");
-		show_registers(regs);
-		BUG();
-	}
-	copy_words(regs, jprobe_saved_gprs, sizeof(jprobe_saved_gprs));
-	regs->eip = jprobe_saved_eip;
-	regs->eflags = jprobe_saved_eflags;
-	copy_words((void *)stack_addr, jprobes_stack, jprobe_saved_bytes);
+	/* jprobe_return switches to the saved esp before its int3, so this holds unless
+	 * the saved state itself is wrong (jprobe_saved_esp overwritten, or a trap frame
+	 * laid out differently): restoring would then write over a stranger's stack. */
+	if (unlikely((long *)&regs->esp != jprobe_saved_esp))
+		jprobe_esp_mismatch(container_of(p, struct jprobe, kp), regs);
+	copy_words(regs, &jprobe_saved, jprobe_saved_bytes);
+	jprobe_saved_esp = NULL;
 	return 1;       /* kprobes now runs the entry instruction and ends the hit */
 }
 
@@ -174,6 +172,7 @@ void __kprobes __used jprobe_report_missing_return(void)
 	char sym[KSYM_NAME_LEN + 32];
 
 	current_kprobe = NULL;
+	jprobe_saved_esp = NULL;
 	preempt_enable_no_resched();
 	if (p)
 		sprint_symbol(sym, sizeof(sym), (unsigned long)container_of(p, struct jprobe, kp)->entry);

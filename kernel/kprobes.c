@@ -21,8 +21,8 @@ extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
 struct kprobe *current_kprobe;
 unsigned long kprobe_status;
 
-/* TF and IF of the probed code at the hit (old), and what to restore after the step
- * (saved: IF left out when the instruction itself decides IF). */
+/* TF and IF of the probed code when its single-step is set up (old), and what to restore
+ * after the step (saved: IF left out when the instruction itself decides IF). */
 static unsigned long kprobe_old_eflags, kprobe_saved_eflags;
 
 /* The outer hit's state, while a probe hit from inside a handler is single-stepped. */
@@ -55,21 +55,21 @@ static void __kprobes restore_previous_kprobe(void)
 	kprobe_saved_eflags = prev_kprobe.saved_eflags;
 }
 
-static void __kprobes set_current_kprobe(struct kprobe *p, struct pt_regs *regs)
-{
-	current_kprobe = p;
-	kprobe_saved_eflags = kprobe_old_eflags = regs->eflags & TF_IF;
-	/* cli/sti/popf: the single-stepped instruction itself sets IF; do not override. */
-	if (p->ainsn.decoded.attr & INSN_ATTR_MODIFIES_IF)
-		kprobe_saved_eflags &= ~X86_EFLAGS_IF;
-}
-
 /*
  * Runs the copy for one instruction: TF makes the CPU trap right after it, and IF=0
  * keeps interrupts (and so preemption and other probes) out of the window.
  */
 static void __kprobes prepare_singlestep(struct kprobe *p, struct pt_regs *regs)
 {
+	/* The probed code's TF and IF, taken here rather than at the int3 (Linux's
+	 * set_current_kprobe) so a hit that never steps -- boosted, or a jprobe's -- does
+	 * not pay for them. Between the two, only handlers can have changed them, and a
+	 * handler's change to the probed code's flags is meant to stand. */
+	kprobe_old_eflags = regs->eflags & TF_IF;
+	kprobe_saved_eflags = kprobe_old_eflags;
+	/* cli/sti/popf: the single-stepped instruction itself sets IF; do not override. */
+	if (p->ainsn.decoded.attr & INSN_ATTR_MODIFIES_IF)
+		kprobe_saved_eflags &= ~X86_EFLAGS_IF;
 	regs->eflags |= X86_EFLAGS_TF;
 	regs->eflags &= ~X86_EFLAGS_IF;
 	regs->eip = (unsigned long)p->ainsn.insn;
@@ -120,16 +120,14 @@ static void __kprobes report_unrecoverable(struct kprobe *p)
 }
 
 /*
- * Runs the probed instruction for a hit whose handlers are done: emulated (cli/sti),
- * boosted (no post handler: the slot's copy and its jmp home, no second trap), or
+ * Runs the probed instruction for a hit whose handlers are done: boosted (no post
+ * handler: the slot's copy and its jmp home, no second trap), emulated (cli/sti), or
  * single-stepped (the debug trap finishes the hit in kprobe_debug_handler).
  */
 static inline void __kprobes setup_singlestep(struct kprobe *p, struct pt_regs *regs)
 {
-	kprobe_status = KPROBE_HIT_SS;
-	if (emulate_if_modifier(p, regs)) {
-		finish_hit(p, regs);
-	} else if (p->ainsn.boostable && !p->post_handler && !(regs->eflags & X86_EFLAGS_TF)) {
+	/* can_boost() never boosts cli or sti, so a boosted probe needs no emulation. */
+	if (likely(p->ainsn.boostable && !p->post_handler && !(regs->eflags & X86_EFLAGS_TF))) {
 		/* IF stays off in the slot; the +16 variant's sti turns it back on at the
 		 * jmp, so no interrupt ever finds eip inside a slot. */
 		regs->eip = (unsigned long)p->ainsn.insn +
@@ -137,48 +135,34 @@ static inline void __kprobes setup_singlestep(struct kprobe *p, struct pt_regs *
 		regs->eflags &= ~X86_EFLAGS_IF;
 		current_kprobe = NULL;
 		preempt_enable_no_resched();
-	} else {
-		prepare_singlestep(p, regs);
+		return;
 	}
+	kprobe_status = KPROBE_HIT_SS;
+	if (emulate_if_modifier(p, regs))
+		finish_hit(p, regs);
+	else
+		prepare_singlestep(p, regs);
 }
 
-/* An int3 while a probe is being handled: a probe hit from a handler, or the trap the
- * active probe expects (jprobe_return's). */
-static int __kprobes __noinline kprobe_int3_while_active(struct pt_regs *regs,
-							 kprobe_opcode_t *addr)
+/*
+ * A handler ran into probe p. The 2004 code disarmed such a probe for good; instead
+ * count a miss and run its instruction without handlers, keeping the outer hit's state.
+ */
+static int __kprobes __noinline kprobe_reenter(struct kprobe *p, struct pt_regs *regs,
+					       kprobe_opcode_t *addr)
 {
-	struct kprobe *p;
-
-	preempt_disable();
-	/* No probe can sit in blacklisted text, where jprobe_return's int3 is: offer such
-	 * a trap to the break handler without a table lookup. */
-	if (within_kprobe_blacklist((unsigned long)addr))
-		goto break_handler;
-	p = get_kprobe(addr);
-	if (p) {
-		/* A handler ran into a probe. The 2004 code disarmed that probe for good;
-		 * instead count a miss and run its instruction without handlers. */
-		if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
-			report_unrecoverable(p);
-		save_previous_kprobe();
-		regs->eip = (unsigned long)addr;
-		set_current_kprobe(p, regs);
-		p->nmissed++;
-		kprobe_status = KPROBE_REENTER;
-		if (emulate_if_modifier(p, regs))
-			finish_hit(p, regs);
-		else
-			prepare_singlestep(p, regs);
-		return 1;
-	}
-break_handler:
-	p = current_kprobe;
-	if (p->break_handler && p->break_handler(p, regs)) {
-		setup_singlestep(p, regs);
-		return 1;
-	}
-	preempt_enable_no_resched();
-	return 0;
+	if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
+		report_unrecoverable(p);
+	save_previous_kprobe();
+	regs->eip = (unsigned long)addr;
+	current_kprobe = p;
+	p->nmissed++;
+	kprobe_status = KPROBE_REENTER;
+	if (emulate_if_modifier(p, regs))
+		finish_hit(p, regs);
+	else
+		prepare_singlestep(p, regs);
+	return 1;
 }
 
 /* An int3 at an address with no probe. */
@@ -198,10 +182,25 @@ static int __kprobes __noinline kprobe_int3_no_probe(struct pt_regs *regs,
 int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 {
 	kprobe_opcode_t *addr = (kprobe_opcode_t *)(regs->eip - 1);
-	struct kprobe *p;
+	struct kprobe *p = current_kprobe;
 
-	if (unlikely(kprobe_running()))
-		return kprobe_int3_while_active(regs, addr);
+	if (unlikely(p)) {
+		/* An int3 while a probe is being handled: a probe hit from a handler, or a
+		 * trap the active probe expects (jprobe_return's). No probe can sit in
+		 * blacklisted text, where jprobe_return is: skip the lookup there. */
+		preempt_disable();
+		if (!within_kprobe_blacklist((unsigned long)addr)) {
+			struct kprobe *hit = get_kprobe(addr);
+			if (hit)
+				return kprobe_reenter(hit, regs, addr);
+		}
+		if (p->break_handler && p->break_handler(p, regs)) {
+			setup_singlestep(p, regs);
+			return 1;
+		}
+		preempt_enable_no_resched();
+		return 0;
+	}
 	p = get_kprobe(addr);
 	if (unlikely(!p))
 		return kprobe_int3_no_probe(regs, addr);
@@ -209,7 +208,7 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 	preempt_disable();
 	/* Handlers see the probed instruction's own address: it has not run yet. */
 	regs->eip = (unsigned long)addr;
-	set_current_kprobe(p, regs);
+	current_kprobe = p;
 	kprobe_status = KPROBE_HIT_ACTIVE;
 	if (p->pre_handler && p->pre_handler(p, regs)) {
 		/* The handler set up the resume. A jprobe's break handler will finish the

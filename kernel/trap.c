@@ -106,15 +106,24 @@ int __kprobes notify_die(enum die_val val, const char *str, struct pt_regs *regs
 static unsigned long oops_cr2;
 
 static const struct trap_probe_hooks *probe_hooks;
-/* The int3 and debug hooks again, as plain pointers the entry stubs call directly. */
-int (*trap_int3_hook)(struct pt_regs *regs);
-int (*trap_debug_hook)(struct pt_regs *regs);
+
+/* Claims no trap: the hook while no probe layer is installed. */
+static int __kprobes no_probe_hook(struct pt_regs *regs)
+{
+	(void)regs;
+	return 0;
+}
+
+/* The int3 and debug hooks again, as plain pointers the entry stubs call directly
+ * (never NULL, so the stubs need no test). */
+int (*trap_int3_hook)(struct pt_regs *regs) = no_probe_hook;
+int (*trap_debug_hook)(struct pt_regs *regs) = no_probe_hook;
 
 void set_trap_probe_hooks(const struct trap_probe_hooks *hooks)
 {
 	probe_hooks = hooks;
-	trap_int3_hook = hooks ? hooks->int3 : NULL;
-	trap_debug_hook = hooks ? hooks->debug : NULL;
+	trap_int3_hook = hooks ? hooks->int3 : no_probe_hook;
+	trap_debug_hook = hooks ? hooks->debug : no_probe_hook;
 }
 
 /* Exceptions taken since boot, per vector (benchmarks count traps per probe hit). */

@@ -37,6 +37,11 @@ def text_symbols(elf):
     syms = [(a, size, n) for a, size, typ, n in allsyms if typ in "tTwW"
             and not (size is None and "." in n)              # NASM local label
             and not (n.startswith("__") and n.endswith(("_start", "_end")))]  # markers
+    # A label placed inside a C function by inline asm (jprobe_return_end) is a point in
+    # that function, not a function: addresses after it still belong to the function.
+    sized = [(a, a + size) for a, size, _ in syms if size]
+    syms = [(a, size, n) for a, size, n in syms
+            if size is not None or not any(lo < a < hi for lo, hi in sized)]
     keep = []
     for i, (addr, size, name) in enumerate(syms):
         if size is None:                  # asm label: runs to the next symbol
