@@ -4,6 +4,7 @@
 #   make run             boot it in QEMU, serial on this terminal (Ctrl-A X quits)
 #   make test            build, boot the self-tests and oops scenarios, grade the logs
 #   make bench           what a probe hit costs, in guest instructions (QEMU -icount)
+#   make bench-profile   the same, and where one hit's instructions go, by function
 #   make iso / test-iso  the same kernel booted through GRUB from an ISO
 #   make debug           QEMU halted with its gdb stub, and gdb with symbols attached
 #                        (docs/debugging.md; GDBPORT=N for another port than 1234)
@@ -63,7 +64,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all run test bench iso test-iso debug clean help tools compile_commands.json
+.PHONY: all run test bench bench-profile iso test-iso debug clean help tools compile_commands.json
 all: $(KERNEL)
 
 help:
@@ -134,8 +135,12 @@ test: $(KERNEL) $(HOST_TESTS)
 		$(XFAIL) $(if $(JUNIT),--junit $(JUNIT)) $(RUNFLAGS)
 
 # Probe costs in guest instructions (QEMU -icount); table, build/bench.json, targets.
+# bench-profile adds where one hit's instructions go, function by function.
 bench: $(KERNEL)
 	@$(PYTHON) tests/bench.py --kernel $(KERNEL) --json build/bench.json
+
+bench-profile: $(KERNEL)
+	@$(PYTHON) tests/bench.py --kernel $(KERNEL) --json build/bench.json --profile
 
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
 ISO      := $(BUILD)/jumper.iso

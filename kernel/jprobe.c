@@ -128,7 +128,7 @@ void __kprobes __noinline jprobe_return(void)
 }
 
 /* Both register sets of a failed esp check, then BUG(): see longjmp_break_handler. */
-static void __noreturn jprobe_esp_mismatch(struct jprobe *jp, struct pt_regs *regs)
+static void __noreturn __noinline jprobe_esp_mismatch(struct jprobe *jp, struct pt_regs *regs)
 {
 	const struct pt_regs *s = &jprobe_saved.regs;
 

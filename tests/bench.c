@@ -10,7 +10,7 @@
 #include "printk.h"
 #include "traps.h"
 
-#define BENCH_CALLS 2000
+static unsigned long bench_calls = BENCH_CALLS;
 
 __noipa int bench_target(int a, int b)
 {
@@ -24,7 +24,8 @@ static inline u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
-static unsigned long bench_hits;
+/* Hits in the row being timed, counted by its probe handler (bench_jprobe.c too). */
+unsigned long bench_hits;
 
 static int bench_pre(struct kprobe *p, struct pt_regs *regs)
 {
@@ -60,25 +61,26 @@ u64 bench_row(const char *name, u64 baseline)
 	traps = total_traps();
 	bench_hits = 0;
 	t0 = rdtsc();
-	for (int i = 0; i < BENCH_CALLS; i++)
-		sink += bench_target(i, sink);
+	for (unsigned long i = 0; i < bench_calls; i++)
+		sink += bench_target((int)i, sink);
 	t1 = rdtsc();
 	traps = total_traps() - traps;
 	local_irq_restore(flags);
 	u64 ticks = t1 - t0;
 	long long extra = baseline ? (long long)(ticks - baseline) : 0;
-	printk("BENCH row=%s calls=%d ticks=%llu per_call=%llu extra_per_hit=%lld "
-	       "traps_per_hit=%lu.%02lu hits=%lu\n", name, BENCH_CALLS, ticks,
-	       ticks / BENCH_CALLS, extra / BENCH_CALLS, traps / BENCH_CALLS,
-	       traps * 100 / BENCH_CALLS % 100, bench_hits);
+	printk("BENCH row=%s calls=%lu ticks=%llu per_call=%llu extra_per_hit=%lld "
+	       "traps_per_hit=%lu.%02lu hits=%lu\n", name, bench_calls, ticks,
+	       ticks / bench_calls, extra / (long long)bench_calls, traps / bench_calls,
+	       traps * 100 / bench_calls % 100, bench_hits);
 	return ticks;
 }
 
-void bench_main(void)
+void bench_main(unsigned long calls)
 {
 	static struct kprobe kp;
 	u64 base;
 
+	bench_calls = calls;
 	bench_row("warmup", 0);
 	base = bench_row("plain", 0);
 

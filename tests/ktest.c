@@ -217,8 +217,14 @@ void ktest_main(void)
 
 	if (cmdline_get("crash", name, sizeof(name)))
 		run_crash(name);
-	if (cmdline_get("bench", NULL, 0)) {
-		bench_main();
+	if (cmdline_get("bench", name, sizeof(name))) {
+		unsigned long calls = BENCH_CALLS;
+		if (name[0] && (parse_ulong(name, &calls) || !calls || calls > BENCH_CALLS_MAX)) {
+			printk("bench: bench=%s: want 1..%d calls per row\n", name,
+			       BENCH_CALLS_MAX);
+			qemu_exit(false);
+		}
+		bench_main(calls);
 		qemu_exit(true);
 	}
 	if (cmdline_get("selftest", glob_buf, sizeof(glob_buf))) {

@@ -7,7 +7,7 @@ What it runs (in parallel, one QEMU per boot):
   * its own self-tests (runner.*): boots that fail on purpose -- a failing KTAP case, a
     hang, a triple fault, an unmatched selection -- each must be graded as a failure;
   * host tests (host.*): programs run on this machine (decoder cross-checks, the parser,
-    gdb attached to a halted QEMU); each passes on exit 0.
+    gdb attached to a halted QEMU, make bench's self-check); each passes on exit 0.
 
 A boot is trusted only if QEMU's exit status carries the kernel's verdict: 33 (the kernel
 wrote 0x10 to isa-debug-exit) is a pass, 35 a failure. Exit 0 means the CPU reset, which
@@ -338,6 +338,10 @@ def host_tests(args):
         ("host.gdb_kmain", [sys.executable, os.path.join(here, "host", "gdb_test.py"),
                             args.kernel, "--qemu", args.qemu,
                             "--log", os.path.join(args.logs, "host.gdb_kmain.log")]),
+        # make bench's own correctness (exact, repeatable, traps, profile); targets are
+        # make bench's to enforce, this only reports them
+        ("host.bench", [sys.executable, os.path.join(here, "bench.py"), "--kernel",
+                        args.kernel, "--qemu", args.qemu, "--check"]),
     ]
 
 

@@ -1,5 +1,6 @@
 /* The symbol table: lookups both ways, function entries, "symbol+offset" parsing. */
 #include "errno.h"
+#include "jprobes.h"
 #include "kallsyms.h"
 #include "ktest.h"
 #include "multiboot.h"
@@ -66,6 +67,23 @@ static void function_entry(struct ktest *t)
 	KEXPECT_FALSE(t, kallsyms_is_function_entry(0));
 }
 
+/*
+ * jprobe_return_end is a label that inline asm puts inside jprobe_return. It is not a
+ * function: addresses after it (the misuse report's call) still belong to jprobe_return,
+ * or an oops there would name the wrong function (scripts/kallsyms.py drops such labels).
+ */
+static void inline_asm_label_stays_in_its_function(struct ktest *t)
+{
+	unsigned long start = 0, size = 0, end = (unsigned long)jprobe_return_end;
+	const char *name = kallsyms_lookup(end, &start, &size);
+
+	KEXPECT_STREQ(t, name, "jprobe_return");
+	KEXPECT_EQ(t, start, (unsigned long)jprobe_return);
+	KEXPECT_GT(t, start + size, end);
+	KEXPECT_EQ(t, kallsyms_lookup_name("jprobe_return_end"), 0);
+	KEXPECT_FALSE(t, kallsyms_is_function_entry(end));
+}
+
 static void parse_symbol_plus_offset(struct ktest *t)
 {
 	unsigned long a = 0, size;
@@ -118,6 +136,7 @@ static const struct ktest_case kallsyms_cases[] = {
 	KTEST_CASE(lookup_by_address),
 	KTEST_CASE(sprint_symbol_format),
 	KTEST_CASE(function_entry),
+	KTEST_CASE(inline_asm_label_stays_in_its_function),
 	KTEST_CASE(parse_symbol_plus_offset),
 	KTEST_CASE(table_sorted_and_complete),
 	KTEST_END,
