@@ -46,7 +46,8 @@ void __noreturn jprobe_return(void);
 int setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs);
 int longjmp_break_handler(struct kprobe *p, struct pt_regs *regs);
 
-/* End of jprobe_return's code: its int3 lies in [jprobe_return, jprobe_return_end). */
+/* Just past jprobe_return's int3: the int3 lies strictly between jprobe_return and this
+ * label (longjmp_break_handler checks exactly that). */
 extern char jprobe_return_end[];
 
 #endif

@@ -5,16 +5,21 @@
  *
  * A hit, step by step (kernel/kprobes.c):
  *   1. The probed instruction's first byte is an int3 (0xCC). The CPU traps through the
- *      vector 3 interrupt gate (IF now 0) and do_int3 calls kprobe_int3_handler.
+ *      vector 3 interrupt gate (IF now 0); its entry stub calls kprobe_int3_handler.
  *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE.
- *   3. pre_handler(p, regs), with regs->eip = p->addr. Non-zero means "I set up the resume myself": for a probe
- *      with a break_handler (jprobes) kprobes keeps its state until the break handler
- *      runs; for any other probe it resumes at regs->eip as the handler left it.
- *   4. Otherwise single-step: eip = p->ainsn.insn (the copy), TF set, IF clear;
+ *   3. pre_handler(p, regs), with regs->eip = p->addr. Non-zero means "I set up the
+ *      resume myself": for a probe with a break_handler (jprobes) kprobes keeps its
+ *      state until the break handler runs; any other probe resumes at regs->eip as the
+ *      handler left it.
+ *   4. Otherwise the instruction runs out of line, from its slot. Boosted when it can be
+ *      (no post handler, an instruction that falls through, no debugger stepping): iret
+ *      goes to the copy, whose jmp returns to the next instruction; the hit ends here.
+ *      Else single-step: eip = p->ainsn.insn (the copy), TF set, IF clear;
  *      kprobe_status = KPROBE_HIT_SS. iret runs exactly the copied instruction.
  *   5. The debug trap: resume_execution() moves eip (and a pushed return address) from
  *      the copy back to the original code; TF/IF are restored; post_handler(p, regs, 0).
- *   6. current_kprobe = NULL, preemption back on; iret resumes the probed code.
+ *   6. current_kprobe = NULL, preemption back on; iret resumes the probed code. (A
+ *      boosted hit did this already at step 4.)
  */
 #ifndef JUMPER_KPROBES_H
 #define JUMPER_KPROBES_H

@@ -78,6 +78,8 @@ stub_%1:
 	add esp, 4
 	POP_FRAME_IRET               ; a probe's trap, handled
 %%slow:
+	lea eax, [esp + 4]           ; regs again: a C callee may have reused its argument slot
+	mov [esp], eax
 	call %3                      ; everyone else's: the die chain, or an oops
 	add esp, 4
 	jmp ret_from_trap

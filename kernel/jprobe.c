@@ -33,6 +33,9 @@ static union {
 	unsigned long words[(JPROBE_FRAME_SIZE + MAX_STACK_SIZE) / sizeof(unsigned long)];
 } jprobe_saved;
 static unsigned long jprobe_saved_bytes;  /* JPROBE_FRAME_SIZE + MIN_STACK_SIZE(esp) */
+/* The copy moves whole words, and the frame is ebx .. eflags (include/ptrace.h). */
+_Static_assert(JPROBE_FRAME_SIZE == 13 * sizeof(unsigned long), "pt_regs up to esp");
+_Static_assert(MAX_STACK_SIZE % sizeof(unsigned long) == 0, "whole words of stack");
 /* The probed function's stack pointer at the hit; NULL unless a jprobe handler runs. */
 static long *jprobe_saved_esp;
 

@@ -21,8 +21,8 @@ extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
 struct kprobe *current_kprobe;
 unsigned long kprobe_status;
 
-/* TF and IF of the probed code when its single-step is set up (old), and what to restore
- * after the step (saved: IF left out when the instruction itself decides IF). */
+/* TF and IF of the probed code at the int3 (old), and what to restore after the step
+ * (saved: IF left out when the instruction itself decides IF). */
 static unsigned long kprobe_old_eflags, kprobe_saved_eflags;
 
 /* The outer hit's state, while a probe hit from inside a handler is single-stepped. */
@@ -56,16 +56,25 @@ static void __kprobes restore_previous_kprobe(void)
 }
 
 /*
+ * Makes p the probe being handled, keeping the probed code's TF and IF as they are at the
+ * int3: handlers may change regs->eflags, but what the single-step puts back (and what a
+ * stepped pushf pushes) is the probed code's own.
+ */
+static inline void __kprobes set_current_kprobe(struct kprobe *p, struct pt_regs *regs)
+{
+	current_kprobe = p;
+	kprobe_old_eflags = regs->eflags & TF_IF;
+}
+
+/*
  * Runs the copy for one instruction: TF makes the CPU trap right after it, and IF=0
  * keeps interrupts (and so preemption and other probes) out of the window.
  */
 static void __kprobes prepare_singlestep(struct kprobe *p, struct pt_regs *regs)
 {
-	/* The probed code's TF and IF, taken here rather than at the int3 (Linux's
-	 * set_current_kprobe) so a hit that never steps -- boosted, or a jprobe's -- does
-	 * not pay for them. Between the two, only handlers can have changed them, and a
-	 * handler's change to the probed code's flags is meant to stand. */
-	kprobe_old_eflags = regs->eflags & TF_IF;
+	/* What to put back after the step: the probed code's TF and IF as they were at the
+	 * int3 (whatever a pre handler did to them), worked out only now so that a hit that
+	 * never steps -- boosted, or a jprobe's -- does not pay for it. */
 	kprobe_saved_eflags = kprobe_old_eflags;
 	/* cli/sti/popf: the single-stepped instruction itself sets IF; do not override. */
 	if (p->ainsn.decoded.attr & INSN_ATTR_MODIFIES_IF)
@@ -155,7 +164,7 @@ static int __kprobes __noinline kprobe_reenter(struct kprobe *p, struct pt_regs 
 		report_unrecoverable(p);
 	save_previous_kprobe();
 	regs->eip = (unsigned long)addr;
-	current_kprobe = p;
+	set_current_kprobe(p, regs);
 	p->nmissed++;
 	kprobe_status = KPROBE_REENTER;
 	if (emulate_if_modifier(p, regs))
@@ -208,7 +217,7 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 	preempt_disable();
 	/* Handlers see the probed instruction's own address: it has not run yet. */
 	regs->eip = (unsigned long)addr;
-	current_kprobe = p;
+	set_current_kprobe(p, regs);
 	kprobe_status = KPROBE_HIT_ACTIVE;
 	if (p->pre_handler && p->pre_handler(p, regs)) {
 		/* The handler set up the resume. A jprobe's break handler will finish the

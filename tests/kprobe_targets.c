@@ -36,3 +36,14 @@ __asm__(".pushsection .text\n"
 	"	ret\n"
 	".size kp_load, . - kp_load\n"
 	".popsection\n");
+
+/* pushf first, so a probe on kp_pushf single-steps a pushf (its fixup is under test). */
+__asm__(".pushsection .text\n"
+	".globl kp_pushf\n"
+	".type kp_pushf, @function\n"
+	"kp_pushf:\n"
+	"	pushf\n"
+	"	popl %eax\n"
+	"	ret\n"
+	".size kp_pushf, . - kp_pushf\n"
+	".popsection\n");

@@ -13,5 +13,7 @@ unsigned long kp_target_tick(unsigned long x);  /* called from the timer tick */
  * at kp_load + KP_LOAD_INSN_OFFSET. */
 unsigned long kp_load(const unsigned long *p);
 #define KP_LOAD_INSN_OFFSET 4
+/* Returns the eflags its first instruction, pushf, pushed. */
+unsigned long kp_pushf(void);
 
 #endif
