@@ -1,8 +1,9 @@
 /*
  * The probe benchmark ("bench" on the command line; tests/bench.py runs it under
- * QEMU -icount, where rdtsc counts guest instructions). Every row times BENCH_CALLS calls
- * of one small function with interrupts off, so nothing but the probe adds instructions;
- * the difference from the unprobed row, per call, is the cost of a hit.
+ * QEMU -icount, where rdtsc advances one tick per instruction executed -- and per
+ * iteration of a rep-prefixed one, which bench.py accounts for). Every row times
+ * BENCH_CALLS calls of one small function with interrupts off, so nothing but the probe
+ * adds instructions; the difference from the unprobed row, per call, is the cost of a hit.
  */
 #include "bench.h"
 #include "irqflags.h"
