@@ -135,13 +135,18 @@ static void __kprobes report_unrecoverable(struct kprobe *p)
  */
 static inline void __kprobes setup_singlestep(struct kprobe *p, struct pt_regs *regs)
 {
-	/* can_boost() never boosts cli or sti, so a boosted probe needs no emulation. */
-	if (likely(p->ainsn.boostable && !p->post_handler && !(regs->eflags & X86_EFLAGS_TF))) {
-		/* IF stays off in the slot; the +16 variant's sti turns it back on at the
-		 * jmp, so no interrupt ever finds eip inside a slot. */
+	/* can_boost() never boosts cli or sti, so a boosted probe needs no emulation. A
+	 * probed code being single-stepped by a debugger (TF at the int3) is stepped here
+	 * too, so the debugger sees its instruction. */
+	if (likely(p->ainsn.boostable && !p->post_handler &&
+		   !(kprobe_old_eflags & X86_EFLAGS_TF))) {
+		/* As after a single-step, the probed code resumes with its own TF and IF, not
+		 * what a handler left in regs: TF off, and IF chosen by the slot variant. IF
+		 * stays off in the slot; the +16 variant's sti turns it back on at the jmp,
+		 * so no interrupt ever finds eip inside a slot. */
 		regs->eip = (unsigned long)p->ainsn.insn +
-			    ((regs->eflags & X86_EFLAGS_IF) ? KPROBE_BOOST_IF_ON : 0);
-		regs->eflags &= ~X86_EFLAGS_IF;
+			    ((kprobe_old_eflags & X86_EFLAGS_IF) ? KPROBE_BOOST_IF_ON : 0);
+		regs->eflags &= ~TF_IF;
 		current_kprobe = NULL;
 		preempt_enable_no_resched();
 		return;

@@ -6,9 +6,10 @@ jprobe...) with rdtsc and prints a BENCH line per row. This script boots it:
   * twice under QEMU -icount shift=0,align=off,sleep=off, where the TSC advances one tick
     per instruction QEMU executes, so the figures are exact and repeat run to run (the
     second boot checks that they do);
-  * once more under -icount with every executed instruction logged (-singlestep -d exec,
-    only the trap entry, probe code and bench functions, bench=4), to follow one call of
-    each row instruction by instruction;
+  * once more under -icount with every instruction it runs in the trap entry, the probe
+    code and the bench functions logged (-singlestep -d exec -dfilter, bench=4), to
+    follow one call of each row instruction by instruction (blocks QEMU logged but then
+    abandoned -- its "Stopped execution of TB chain" -- are taken out);
   * once under plain TCG, for the wall-clock ratio (probed / unprobed time per call).
 
 Ticks and instructions. -icount counts every iteration of a rep-prefixed string
@@ -22,11 +23,12 @@ beside them.
 
 Prints a table, writes build/bench.json, exits non-zero if a target is missed.
   --profile  (make bench-profile) also prints where one call of each probed row goes,
-             function by function, in the order the CPU ran them.
+             function by function (ticks and instructions), and the path in order.
   --check    (make test: host.bench) checks the benchmark itself rather than the targets:
              figures repeat, every call of a probed row ran its handler, trap counts are
              what the mechanism implies (boosted pre 1, pre + post 2, disabled 0,
-             jprobe 2), and the logged call accounts for every tick. Targets are reported.
+             jprobe 2), every call of a row costs the same, and the followed call
+             accounts for every tick. Targets are reported, not enforced.
 """
 import argparse
 import json
@@ -36,12 +38,16 @@ import subprocess
 import sys
 import tempfile
 from bisect import bisect_right
-from collections import Counter
 
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 LINE = re.compile(r"^BENCH row=(\S+) calls=(\d+) ticks=(\d+) per_call=(\d+) "
                   r"extra_per_hit=(-?\d+) traps_per_hit=([\d.]+) hits=(\d+)")
 EXEC_LINE = re.compile(r"^Trace \S+: \S+ \[[0-9a-f]+/([0-9a-f]+)/")
+# QEMU logs a block's Trace line before running it. When the -icount budget runs out
+# before the block (or an I/O access makes it start over), it says so, naming the pc: that
+# Trace line was not an execution.
+NOT_RUN_LINE = re.compile(r"^(?:Stopped execution of TB chain before \S+ \[([0-9a-f]+)\]"
+                          r"|cpu_io_recompile: rewound execution of TB to ([0-9a-f]+))")
 DISASM_LINE = re.compile(r"^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2} )+\s*(.*)$")
 TRACE_CALLS = 4          # bench=4 for the logged boot; its rows' second calls are used
 # What each row's traps per hit must be, from the mechanism (checked by --check).
@@ -111,28 +117,70 @@ def trace(qemu, kernel, image):
                                             "-D", log.name, "-dfilter", dfilter],
                     append=f"bench={TRACE_CALLS}")
         with open(log.name, errors="replace") as f:
-            pcs = [int(m[1], 16) for m in map(EXEC_LINE.match, f) if m]
+            pcs = executed_pcs(f)
     calls = [i for i, pc in enumerate(pcs) if pc == image.addr["bench_target"]]
+    problems = []
+    if len(calls) != TRACE_CALLS * len(rows) or any(r["calls"] != TRACE_CALLS
+                                                    for r in rows.values()):
+        problems.append(f"the logged boot ran bench_target {len(calls)} times, want "
+                        f"{TRACE_CALLS} per row for {len(rows)} rows")
     windows = {}
     for r, name in enumerate(rows):
         first = r * TRACE_CALLS + 1      # the row's second call: nothing warming up
-        if first + 1 < len(calls):
+        if first + 1 < len(calls) and not problems:
             windows[name] = pcs[calls[first]:calls[first + 1]]
-    return windows
+    return windows, problems
+
+
+def executed_pcs(lines):
+    """The pc of every instruction the log shows run (-singlestep: a block each)."""
+    pcs = []
+    for ln in lines:
+        m = EXEC_LINE.match(ln)
+        if m:
+            pcs.append(int(m[1], 16))
+            continue
+        m = NOT_RUN_LINE.match(ln)
+        if m:
+            pc = int(m[1] or m[2], 16)
+            if not pcs or pcs[-1] != pc:
+                sys.exit(f"bench: log says the block at {pc:x} did not run, but it was "
+                         "not the last one logged")
+            pcs.pop()
+    return pcs
+
+
+def counts(window, image):
+    """Each pc of a logged call, and whether it starts an instruction (a rep
+    instruction's further iterations do not)."""
+    return [(pc, not (i and pc == window[i - 1] and pc in image.rep))
+            for i, pc in enumerate(window)]
 
 
 def instructions(window, image):
     """Guest instructions in a logged call: a rep instruction's iterations count once."""
-    return sum(1 for i, pc in enumerate(window)
-               if not (i and pc == window[i - 1] and pc in image.rep))
+    return sum(new for _, new in counts(window, image))
 
 
 def measure(args, image):
     """Two -icount boots and the logged one, combined: {row: figures}, problems."""
     exact = boot(args.qemu, args.kernel, ICOUNT)
     again = boot(args.qemu, args.kernel, ICOUNT)
-    windows = trace(args.qemu, args.kernel, image)
-    problems = [] if exact == again else ["figures differ between two identical boots"]
+    windows, problems = trace(args.qemu, args.kernel, image)
+    if exact != again:
+        problems.append("figures differ between two identical boots")
+    missing = sorted({n for n in list(EXPECTED_TRAPS) + list(TARGETS) if n not in exact})
+    if missing:
+        sys.exit("bench: rows missing from the kernel's output (a probe failed to "
+                 "register?): " + ", ".join(missing))
+    # Every call of a row costs the same: a row's ticks are its calls times the followed
+    # call, plus the same loop overhead for every row (read off the unprobed one).
+    base = exact["plain"]
+    overhead = base["ticks"] - base["per_call"] * base["calls"]
+    for name, r in exact.items():
+        if r["ticks"] != r["per_call"] * r["calls"] + overhead:
+            problems.append(f"{name}: {r['ticks']} ticks is not {r['calls']} equal calls "
+                            f"of {r['per_call']} (+{overhead})")
     for name, r in exact.items():
         w = windows.get(name)
         r["followed"] = w is not None and len(w) == r["per_call"]
@@ -149,25 +197,26 @@ def measure(args, image):
 
 
 def show_profile(name, r, image):
-    """One call of a row, function by function and in order."""
-    w = r["window"]
-    per_fn, path = Counter(), []
-    for i, pc in enumerate(w):
+    """One call of a row, function by function and in order, in ticks and instructions."""
+    per_fn, path = {}, []
+    for pc, new in counts(r["window"], image):
         fn = image.where(pc)
-        per_fn[fn] += 1
+        ticks, insns = per_fn.get(fn, (0, 0))
+        per_fn[fn] = (ticks + 1, insns + new)
         if path and path[-1][0] == fn:
             path[-1][1] += 1
         else:
             path.append([fn, 1])
     print(f"\nprofile: {name}: one call = {r['insns_per_call']} instructions, "
-          f"{len(w)} icount ticks ({r['extra_insns']} / {r['extra_per_hit']} extra per hit)")
-    for fn, n in per_fn.most_common():
-        print(f"  {n:5d}  {fn}")
-    reps = len(w) - r["insns_per_call"]
+          f"{len(r['window'])} icount ticks ({r['extra_insns']} / {r['extra_per_hit']} "
+          f"extra per hit)\n  ticks  insns  function")
+    for fn, (ticks, insns) in sorted(per_fn.items(), key=lambda kv: -kv[1][0]):
+        print(f"  {ticks:5d}  {insns:5d}  {fn}")
+    reps = len(r["window"]) - r["insns_per_call"]
     if reps:
-        print(f"  ({reps} of the ticks are further iterations of rep-prefixed instructions: "
+        print(f"  ({reps} ticks are further iterations of rep-prefixed instructions: "
               "-icount counts each one, the CPU the instruction once)")
-    print("  path (ticks): " + " > ".join(f"{fn} {n}" for fn, n in path))
+    print("  path, in ticks: " + " > ".join(f"{fn} {n}" for fn, n in path))
 
 
 def target_status(name, r):
@@ -245,8 +294,9 @@ def main():
         results[name].update(tcg_wall_ratio=round(ratio, 2), target=target, target_met=ok)
     os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
     with open(args.json, "w") as f:
-        json.dump({"kernel": args.kernel, "icount": " ".join(ICOUNT), "rows": results},
-                  f, indent=2)
+        json.dump({"kernel": args.kernel, "icount": " ".join(ICOUNT),
+                   "ok": not (missed or problems), "problems": problems,
+                   "targets_missed": missed, "rows": results}, f, indent=2)
     print(f"written {args.json}")
     if args.profile:
         for name, r in rows.items():
