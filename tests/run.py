@@ -23,58 +23,14 @@ import re
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import monitor_sessions  # noqa: E402
 import manifest  # noqa: E402
-
-EXIT_PASS, EXIT_FAIL = 33, 35
-TAIL_LINES = 20
-
-
-@dataclass
-class Boot:
-    """One QEMU run and what came out of it."""
-    name: str
-    cmdline: str
-    timeout: float
-    rc: int = None
-    timed_out: bool = False
-    seconds: float = 0.0
-    log: str = ""
-    lines: list = field(default_factory=list)
-    group: str = ""      # selftest, oops, runner: the JUnit <testsuite> (default: name prefix)
-
-    def tail(self):
-        return self.lines[-TAIL_LINES:]
-
-    def status_problem(self, expect_rc):
-        """Why this boot's ending is not the expected verdict, or None if it is."""
-        if self.timed_out:
-            return f"hang: no verdict within {self.timeout:.0f} s (QEMU killed)"
-        if self.rc == expect_rc:
-            return None
-        if self.rc == 0:
-            return "triple fault or CPU reset: QEMU exited 0 under -no-reboot"
-        if self.rc == EXIT_FAIL:
-            return "the kernel reported failure (exit status 35)"
-        if self.rc == EXIT_PASS:
-            return "the kernel reported pass (exit status 33) where failure was expected"
-        return f"QEMU exited with unexpected status {self.rc}"
-
-
-@dataclass
-class Result:
-    name: str
-    status: str          # "pass", "fail", "skip"
-    reason: str = ""
-    details: list = field(default_factory=list)
-    group: str = ""      # which group produced it (set by main; JUnit <testsuite>)
-    seconds: float = None   # how long it took, when it is a whole boot or host program
-    boot: Boot = None    # the boot it was graded from, if any (its time and serial log)
+from results import Boot, Result, EXIT_PASS, EXIT_FAIL, TAIL_LINES  # noqa: E402
+from ktap import parse_ktap  # noqa: E402
+from junit import write_junit  # noqa: E402
 
 
 def qemu_command(args, boot):
@@ -113,101 +69,6 @@ def run_boot(args, boot):
 
 
 # ---- KTAP ----
-
-KTAP_RESULT = re.compile(r"^(?P<indent> *)(?P<ok>ok|not ok) (?P<num>\d+) (?P<name>[^#]*?)"
-                         r"(?: # (?P<directive>SKIP|TODO)\b ?(?P<why>.*))?$")
-KTAP_PLAN = re.compile(r"^(?P<indent> *)1\.\.(?P<n>\d+)$")
-KTAP_SUBTEST = re.compile(r"^ +# Subtest: (?P<name>\S+)$")
-KTAP_DIAG = re.compile(r"^ +# (?P<text>.*)$")
-KTAP_ANY_RESULT = re.compile(r"^ *(ok|not ok)\b")
-
-
-def parse_ktap(lines):
-    """Reads KTAP v1 with one level of suites out of a serial log.
-
-    Returns (results, problems): a Result per case named suite.case, and a list of
-    structural problems (no KTAP header, plans not met, suite lines that contradict their
-    cases). Lines that are not KTAP (the kernel's own printk output) are ignored.
-    """
-    results, problems = [], []
-    try:
-        start = lines.index("KTAP version 1")
-    except ValueError:
-        return results, ["no KTAP output (no 'KTAP version 1' line)"]
-    top_plan, suites_seen = None, 0
-    suite, suite_plan, suite_results, diags = None, None, [], []
-    for line in lines[start + 1:]:
-        if KTAP_ANY_RESULT.match(line) and not KTAP_RESULT.match(line):
-            problems.append(f"unparsable result line: {line.strip()!r}")
-            continue
-        m = KTAP_PLAN.match(line)
-        if m:
-            if m["indent"]:
-                suite_plan = int(m["n"])
-            elif top_plan is None:
-                top_plan = int(m["n"])
-            continue
-        m = KTAP_SUBTEST.match(line)
-        if m:
-            suite, suite_plan, suite_results, diags = m["name"], None, [], []
-            continue
-        m = KTAP_RESULT.match(line)
-        if m and m["indent"]:
-            if suite is None:
-                problems.append(f"case result outside a suite: {line.strip()!r}")
-                continue
-            if int(m["num"]) != len(suite_results) + 1:
-                problems.append(f"suite {suite}: case numbered {m['num']}, expected "
-                                f"{len(suite_results) + 1}")
-            status = "fail" if m["ok"] == "not ok" else "pass"
-            reason = ""
-            if m["directive"] == "SKIP" and status == "pass":
-                status, reason = "skip", m["why"]
-            name = f"{suite}.{m['name'].strip()}" if suite else m["name"].strip()
-            if status == "fail":
-                reason = "reported not ok"
-                for i, d in enumerate(diags):
-                    if "FAILED at" in d:   # the next line says what failed
-                        reason = d.split(": ", 1)[-1] + (": " + diags[i + 1]
-                                                         if i + 1 < len(diags) else "")
-                        break
-                    if "leaked" in d or "left" in d or "WARN" in d:
-                        reason = d
-                        break
-            results.append(Result(name, status, reason, diags))
-            suite_results.append(status)
-            diags = []
-            continue
-        if m:   # a top-level line closes a suite
-            suites_seen += 1
-            top_failed = m["ok"] == "not ok"
-            name = m["name"].strip()
-            if int(m["num"]) != suites_seen:
-                problems.append(f"suite {name}: numbered {m['num']}, expected {suites_seen}")
-            if name != suite:
-                problems.append(f"suite result '{name}' does not close subtest '{suite}'")
-            if suite_plan is None:
-                problems.append(f"suite {name}: no plan line (1..N)")
-            elif len(suite_results) != suite_plan:
-                problems.append(f"suite {name}: planned {suite_plan} cases, "
-                                f"{len(suite_results)} reported")
-            if top_failed != ("fail" in suite_results):
-                problems.append(f"suite {m['name'].strip()}: suite result "
-                                f"'{m['ok']}' contradicts its cases")
-            suite, suite_plan, suite_results, diags = None, None, [], []
-            continue
-        m = KTAP_DIAG.match(line)
-        if m and suite:
-            diags.append(m["text"])
-    if suite is not None:
-        problems.append(f"suite {suite}: cut off after {len(suite_results)} of "
-                        f"{suite_plan if suite_plan is not None else '?'} cases")
-    if top_plan is None:
-        problems.append("no top-level plan line (1..N)")
-    elif suites_seen != top_plan:
-        problems.append(f"planned {top_plan} suites, {suites_seen} completed")
-    return results, problems
-
 
 def grade_selftest(boot, xfail=frozenset(), expected=None):
     """Results for a self-test boot: its cases, plus one failure if the boot itself
@@ -374,77 +235,6 @@ def run_host_test(name, argv):
     if ok:
         return [Result(name, "pass", summary, group="host", seconds=seconds)]
     return [Result(name, "fail", summary, out[-TAIL_LINES:], group="host", seconds=seconds)]
-
-
-# ---- JUnit XML ----
-
-XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(s):
-    """s with the characters XML 1.0 cannot hold (a serial log may have any) escaped."""
-    return XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
-
-def junit_name(r):
-    """(classname, name) of a result: 'traps.int3_x' -> ('traps', 'int3_x');
-    a name without a dot (boot:selftest) goes under its group."""
-    if "." in r.name:
-        return tuple(r.name.split(".", 1))
-    return (r.group or "jumper", r.name)
-
-
-def write_junit(path, results, started):
-    """One <testsuite> per group, in the order results came; the self-test group has one
-    per KTAP suite (by suite name). Failures carry the reason as message and the details
-    (last serial lines) as text; skips a <skipped>. Times are per boot or host program
-    where known (self-test cases share one boot: its time is a property of their suite)."""
-    suites = {}   # (group, suite name) -> [results]
-    for r in results:
-        group = r.group or junit_name(r)[0]
-        suite = junit_name(r)[0] if group == "selftest" else group
-        suites.setdefault((group, suite), []).append(r)
-    root = ET.Element("testsuites", name="jumper",
-                      timestamp=time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)))
-    totals = {"tests": 0, "failures": 0, "skipped": 0, "time": 0.0}
-    for (group, suite), rs in suites.items():
-        n = {"tests": len(rs), "failures": sum(r.status == "fail" for r in rs),
-             "skipped": sum(r.status == "skip" for r in rs),
-             "time": sum(r.seconds or 0.0 for r in rs)}
-        ts = ET.SubElement(root, "testsuite", name=suite, tests=str(n["tests"]),
-                           failures=str(n["failures"]), errors="0",
-                           skipped=str(n["skipped"]), time=f"{n['time']:.3f}")
-        props = ET.SubElement(ts, "properties")
-        ET.SubElement(props, "property", name="group", value=group)
-        boots = {id(r.boot): r.boot for r in rs if r.boot is not None}
-        for b in boots.values():
-            ET.SubElement(props, "property", name=f"boot.{b.name}",
-                          value=f"cmdline '{b.cmdline}', {b.seconds:.1f} s, log {b.log}")
-        for r in rs:
-            classname, name = junit_name(r)
-            tc = ET.SubElement(ts, "testcase", classname=classname, name=name)
-            if r.seconds is not None:
-                tc.set("time", f"{r.seconds:.3f}")
-            if r.status == "fail":
-                text = list(r.details)
-                if r.boot is not None:
-                    text.append(f"({r.boot.name}: {r.boot.seconds:.1f} s, log {r.boot.log})")
-                ET.SubElement(tc, "failure", message=xml_text(r.reason or "failed"),
-                              type="failure").text = xml_text("\n".join(text))
-            elif r.status == "skip":
-                ET.SubElement(tc, "skipped", message=xml_text(r.reason))
-            elif r.reason:
-                ET.SubElement(tc, "system-out").text = xml_text(r.reason)
-        for k in totals:
-            totals[k] += n[k]
-    root.set("tests", str(totals["tests"]))
-    root.set("failures", str(totals["failures"]))
-    root.set("errors", "0")
-    root.set("skipped", str(totals["skipped"]))
-    root.set("time", f"{totals['time']:.3f}")
-    ET.indent(root)
-    if os.path.dirname(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
 # ---- main ----

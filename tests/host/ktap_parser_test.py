@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""The runner's KTAP parser must flag broken output (tests/run.py parse_ktap):
+"""The runner's KTAP parser must flag broken output (tests/ktap.py parse_ktap):
 renumbered or repeated cases, unparsable result lines, missing plans, a suite result
 that closes the wrong subtest, stray results, and output cut off mid-suite."""
 import os
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import run  # noqa: E402
+from ktap import parse_ktap  # noqa: E402
 good = """KTAP version 1
 1..1
     KTAP version 1
@@ -14,9 +14,9 @@ good = """KTAP version 1
     ok 1 a
     ok 2 b
 ok 1 s""".split("\n")
-r, p = run.parse_ktap(good); assert not p and len(r) == 2, (r, p)
+r, p = parse_ktap(good); assert not p and len(r) == 2, (r, p)
 def bad(text, frag):
-    r, p = run.parse_ktap(text.split("\n"))
+    r, p = parse_ktap(text.split("\n"))
     assert any(frag in x for x in p), (frag, p)
 bad("\n".join(good).replace("ok 2 b", "ok 1 a"), "numbered")
 bad("\n".join(good).replace("ok 2 b", "not ok 2 b # FAILED"), "unparsable")
