@@ -135,9 +135,9 @@ static void __kprobes report_unrecoverable(struct kprobe *p)
  */
 static inline void __kprobes setup_singlestep(struct kprobe *p, struct pt_regs *regs)
 {
-	/* can_boost() never boosts cli or sti, so a boosted probe needs no emulation. A
-	 * probed code being single-stepped by a debugger (TF at the int3) is stepped here
-	 * too, so the debugger sees its instruction. */
+	/* can_boost() never boosts cli or sti, so a boosted probe needs no emulation. If a
+	 * debugger was single-stepping the probed code (TF at the int3), step rather than
+	 * boost, so that its trap still comes right after this one instruction. */
 	if (likely(p->ainsn.boostable && !p->post_handler &&
 		   !(kprobe_old_eflags & X86_EFLAGS_TF))) {
 		/* As after a single-step, the probed code resumes with its own TF and IF, not
