@@ -42,4 +42,11 @@ struct console_hook {
 /* Installs hook (NULL: none) and returns the previous one. The hook must stay valid. */
 const struct console_hook *console_set_hook(const struct console_hook *hook);
 
+/*
+ * Set (as in Linux) by die() and panic() before they print: the hook's before() still
+ * moves the editor's line out of the way, but after() is no longer called, so an oops
+ * goes out in one piece, not with the prompt redrawn under each of its lines.
+ */
+extern int oops_in_progress;
+
 #endif

@@ -21,6 +21,7 @@ void console_write(const char *s, size_t len)
 }
 
 static const struct console_hook *console_hook;
+int oops_in_progress;
 
 const struct console_hook *console_set_hook(const struct console_hook *hook)
 {
@@ -50,7 +51,7 @@ int vprintk(const char *fmt, va_list ap)
 	if (hook)
 		hook->before(hook->ctx);
 	console_write(buf, len);
-	if (hook)
+	if (hook && !oops_in_progress)
 		hook->after(hook->ctx, buf[len - 1] == '\n');
 	local_irq_restore(flags);
 	return (int)len;
