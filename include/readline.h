@@ -52,6 +52,8 @@ void readline_init(struct readline_state *rl, const struct readline_io *io);
  * ESC O A / B) walk the history back and forward, past the newest to an empty line.
  * Every other byte and escape sequence is ignored, never echoed. Non-empty lines go into
  * the history unless equal to the most recent entry. size must be at least 1 (0: -1).
+ * While it waits, other output announced with readline_output_begin/end (below) gets a
+ * line of its own, and the prompt and the line typed so far are drawn again under it.
  */
 int readline(struct readline_state *rl, const char *prompt, char *buf, size_t size);
 
