@@ -6,6 +6,8 @@
 #ifndef JUMPER_MONITOR_H
 #define JUMPER_MONITOR_H
 
+#include "types.h"
+
 #define MON_MAX_ARGS 8
 
 /* Runs the monitor on the calling thread until "halt" or the end of input. */
@@ -27,6 +29,32 @@ void mon_enable(int argc, char **argv);
 void mon_disable(int argc, char **argv);
 void mon_unprobe(int argc, char **argv);
 void mon_dis(int argc, char **argv);
+
+/*
+ * For a command that takes no arguments: true if it got none, else prints
+ * "usage: CMD   (takes no arguments)" and returns false.
+ */
+bool mon_no_args(int argc, char **argv);
+
+/*
+ * Arguments naming kernel text (kernel/monitor_spec.c).
+ *
+ * mon_parse_spec resolves SYM, SYM+OFF (OFF decimal or 0x hex) or 0xADDR into *addr and
+ * returns 0; or prints "cmd: spec: ENAME (meaning): why" -- no such symbol, the offset
+ * is past the end of the function (its size named), or bad syntax -- and returns
+ * kallsyms_parse's error.
+ *
+ * mon_insn_containing decodes addr's function from its start (the original bytes, a
+ * probe's int3 put back): 0 if an instruction begins at addr; 1 if addr is inside one,
+ * whose start and length go to *istart and *ilen (either may be NULL); -EILSEQ if the
+ * decoder gives up before addr; -ENOENT if no symbol holds addr.
+ *
+ * mon_print_containing prints, with no newline, ": it is inside the N-byte instruction
+ * at SYM+OFF/SIZE" (or why that is not known) for an addr that is not a boundary.
+ */
+int mon_parse_spec(const char *cmd, const char *spec, unsigned long *addr);
+int mon_insn_containing(unsigned long addr, unsigned long *istart, int *ilen);
+void mon_print_containing(unsigned long addr);
 
 /* Prints "cmd: what: ENAME (meaning)" for a negative errno. */
 void mon_print_error(const char *cmd, const char *what, int err);

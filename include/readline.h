@@ -22,12 +22,18 @@ struct readline_io {
  * About 2 KiB, mostly history: give it static storage, not a place on a 4 KiB kernel
  * stack. Fields are private to kernel/readline.c.
  */
+struct rl_line;
 struct readline_state {
 	struct readline_io io;
 	char history[READLINE_HISTORY][READLINE_HIST_LEN + 1];
 	unsigned hist_count;       /* entries in use, 0..READLINE_HISTORY */
 	unsigned hist_newest;      /* slot of the most recent entry (when hist_count > 0) */
 	bool after_cr;             /* last line ended in CR: a LF next is its second half */
+	/* While readline() runs (see readline_output_begin): */
+	struct rl_line *active;    /* the line being edited, or NULL */
+	const char *prompt;
+	bool drawn;                /* prompt + line are on screen, the cursor after them */
+	bool midline;              /* not drawn, and other output left the cursor mid-line */
 };
 
 /* Empties the history and takes a copy of io. */
@@ -46,8 +52,28 @@ void readline_init(struct readline_state *rl, const struct readline_io *io);
  * ESC O A / B) walk the history back and forward, past the newest to an empty line.
  * Every other byte and escape sequence is ignored, never echoed. Non-empty lines go into
  * the history unless equal to the most recent entry. size must be at least 1 (0: -1).
+ * While it waits, other output announced with readline_output_begin/end (below) gets a
+ * line of its own, and the prompt and the line typed so far are drawn again under it.
  */
 int readline(struct readline_state *rl, const char *prompt, char *buf, size_t size);
+
+/*
+ * Someone else is about to write to the terminal (begin) / has written (end; line_start:
+ * the output ended with a newline). While a readline() call waits for input, begin
+ * moves to a fresh line below the prompt and the half-typed line, and end draws them
+ * again under the output; output that ends mid-line is followed by a newline before the
+ * editor next echoes. Outside readline() both do nothing. Call them with interrupts off:
+ * readline() edits with interrupts off, so the line they redraw is never half-updated.
+ * Like the echo, all they write is printable ASCII and "\n".
+ */
+void readline_output_begin(struct readline_state *rl);
+void readline_output_end(struct readline_state *rl, bool line_start);
+
+/*
+ * Makes printk call readline_output_begin/end on rl (a console_hook, include/printk.h),
+ * so kernel messages printed while rl's prompt waits do not split the typed line.
+ */
+void console_readline_attach(struct readline_state *rl);
 
 /*
  * A readline_io for COM1: getc sleeps in serial_getc(), putc goes through

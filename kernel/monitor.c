@@ -54,8 +54,8 @@ static void mon_syms(int argc, char **argv)
 
 static void mon_ps(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (!mon_no_args(argc, argv))
+		return;
 	show_threads();
 }
 
@@ -76,8 +76,8 @@ static void mon_regs(int argc, char **argv)
 {
 	struct notifier_block nb = { .notifier_call = regs_notify, .priority = 0 };
 
-	(void)argc;
-	(void)argv;
+	if (!mon_no_args(argc, argv))
+		return;
 	printk("the monitor's registers, from the frame of an int3 it takes on purpose:\n");
 	register_die_notifier(&nb);
 	__asm__ volatile("int3" ::: "memory");
@@ -124,14 +124,14 @@ static void mon_selftest(int argc, char **argv)
 
 static void mon_halt(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (!mon_no_args(argc, argv))
+		return;
 	printk("halting.\n");
 	qemu_exit(true);
 }
 
 static const struct mon_command commands[] = {
-	{ "help", "help", "this list", mon_help },
+	{ "help", "help [CMD]", "this list, or one command's usage", mon_help },
 	{ "syms", "syms [GLOB]", "kernel symbols (address, size, name), e.g. syms ip_*", mon_syms },
 	{ "probe", "probe SYM[+OFF]", "kprobe: count hits, log the first 3 with registers", mon_probe },
 	{ "jprobe", "jprobe SYM [NARGS]", "jprobe on a function entry: print its first NARGS args", mon_jprobe },
@@ -147,12 +147,46 @@ static const struct mon_command commands[] = {
 	{ "halt", "halt", "stop the machine (QEMU exits)", mon_halt },
 };
 
+static const struct mon_command *find_command(const char *name)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+static void print_help(const struct mon_command *c)
+{
+	printk("  %-22s %s\n", c->usage, c->help);
+}
+
+/* "help": every command; "help CMD": that one. */
 static void mon_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	const struct mon_command *c;
+
+	if (argc > 2) {
+		printk("usage: help [CMD]\n");
+		return;
+	}
+	if (argc == 2) {
+		c = find_command(argv[1]);
+		if (c)
+			print_help(c);
+		else
+			printk("help: no command '%.32s' (try 'help')\n", argv[1]);
+		return;
+	}
 	for (unsigned i = 0; i < ARRAY_SIZE(commands); i++)
-		printk("  %-22s %s\n", commands[i].usage, commands[i].help);
+		print_help(&commands[i]);
+}
+
+bool mon_no_args(int argc, char **argv)
+{
+	if (argc == 1)
+		return true;
+	printk("usage: %s   (takes no arguments)\n", argv[0]);
+	return false;
 }
 
 /* Splits line in place at spaces; returns the number of words (at most MON_MAX_ARGS). */
@@ -185,11 +219,12 @@ static void run_line(char *line)
 	}
 	if (!argc)
 		return;
-	for (unsigned i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[0], commands[i].name)) {
-			commands[i].run(argc, argv);
-			return;
-		}
+	const struct mon_command *c = find_command(argv[0]);
+
+	if (c) {
+		c->run(argc, argv);
+		return;
+	}
 	printk("unknown command '%.32s' (try 'help')\n", argv[0]);
 }
 
@@ -203,6 +238,7 @@ void monitor_main(void)
 	char line[MON_LINE_MAX];
 
 	readline_init(&rl, &io);
+	console_readline_attach(&rl);        /* kernel messages do not split a typed line */
 	printk("jumper monitor: 'help' lists the commands, 'halt' stops the machine.\n");
 	for (;;) {
 		if (readline(&rl, "jumper> ", line, sizeof(line)) < 0)

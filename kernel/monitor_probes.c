@@ -117,12 +117,9 @@ static int place(const char *cmd, const char *spec, bool jprobe, int nargs)
 		printk("%s: all %d monitor probes are in use (unprobe one)\n", cmd, MON_MAX_PROBES);
 		return -ENOSPC;
 	}
-	ret = kallsyms_parse(spec, &addr);
-	if (ret) {
-		printk("%s: %s: %s (%s): %s\n", cmd, spec, errno_name(ret), errno_text(ret),
-		       ret == -ENOENT ? "no such symbol (see 'syms')" : "expected SYM or SYM+OFFSET");
+	ret = mon_parse_spec(cmd, spec, &addr);
+	if (ret)
 		return ret;
-	}
 	memset(m, 0, sizeof(*m));
 	m->jp.kp.addr = (kprobe_opcode_t *)addr;
 	m->is_jprobe = jprobe;
@@ -136,9 +133,12 @@ static int place(const char *cmd, const char *spec, bool jprobe, int nargs)
 		ret = register_kprobe(&m->jp.kp);
 	}
 	if (ret) {
-		printk("%s: %s: %s (%s): %s\n", cmd, m->where, errno_name(ret), errno_text(ret),
+		printk("%s: %s: %s (%s): %s", cmd, m->where, errno_name(ret), errno_text(ret),
 		       jprobe && ret == -EINVAL ? "a jprobe goes on a function's first byte"
 						: refusal(ret));
+		if (ret == -EILSEQ)
+			mon_print_containing(addr);
+		printk("\n");
 		return ret;
 	}
 	m->used = true;
@@ -171,8 +171,8 @@ void mon_list(int argc, char **argv)
 {
 	int n = 0;
 
-	(void)argc;
-	(void)argv;
+	if (!mon_no_args(argc, argv))
+		return;
 	for (int i = 0; i < MON_MAX_PROBES; i++) {
 		struct mon_probe *m = &probes[i];
 		if (!m->used)
@@ -196,7 +196,11 @@ static struct mon_probe *by_index(int argc, char **argv)
 		printk("usage: %s N   (N from 'list')\n", argv[0]);
 		return NULL;
 	}
-	if (parse_ulong(argv[1], &i) || i >= MON_MAX_PROBES || !probes[i].used) {
+	if (parse_ulong(argv[1], &i)) {
+		printk("%s: '%.32s' is not a probe number (N from 'list')\n", argv[0], argv[1]);
+		return NULL;
+	}
+	if (i >= MON_MAX_PROBES || !probes[i].used) {
 		printk("%s: no probe #%s (see 'list')\n", argv[0], argv[1]);
 		return NULL;
 	}
@@ -211,6 +215,11 @@ static void set_armed(int argc, char **argv, bool armed)
 
 	if (!m)
 		return;
+	if (kprobe_disabled(&m->jp.kp) != armed) {
+		printk("probe #%d at %s is already %s\n", (int)(m - probes), m->where,
+		       armed ? "enabled" : "disabled");
+		return;
+	}
 	ret = armed ? enable_kprobe(&m->jp.kp) : disable_kprobe(&m->jp.kp);
 	if (ret)
 		mon_print_error(argv[0], m->where, ret);
@@ -256,20 +265,24 @@ void mon_dis(int argc, char **argv)
 {
 	unsigned long addr, start, size, max = 40;
 	char sym[KSYM_NAME_LEN + 32];
-	int ret;
 
 	if (argc < 2 || argc > 3 || (argc == 3 && (parse_ulong(argv[2], &max) || !max))) {
 		printk("usage: dis SYM[+OFF] [COUNT]\n");
 		return;
 	}
-	ret = kallsyms_parse(argv[1], &addr);
-	if (ret) {
-		mon_print_error("dis", argv[1], ret);
+	if (mon_parse_spec("dis", argv[1], &addr))
 		return;
-	}
 	if (!kernel_text_address(addr) || !kallsyms_lookup(addr, &start, &size)) {
 		printk("dis: %s is not in kernel text\n", argv[1]);
 		return;
+	}
+	/* Decoded anyway: the wrong instructions that follow are what the CPU would run
+	 * if it jumped there, and why 'probe' refuses such an address (EILSEQ). */
+	if (mon_insn_containing(addr, NULL, NULL)) {
+		sprint_symbol(sym, sizeof(sym), addr);
+		printk("dis: warning: %s is not an instruction boundary", sym);
+		mon_print_containing(addr);
+		printk("; decoding from mid-instruction:\n");
 	}
 	for (unsigned long n = 0; n < max && addr < start + size; n++) {
 		u8 buf[INSN_MAX_LEN];

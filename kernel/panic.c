@@ -13,6 +13,7 @@ void __noreturn panic(const char *fmt, ...)
 	va_list ap;
 
 	local_irq_disable();
+	oops_in_progress = 1;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

@@ -20,13 +20,40 @@ void console_write(const char *s, size_t len)
 	local_irq_restore(flags);
 }
 
+static const struct console_hook *console_hook;
+int oops_in_progress;
+
+const struct console_hook *console_set_hook(const struct console_hook *hook)
+{
+	unsigned long flags;
+	const struct console_hook *old;
+
+	local_irq_save(flags);
+	old = console_hook;
+	console_hook = hook;
+	local_irq_restore(flags);
+	return old;
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[512];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+	const struct console_hook *hook;
+	unsigned long flags;
 
+	if (!len)
+		return 0;
+	/* The hook and the text go out together: nothing may print in between. */
+	local_irq_save(flags);
+	hook = console_hook;
+	if (hook)
+		hook->before(hook->ctx);
 	console_write(buf, len);
+	if (hook && !oops_in_progress)
+		hook->after(hook->ctx, buf[len - 1] == '\n');
+	local_irq_restore(flags);
 	return (int)len;
 }
 

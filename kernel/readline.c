@@ -5,6 +5,7 @@
  * never grows past the caller's buffer.
  */
 #include "readline.h"
+#include "irqflags.h"
 #include "printk.h"
 #include "serial.h"
 #include "string.h"
@@ -49,6 +50,48 @@ void readline_init(struct readline_state *rl, const struct readline_io *io)
 {
 	memset(rl, 0, sizeof(*rl));
 	rl->io = *io;
+}
+
+/*
+ * Puts the prompt and the line back on screen if other output took them away (after a
+ * newline if that output ended mid-line). Interrupts are off.
+ */
+static void ensure_drawn(struct readline_state *rl)
+{
+	struct rl_line *l = rl->active;
+
+	if (!l || rl->drawn)
+		return;
+	if (rl->midline)
+		rl_putc(rl, '\n');
+	rl_puts(rl, rl->prompt);
+	for (size_t i = 0; i < l->len; i++)
+		rl_putc(rl, l->buf[i]);
+	rl->drawn = true;
+	rl->midline = false;
+}
+
+void readline_output_begin(struct readline_state *rl)
+{
+	if (!rl->active || !rl->drawn)
+		return;
+	/* Nothing on the line (no prompt, nothing typed): already at a line start. */
+	if (rl->prompt[0] || rl->active->len)
+		rl_putc(rl, '\n');
+	rl->drawn = false;
+	rl->midline = false;
+}
+
+void readline_output_end(struct readline_state *rl, bool line_start)
+{
+	if (!rl->active)
+		return;
+	if (!line_start) {
+		rl->midline = true;      /* more of that line may follow: redraw on the next key */
+		return;
+	}
+	rl->midline = false;
+	ensure_drawn(rl);
 }
 
 /* The k-th most recent history entry, k = 1..hist_count. */
@@ -147,13 +190,24 @@ static void history_move(struct rl_line *l, enum rl_key key)
 	}
 }
 
-/* One byte of an unfinished line (not CR/LF, not the end of input). */
+/*
+ * One byte of an unfinished line (not CR/LF, not the end of input). The line and its
+ * echo change with interrupts off, so a printk from an interrupt redraws a line that
+ * matches the screen.
+ */
 static void edit(struct rl_line *l, int c, int *pending)
 {
+	enum rl_key key = KEY_NONE;
+	unsigned long flags;
+
 	if (l->truncated)
 		return;                          /* the rest of an overlong line */
+	if (c == CH_ESC)
+		key = read_escape(l->rl, pending);   /* waits for input: interrupts on */
+	local_irq_save(flags);
+	ensure_drawn(l->rl);
 	if (c == CH_ESC) {
-		history_move(l, read_escape(l->rl, pending));
+		history_move(l, key);
 	} else if (c == CH_BS || c == CH_DEL) {
 		if (l->len) {
 			l->len--;
@@ -171,6 +225,7 @@ static void edit(struct rl_line *l, int c, int *pending)
 		}
 	}
 	/* Anything else (NUL, other control bytes, >= 0x80) is ignored. */
+	local_irq_restore(flags);
 }
 
 int readline(struct readline_state *rl, const char *prompt, char *buf, size_t size)
@@ -178,12 +233,18 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
 	struct rl_line l = { .rl = rl, .buf = buf, .size = size };
 	int pending = NO_PENDING;
 	bool got_any = false;
+	unsigned long flags;
 
 	if (!size)
 		return -1;
 	buf[0] = '\0';
-	if (prompt)
-		rl_puts(rl, prompt);
+	local_irq_save(flags);
+	rl->active = &l;
+	rl->prompt = prompt ? prompt : "";
+	rl->drawn = false;
+	rl->midline = false;
+	ensure_drawn(rl);                        /* the prompt */
+	local_irq_restore(flags);
 	for (;;) {
 		int c = pending;
 
@@ -191,8 +252,10 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
 		if (c == NO_PENDING)
 			c = rl_getc(rl);
 		if (c < 0) {
-			if (!got_any)
+			if (!got_any) {
+				rl->active = NULL;
 				return -1;
+			}
 			break;                   /* a last line without its newline */
 		}
 		if (c == '\n' && rl->after_cr) {
@@ -208,7 +271,11 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
 		edit(&l, c, &pending);
 	}
 	buf[l.len] = '\0';
+	local_irq_save(flags);
+	ensure_drawn(rl);
 	rl_putc(rl, '\n');
+	rl->active = NULL;
+	local_irq_restore(flags);
 	if (l.truncated) {
 		char msg[64];
 		snprintf(msg, sizeof(msg), "(line too long: kept the first %u characters)\n",
@@ -229,4 +296,25 @@ void console_readline_putc(char c, void *ctx)
 {
 	(void)ctx;
 	console_write(&c, 1);
+}
+
+static void console_hook_before(void *ctx)
+{
+	readline_output_begin(ctx);
+}
+
+static void console_hook_after(void *ctx, bool line_start)
+{
+	readline_output_end(ctx, line_start);
+}
+
+void console_readline_attach(struct readline_state *rl)
+{
+	static struct console_hook hook = {
+		.before = console_hook_before,
+		.after = console_hook_after,
+	};
+
+	hook.ctx = rl;
+	console_set_hook(&hook);
 }

@@ -231,6 +231,7 @@ void __kprobes __noreturn die(const char *str, struct pt_regs *regs, long err)
 	static bool in_die;
 
 	local_irq_disable();
+	oops_in_progress = 1;
 	if (in_die) {
 		/* The oops itself faulted: print what we can and stop, never loop. */
 		printk("\nOops while printing an oops (%s at %08lx); giving up.\n", str, regs->eip);

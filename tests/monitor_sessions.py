@@ -220,7 +220,28 @@ def check_bad_input(s):
         ("probe kp_target_mul", r"^probe: kp_target_mul\+0x0/0x[0-9a-f]+: EEXIST \(File exists\): already probed"),
         ("jprobe kp_target_add+1", r"^jprobe: kp_target_add\+0x1/0x[0-9a-f]+: EINVAL .*function's first byte"),
         ("enable 9", r"^enable: no probe #9 \(see 'list'\)$"),
-        ("disable x", r"^disable: no probe #x \(see 'list'\)$"),
+        ("disable x", r"^disable: 'x' is not a probe number \(N from 'list'\)$"),
+        ("enable abc", r"^enable: 'abc' is not a probe number \(N from 'list'\)$"),
+        ("unprobe 0x", r"^unprobe: '0x' is not a probe number \(N from 'list'\)$"),
+        ("enable 99", r"^enable: no probe #99 \(see 'list'\)$"),
+        ("probe kp_target_add+zz", r"^probe: kp_target_add\+zz: EINVAL \(Invalid argument\): expected SYM or SYM\+OFFSET"),
+        ("dis +4", r"^dis: \+4: EINVAL \(Invalid argument\): expected SYM or SYM\+OFFSET"),
+        # Every command rejects words it does not take (and halt does not halt).
+        ("halt now", r"^usage: halt   \(takes no arguments\)$"),
+        ("list all", r"^usage: list   \(takes no arguments\)$"),
+        ("ps -a", r"^usage: ps   \(takes no arguments\)$"),
+        ("regs eax", r"^usage: regs   \(takes no arguments\)$"),
+        ("help me", r"^help: no command 'me' \(try 'help'\)$"),
+        ("help probe list", r"^usage: help \[CMD\]$"),
+        ("syms a b", r"^usage: syms \[GLOB\]$"),
+        ("probe kmain now", r"^usage: probe SYM\[\+OFF\]$"),
+        ("jprobe kmain 2 3", r"^usage: jprobe SYM \[NARGS\]"),
+        ("enable 0 1", r"^usage: enable N"),
+        ("disable 0 1", r"^usage: disable N"),
+        ("unprobe 0 1", r"^usage: unprobe N"),
+        ("dis kmain 2 3", r"^usage: dis SYM\[\+OFF\] \[COUNT\]$"),
+        ("demo net now", r"^usage: demo NAME"),
+        ("selftest printk now", r"^usage: selftest \[GLOB"),
         ("unprobe", r"^usage: unprobe N"),
         ("dis no_such_function", r"^dis: no_such_function: ENOENT"),
         ("jprobe printk 9", r"^usage: jprobe SYM \[NARGS\]"),
@@ -263,6 +284,11 @@ def check_lab(s):
             raise AssertionError(f"lab command '{cmd}' went wrong:\n" + out[-1500:])
 
 
+# The sessions for the monitor's messages (help CMD, what is wrong with an argument, the
+# redraw of a half-typed line) are in tests/monitor_messages.py.
+from monitor_messages import check_help_cmd, check_messages, check_redraw  # noqa: E402
+
+
 SESSIONS = [
     ("help", check_help),
     ("syms", check_syms),
@@ -272,6 +298,9 @@ SESSIONS = [
     ("demos", check_demos),
     ("bad_input", check_bad_input),
     ("lab", check_lab),
+    ("help_cmd", check_help_cmd),
+    ("messages", check_messages),
+    ("redraw", check_redraw),
 ]
 
 
