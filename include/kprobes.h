@@ -6,7 +6,8 @@
  * A hit, step by step (kernel/kprobes.c):
  *   1. The probed instruction's first byte is an int3 (0xCC). The CPU traps through the
  *      vector 3 interrupt gate (IF now 0); its entry stub calls kprobe_int3_handler.
- *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE.
+ *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE;
+ *      kprobe_in_handler = KPROBE_IN_PRE (each handler runs under its own name).
  *   3. pre_handler(p, regs), with regs->eip = p->addr. Non-zero means "I set up the
  *      resume myself": for a probe with a break_handler (jprobes) kprobes keeps its
  *      state until the break handler runs; any other probe resumes at regs->eip as the
