@@ -23,6 +23,7 @@
 
 #include "compiler.h"
 #include "kprobes.h"
+#include "thread_info.h"
 
 struct jprobe {
 	struct kprobe kp;
@@ -31,6 +32,20 @@ struct jprobe {
 
 /* Bytes of the probed function's stack saved at the hit and put back afterwards. */
 #define MAX_STACK_SIZE 64
+
+/*
+ * Bytes of stack from addr up to the current thread's stack top, current_thread_info()
+ * + THREAD_SIZE; the page above it is unmapped, so nothing past it may be read. A jprobe
+ * handler reads its arguments where the caller put them, but a function can run right
+ * at the top of its stack (kthread_start, 4 bytes below it), with less above its return
+ * address than its prototype -- or a generic handler -- expects. The hit's stack copy
+ * (MIN_STACK_SIZE in kernel/jprobe.c) and every argument read are bounded by this.
+ */
+static inline unsigned long jprobe_stack_room(unsigned long addr)
+{
+	/* addr is on this stack (a stack pointer, or above one): at most the top. */
+	return stack_top(current_thread_info()) - addr;
+}
 
 /*
  * Registers jp on its function's entry. Returns 0; -EINVAL if jp or jp->entry is NULL

@@ -6,7 +6,8 @@
  * A hit, step by step (kernel/kprobes.c):
  *   1. The probed instruction's first byte is an int3 (0xCC). The CPU traps through the
  *      vector 3 interrupt gate (IF now 0); its entry stub calls kprobe_int3_handler.
- *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE.
+ *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE;
+ *      kprobe_in_handler = KPROBE_IN_PRE (each handler runs under its own name).
  *   3. pre_handler(p, regs), with regs->eip = p->addr. Non-zero means "I set up the
  *      resume myself": for a probe with a break_handler (jprobes) kprobes keeps its
  *      state until the break handler runs; any other probe resumes at regs->eip as the
@@ -39,7 +40,14 @@ typedef int (*kprobe_pre_handler_t)(struct kprobe *p, struct pt_regs *regs);
 /* After it ran; regs->eip is where the probed code resumes. */
 typedef void (*kprobe_post_handler_t)(struct kprobe *p, struct pt_regs *regs,
 				      unsigned long flags);
-/* A fault inside a handler or the single-step. Return 1 if handled (regs fixed up). */
+/*
+ * A fault inside one of this probe's handlers (pre, post, break; a jprobe's handler), or
+ * in the probed instruction of a probe those handlers ran into (a reentered hit: without
+ * that probe the fault would be the handler's own). Return 1 if handled (regs fixed up).
+ * Never offered: a fault of this probe's own probed instruction (stepped or boosted) --
+ * that is the probed code's fault, handled as if no probe were there -- and a fault in
+ * this fault handler itself.
+ */
 typedef int (*kprobe_fault_handler_t)(struct kprobe *p, struct pt_regs *regs, int trapnr);
 /* An int3 that is not a probe, hit while this probe is active. Return 1 if handled. */
 typedef int (*kprobe_break_handler_t)(struct kprobe *p, struct pt_regs *regs);
@@ -86,13 +94,32 @@ struct kprobe {
 };
 
 /* kprobe_status values: where in a hit the CPU is. */
-#define KPROBE_HIT_ACTIVE 0x1   /* in the pre handler (or a jprobe's handler) */
+#define KPROBE_HIT_ACTIVE 0x1   /* in the pre, jprobe, fault or break handler */
 #define KPROBE_HIT_SS     0x2   /* single-stepping the copy */
 #define KPROBE_REENTER    0x4   /* single-stepping a probe hit from inside a handler */
-#define KPROBE_HIT_SSDONE 0x8   /* in the post handler */
+#define KPROBE_HIT_SSDONE 0x8   /* in the post handler (or its fault handler) */
 
 extern struct kprobe *current_kprobe;
 extern unsigned long kprobe_status;
+
+/*
+ * Which of current_kprobe's handlers is running: kprobe_in_handler. The core sets it
+ * around every handler call (setjmp_pre_handler sets KPROBE_IN_JPROBE as it diverts to
+ * the jprobe's handler), so that a fault or an oops can name whose code it was. It is
+ * meaningful while kprobe_status is KPROBE_HIT_ACTIVE or KPROBE_HIT_SSDONE. A reentered
+ * hit runs no handlers and leaves it alone: it still names the interrupted handler.
+ */
+enum kprobe_handler_kind {
+	KPROBE_IN_NONE,         /* between handlers */
+	KPROBE_IN_PRE,          /* pre_handler */
+	KPROBE_IN_POST,         /* post_handler */
+	KPROBE_IN_JPROBE,       /* a jprobe's handler: from the setjmp to the longjmp */
+	KPROBE_IN_FAULT,        /* fault_handler */
+	KPROBE_IN_BREAK,        /* break_handler */
+};
+extern enum kprobe_handler_kind kprobe_in_handler;
+/* "pre handler", "post handler", "jprobe handler" ... for an oops or a report. */
+const char *kprobe_handler_name(enum kprobe_handler_kind kind);
 
 /* True if p is the probe being handled, or the one a reentered hit interrupted. */
 bool kprobe_hit_in_progress(const struct kprobe *p);

@@ -66,6 +66,8 @@ struct trap_probe_hooks {
 	int (*int3)(struct pt_regs *regs);                  /* vector 3 */
 	int (*debug)(struct pt_regs *regs);                 /* vector 1 */
 	int (*fault)(struct pt_regs *regs, int trapnr);     /* any other exception */
+	/* In every oops, after its "Oops:" line: what the probe layer knows (may be NULL). */
+	void (*oops)(const char *str, struct pt_regs *regs);
 };
 void set_trap_probe_hooks(const struct trap_probe_hooks *hooks);
 

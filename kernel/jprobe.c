@@ -54,9 +54,7 @@ static long *jprobe_saved_esp;
 	((((ADDR) + MAX_STACK_SIZE) < (((ADDR) & PAGE_MASK) + PAGE_SIZE)) ?           \
 		 MAX_STACK_SIZE : (((ADDR) & PAGE_MASK) + PAGE_SIZE) - (ADDR))
 #else
-#define MIN_STACK_SIZE(ADDR)                                                          \
-	min((unsigned long)MAX_STACK_SIZE,                                            \
-	    (unsigned long)current_thread_info() + THREAD_SIZE - (ADDR))
+#define MIN_STACK_SIZE(ADDR) min((unsigned long)MAX_STACK_SIZE, jprobe_stack_room(ADDR))
 #endif
 
 /*
@@ -95,6 +93,9 @@ int __kprobes setjmp_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	 * not what it wants to step. The saved eflags bring both back at the longjmp. */
 	regs->eflags &= ~(X86_EFLAGS_IF | X86_EFLAGS_TF);
 	regs->eip = (unsigned long)jp->entry;
+	/* From the iret to the longjmp, the code running for this hit is jp->entry: a
+	 * fault or an oops in it must name the jprobe handler, not this pre handler. */
+	kprobe_in_handler = KPROBE_IN_JPROBE;
 	return 1;
 }
 

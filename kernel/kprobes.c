@@ -15,23 +15,22 @@
 #include "probe_point.h"
 #include "processor.h"
 #include "traps.h"
-
-extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
+#include "kprobes_internal.h"
 
 struct kprobe *current_kprobe;
 unsigned long kprobe_status;
+enum kprobe_handler_kind kprobe_in_handler;
 
 /* TF and IF of the probed code at the int3 (old), and what to restore after the step
  * (saved: IF left out when the instruction itself decides IF). */
-static unsigned long kprobe_old_eflags, kprobe_saved_eflags;
+unsigned long kprobe_old_eflags;
+static unsigned long kprobe_saved_eflags;
 
 /* The outer hit's state, while a probe hit from inside a handler is single-stepped. */
 static struct {
 	struct kprobe *kp;
 	unsigned long status, old_eflags, saved_eflags;
 } prev_kprobe;
-
-#define TF_IF (X86_EFLAGS_TF | X86_EFLAGS_IF)
 
 bool kprobe_hit_in_progress(const struct kprobe *p)
 {
@@ -47,7 +46,7 @@ static void __kprobes save_previous_kprobe(void)
 	prev_kprobe.saved_eflags = kprobe_saved_eflags;
 }
 
-static void __kprobes restore_previous_kprobe(void)
+void __kprobes restore_previous_kprobe(void)
 {
 	current_kprobe = prev_kprobe.kp;
 	kprobe_status = prev_kprobe.status;
@@ -110,6 +109,7 @@ static void __kprobes finish_hit(struct kprobe *cur, struct pt_regs *regs)
 {
 	if (kprobe_status != KPROBE_REENTER && cur->post_handler) {
 		kprobe_status = KPROBE_HIT_SSDONE;
+		kprobe_in_handler = KPROBE_IN_POST;
 		cur->post_handler(cur, regs, 0);
 	}
 	if (kprobe_status == KPROBE_REENTER)
@@ -208,9 +208,17 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 			if (hit)
 				return kprobe_reenter(hit, regs, addr);
 		}
-		if (p->break_handler && p->break_handler(p, regs)) {
-			setup_singlestep(p, regs);
-			return 1;
+		if (p->break_handler) {
+			enum kprobe_handler_kind in = kprobe_in_handler;
+
+			kprobe_in_handler = KPROBE_IN_BREAK;
+			if (p->break_handler(p, regs)) {
+				setup_singlestep(p, regs);
+				return 1;
+			}
+			/* Not its trap: the interrupted handler is running again (and an
+			 * oops for this int3 names it). */
+			kprobe_in_handler = in;
 		}
 		preempt_enable_no_resched();
 		return 0;
@@ -224,6 +232,7 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 	regs->eip = (unsigned long)addr;
 	set_current_kprobe(p, regs);
 	kprobe_status = KPROBE_HIT_ACTIVE;
+	kprobe_in_handler = KPROBE_IN_PRE;
 	if (p->pre_handler && p->pre_handler(p, regs)) {
 		/* The handler set up the resume. A jprobe's break handler will finish the
 		 * hit later, so keep our state; anyone else resumes at regs->eip now. */
@@ -285,74 +294,4 @@ int __kprobes kprobe_debug_handler(struct pt_regs *regs)
 	finish_hit(cur, regs);
 	/* If the probed code was itself being single-stepped, that trap is its owner's. */
 	return !(regs->eflags & X86_EFLAGS_TF);
-}
-
-/* A fault while a probe is active: in a handler, or in the single-stepped copy. */
-int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
-{
-	struct kprobe *cur = current_kprobe;
-	char sym[KSYM_NAME_LEN + 32];
-
-	if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) {
-		/* The copied instruction faulted. Make it the original's fault: eip back on
-		 * the probed instruction, the probed code's flags, the hit over. */
-		regs->eip = (unsigned long)cur->addr;
-		regs->eflags = (regs->eflags & ~TF_IF) | kprobe_old_eflags;
-		bool missed = kprobe_status == KPROBE_REENTER;
-		if (missed)
-			restore_previous_kprobe();
-		else
-			current_kprobe = NULL;
-		preempt_enable_no_resched();
-		/* A missed hit runs no handlers, its fault_handler included. */
-		if (!missed && cur->fault_handler && cur->fault_handler(cur, regs, trapnr))
-			return 1;
-		return 0;       /* an ordinary fault now, at the original instruction */
-	}
-	if (cur->fault_handler && cur->fault_handler(cur, regs, trapnr))
-		return 1;
-	sprint_symbol(sym, sizeof(sym), (unsigned long)cur->addr);
-	printk("kprobes: unhandled %s in the %s handler of the probe at %s\n",
-	       trap_name((unsigned)trapnr),
-	       kprobe_status == KPROBE_HIT_SSDONE ? "post" : "pre", sym);
-	return 0;
-}
-
-/*
- * A fault with eip inside a slot and no hit in progress: a boosted copy faulted. Put eip
- * back on the original instruction (and IF as it was, known from the variant) so the
- * fault is reported, and handled, as the probed instruction's own.
- */
-static void __kprobes fixup_boosted_fault(struct pt_regs *regs)
-{
-	struct kprobe *p = kprobe_by_slot(regs->eip);
-	unsigned long off;
-
-	if (!p)
-		return;
-	off = regs->eip - (unsigned long)p->ainsn.insn;
-	regs->eip = (unsigned long)p->addr;
-	if (off >= KPROBE_BOOST_IF_ON)
-		regs->eflags |= X86_EFLAGS_IF;
-}
-
-static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)
-{
-	if (kprobe_running())
-		return kprobe_fault_handler(regs, trapnr);
-	if (regs->eip >= (unsigned long)kprobe_insn_slots &&
-	    regs->eip < (unsigned long)kprobe_insn_slots + sizeof(kprobe_insn_slots))
-		fixup_boosted_fault(regs);
-	return 0;
-}
-
-static const struct trap_probe_hooks kprobe_trap_hooks = {
-	.int3 = kprobe_int3_handler,
-	.debug = kprobe_debug_handler,
-	.fault = kprobe_any_fault,
-};
-
-void init_kprobes(void)
-{
-	set_trap_probe_hooks(&kprobe_trap_hooks);
 }

@@ -87,16 +87,32 @@ __asm__(".pushsection .text\n"
 	".popsection\n");
 extern char mon_jprobe_entry[];
 
+/*
+ * Prints the first hits' arguments: m->nargs words from args, but none from beyond the
+ * thread's stack top -- the probed function may run right below it (kthread_start), and
+ * the page above is unmapped. Such an argument is printed as "absent", and the line says
+ * how many were and where the stack ends.
+ */
 void mon_jprobe_report(const unsigned long *args)
 {
 	struct mon_probe *m = slot_of(current_kprobe);
+	int avail = (int)min((unsigned long)m->nargs,
+			     jprobe_stack_room((unsigned long)args) / sizeof(*args));
 
 	if (++m->hits > MON_LOG_HITS)
 		return;
 	printk("jprobe #%d hit %lu at %s(", (int)(m - probes), m->hits, m->where);
-	for (int i = 0; i < m->nargs; i++)
-		printk("%s%08lx", i ? ", " : "", args[i]);
-	printk(")\n");
+	for (int i = 0; i < m->nargs; i++) {
+		if (i < avail)
+			printk("%s%08lx", i ? ", " : "", args[i]);
+		else
+			printk("%sabsent", i ? ", " : "");
+	}
+	printk(")");
+	if (avail < m->nargs)
+		printk(" [%d of %d arguments absent: beyond the stack top %08lx]",
+		       m->nargs - avail, m->nargs, stack_top(current_thread_info()));
+	printk("\n");
 }
 
 static struct mon_probe *new_probe(void)

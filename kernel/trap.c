@@ -244,6 +244,9 @@ void __kprobes __noreturn die(const char *str, struct pt_regs *regs, long err)
 	if (str == trap_name(14))
 		show_page_fault(regs, err);
 	printk("Oops: %s: %04lx [#%d]\n", str, (unsigned long)err & 0xffff, ++die_counter);
+	/* A probe hit in progress: which probe, which of its handlers (kernel/kprobes.c). */
+	if (probe_hooks && probe_hooks->oops)
+		probe_hooks->oops(str, regs);
 	show_registers(regs);
 	printk("---[ end trace %08x ]---\n", 0x6a756d70u + (unsigned)die_counter);
 	qemu_exit(false);

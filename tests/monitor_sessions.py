@@ -343,3 +343,61 @@ def run_scripted(qemu, kernel, logdir):
     if not re.search(r"^  0  [0-9a-f]{8}  kprobe +[1-9]\d* +\d+  schedule\+0x0/", text, re.M):
         return False, "list did not show hits on schedule", lines[-20:]
     return True, "", []
+
+
+# ---- sequences that once killed the kernel (issue 11): each must now work ----
+
+def check_jprobe_at_stack_top(s):
+    """kthread_start runs 4 bytes below its stack's top: a jprobe report must not read
+    arguments from the unmapped page above, and must say they are absent."""
+    expect(s.send("jprobe kthread_start 1"), r"^jprobe #0 placed at kthread_start\+0x0/",
+           "jprobe placed")
+    out = s.send("demo sched")
+    for hit in (1, 2):
+        expect(out, rf"^jprobe #0 hit {hit} at kthread_start\+0x0/0x[0-9a-f]+\(absent\) "
+               r"\[1 of 1 arguments absent: beyond the stack top [0-9a-f]{8}\]$",
+               f"hit {hit} reported with its argument absent")
+    expect(out, r"^demo sched: spin-a counted \d+", "demo sched finished")
+    if hits_of(s.send("list")) != 2:
+        raise AssertionError("list: expected 2 hits on kthread_start after one demo sched")
+    expect(s.send("unprobe 0"), r"removed after 2 hits", "unprobe")
+    expect(s.send("jprobe kthread_start 3"), r"^jprobe #0 placed", "jprobe placed again")
+    expect(s.send("demo sched"), r"^jprobe #0 hit 1 at kthread_start\+0x0/0x[0-9a-f]+"
+           r"\(absent, absent, absent\) \[3 of 3 arguments absent: beyond the stack top "
+           r"[0-9a-f]{8}\]$", "three arguments absent")
+
+
+def check_probe_on_fault_demo(s):
+    """demo fault's pre handler faults and its fault_handler fixes it; a probe on the
+    faulting instruction must change nothing but its own nmissed."""
+    out = s.send("probe demo_load+4")
+    m = re.search(r"^probe #0 placed at demo_load\+0x4/0x[0-9a-f]+ \(([0-9a-f]{8})\)$", out, re.M)
+    if not m:
+        raise AssertionError("probe demo_load+4 not placed:\n" + out)
+    for n in (1, 2):
+        out = s.send("demo fault")
+        expect(out, rf"^demo fault: fault_handler: page fault at {m[1]} \(cr2 00000000\); "
+               r"skipping the load$", "the fault reaches demo fault's fault_handler")
+        expect(out, r"^demo fault: \.\.\.and carries on after its fault_handler fixed things$",
+               "the pre handler carries on")
+        expect(out, r"^demo fault: ip_queue_xmit returned 0; ", "demo fault finished")
+        expect(s.send("list"), rf"^  0  {m[1]}  kprobe +0 +{n}  demo_load\+0x4/",
+               f"the probe missed {n} hit(s), ran no handler")
+
+
+def check_probe_on_selftest_fault(s):
+    """The same with the self-tests: a probe on kp_load's load, then the suite whose
+    jprobe handler faults there and whose fault_handler fixes it."""
+    expect(s.send("probe kp_load+4"), r"^probe #0 placed at kp_load\+0x4/", "probe placed")
+    out = s.send("selftest jprobes_nested")
+    expect(out, r"^ok 1 jprobes_nested$", "jprobes_nested passes")
+    expect(out, r"^selftest: all passed$", "selftest verdict")
+    expect(s.send("list"), r"^  0  [0-9a-f]{8}  kprobe +0 +2  kp_load\+0x4/",
+           "both faulting loads were missed hits of the probe")
+
+
+SESSIONS += [
+    ("jprobe_stack_top", check_jprobe_at_stack_top),
+    ("probe_on_fault_demo", check_probe_on_fault_demo),
+    ("probe_on_selftest_fault", check_probe_on_selftest_fault),
+]

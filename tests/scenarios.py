@@ -93,3 +93,31 @@ SCENARIOS = {
               r"^Call Trace:$", r"^ \[<[0-9a-f]{8}>\] crash_panic\+0x[0-9a-f]+/0x[0-9a-f]+$",
               r"^---\[ end Kernel panic - not syncing: deliberate panic, code 42 \]---$"],
 }
+
+# A handler faults and nothing claims it: the oops names the probe and the handler that
+# was running (kprobe_in_handler, kernel/kprobe_fault.c). The pre handler's case is
+# "kprobe_handler_fault" above.
+def _handler_fault(handler, probe, func="kp_load", common=OOPS_COMMON):
+    return common + [
+        rf"^kprobes: unhandled page fault in the {handler} of the probe at "
+        rf"{probe}\+0x0/0x[0-9a-f]+$",
+        r"^#PF: NULL pointer dereference$",
+        eip_in(func)]
+
+
+SCENARIOS.update({
+    "kprobe_post_handler_fault": _handler_fault("post handler", "kp_target_mul"),
+    "jprobe_handler_fault": _handler_fault("jprobe handler", "jp_tick"),
+    # The fault handler faults too: not offered to it again (that recursed until the
+    # stack overflowed), and the oops says whose fault it was.
+    "kprobe_fault_handler_fault": _handler_fault("fault handler", "kp_target_neg"),
+    # The break handler runs in the trap jprobe_return's int3 raised, after it moved esp
+    # above its own frame: the frame-pointer walk stops at the trap (stub_3).
+    "jprobe_break_handler_fault": _handler_fault(
+        "break handler", "jp_f1",
+        common=[ln for ln in OOPS_COMMON if "kmain" not in ln or "Thread" in ln] + [
+            r"^ \[<[0-9a-f]{8}>\] stub_3\+0x[0-9a-f]+/0x[0-9a-f]+$"]),
+    # A second probe sits on the faulting load: the same oops as without it.
+    "kprobe_reentered_step_fault": _handler_fault("pre handler", "kp_target_other") + [
+        r"^Code: .*<cc> 00 "],
+})

@@ -8,6 +8,7 @@
  *     handler go on to its jprobe_return.
  * Either way the probed function gets its arguments, and the next hit is a normal one.
  */
+#include "errno.h"
 #include "irqflags.h"
 #include "jprobe_targets.h"
 #include "jprobes.h"
@@ -141,9 +142,54 @@ static void fault_in_handler_fixed_by_fault_handler(struct ktest *t)
 	unregister_jprobe(&jp);
 }
 
+/*
+ * The same fault with a kprobe on the faulting load ("probe kp_load+4" at the monitor,
+ * then this suite): the handler's hit on it is reentered and single-stepped, and the
+ * step faults. Without that probe the fault would be the jprobe handler's own, so it
+ * must still reach the jprobe's fault_handler, at the original instruction.
+ */
+static void fault_at_probed_insn_in_handler_fixed_by_fault_handler(struct ktest *t)
+{
+	static struct jprobe jp;
+	static struct kprobe on_load;
+
+	memset(&rec, 0, sizeof(rec));
+	jp = (struct jprobe){ .kp.addr = (kprobe_opcode_t *)jp_sum6, .kp.fault_handler = skip_load,
+			      .entry = j_faults };
+	on_load = (struct kprobe){ .addr = (kprobe_opcode_t *)((unsigned long)kp_load +
+							  KP_LOAD_INSN_OFFSET),
+				   .pre_handler = inner_pre };
+	struct kprobe *on = &on_load;
+	int ret = register_kprobe(&on_load);
+	if (ret == -EEXIST) {
+		/* Run from the monitor after "probe kp_load+4": that probe will do. */
+		on = get_kprobe(on_load.addr);
+		ktest_info(t, "a probe is already on the load; using it");
+	} else {
+		KASSERT_EQ(t, ret, 0);
+	}
+	unsigned long missed = on->nmissed;
+	ret = register_jprobe(&jp);
+	if (ret && on == &on_load)
+		unregister_kprobe(&on_load);
+	KASSERT_EQ(t, ret, 0);
+	int r = jp_sum6(1, 2, 3, 4, 5, 6);
+	KEXPECT_EQ(t, r, 91);
+	KEXPECT_EQ(t, rec.hits, 1);
+	KEXPECT_EQ(t, rec.faults, 1);
+	KEXPECT_TRUE(t, rec.loaded);
+	KEXPECT_EQ(t, rec.inner_pre, 0);
+	KEXPECT_EQ(t, on->nmissed, missed + 1);
+	if (on == &on_load)
+		unregister_kprobe(&on_load);
+	expect_clean_after(t, &jp);
+	unregister_jprobe(&jp);
+}
+
 static const struct ktest_case jprobes_nested_cases[] = {
 	KTEST_CASE(probes_hit_in_handler_are_missed),
 	KTEST_CASE(fault_in_handler_fixed_by_fault_handler),
+	KTEST_CASE(fault_at_probed_insn_in_handler_fixed_by_fault_handler),
 	KTEST_END,
 };
 KTEST_SUITE(jprobes_nested_suite, "jprobes_nested", jprobes_nested_cases);

@@ -1,0 +1,147 @@
+/*
+ * kprobes and the traps that are not a probe's own: a fault while a probe is active (in
+ * a handler, or in the copy of a probed instruction), a fault in a boosted copy, and the
+ * line every oops gets while a hit is in progress. Also the trap hooks that connect the
+ * probe layer to kernel/trap.c. The hit path itself is kernel/kprobes.c.
+ */
+#include "kprobes.h"
+#include "kallsyms.h"
+#include "kernel.h"
+#include "preempt.h"
+#include "traps.h"
+#include "kprobes_internal.h"
+
+const char *__kprobes kprobe_handler_name(enum kprobe_handler_kind kind)
+{
+	switch (kind) {
+	case KPROBE_IN_PRE: return "pre handler";
+	case KPROBE_IN_POST: return "post handler";
+	case KPROBE_IN_JPROBE: return "jprobe handler";
+	case KPROBE_IN_FAULT: return "fault handler";
+	case KPROBE_IN_BREAK: return "break handler";
+	default: return "no handler";
+	}
+}
+
+/*
+ * A fault in cur's handler -- the one kprobe_in_handler names -- goes to cur's
+ * fault_handler, which may fix regs up and let the handler go on. A fault in the fault
+ * handler itself is not offered to it again: it would most likely fault the same way,
+ * and recurse until the stack ran out. Declined, it goes on to the kernel's own fault
+ * handling (the die chain, then the oops, which names the handler: kprobe_oops).
+ */
+static int __kprobes kprobe_handler_fault(struct kprobe *cur, struct pt_regs *regs,
+					  int trapnr)
+{
+	enum kprobe_handler_kind in = kprobe_in_handler;
+	int handled;
+
+	if (in == KPROBE_IN_FAULT || !cur->fault_handler)
+		return 0;
+	kprobe_in_handler = KPROBE_IN_FAULT;
+	handled = cur->fault_handler(cur, regs, trapnr);
+	kprobe_in_handler = in;
+	return handled;
+}
+
+/*
+ * A fault while a probe is active: in the single-stepped copy, or in a handler.
+ *
+ * The copy faulted (KPROBE_HIT_SS, KPROBE_REENTER): the probed instruction itself
+ * faulted, so make it exactly the fault it would have been without the probe -- eip back
+ * on the original instruction, the flags the code had there -- and end the step. Then:
+ *   - a plain hit (KPROBE_HIT_SS) is over; the fault is the probed code's own, and the
+ *     kernel handles it as if no probe were there. The probe's fault_handler is not
+ *     asked, as in Linux: it is for faults in the probe's handlers, not in the code it
+ *     watches (a boosted copy's fault is not offered either, see fixup_boosted_fault).
+ *   - a reentered hit (KPROBE_REENTER): a handler of the outer hit ran into a probe, and
+ *     the probed instruction faulted. Without that probe this would be a fault in the
+ *     outer handler, at this instruction; so after the outer hit's state is back it is
+ *     exactly that, offered to the outer probe's fault_handler like any other. (Handing
+ *     it straight to the kernel instead, as this code once did, turned a fault the outer
+ *     fault_handler fixes -- "demo fault" -- into an oops as soon as a probe sat on the
+ *     faulting instruction.) The missed probe runs no handler, its fault_handler
+ *     neither.
+ * Returns 1 if a fault_handler fixed regs up, 0 to let the kernel handle the fault.
+ */
+int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
+{
+	struct kprobe *cur = current_kprobe;
+
+	if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) {
+		bool reentered = kprobe_status == KPROBE_REENTER;
+
+		regs->eip = (unsigned long)cur->addr;
+		regs->eflags = (regs->eflags & ~TF_IF) | kprobe_old_eflags;
+		if (reentered)
+			restore_previous_kprobe();
+		else
+			current_kprobe = NULL;
+		preempt_enable_no_resched();
+		if (!reentered)
+			return 0;
+		cur = current_kprobe;
+	}
+	return kprobe_handler_fault(cur, regs, trapnr);
+}
+
+/*
+ * Part of every oops (die() calls it through the trap hooks): if a probe hit is in
+ * progress, which probe, and which of its handlers was running -- the code that
+ * trapped, or that called what trapped.
+ */
+static void __kprobes kprobe_oops(const char *str, struct pt_regs *regs)
+{
+	struct kprobe *cur = current_kprobe;
+	char sym[KSYM_NAME_LEN + 32];
+
+	(void)regs;
+	if (!cur)
+		return;
+	sprint_symbol(sym, sizeof(sym), (unsigned long)cur->addr);
+	if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
+		printk("kprobes: %s while single-stepping the probe at %s\n", str, sym);
+	else
+		printk("kprobes: unhandled %s in the %s of the probe at %s\n", str,
+		       kprobe_handler_name(kprobe_in_handler), sym);
+}
+
+/*
+ * A fault with eip inside a slot and no hit in progress: a boosted copy faulted. Put eip
+ * back on the original instruction (and IF as it was, known from the variant) so the
+ * fault is reported, and handled, as the probed instruction's own.
+ */
+static void __kprobes fixup_boosted_fault(struct pt_regs *regs)
+{
+	struct kprobe *p = kprobe_by_slot(regs->eip);
+	unsigned long off;
+
+	if (!p)
+		return;
+	off = regs->eip - (unsigned long)p->ainsn.insn;
+	regs->eip = (unsigned long)p->addr;
+	if (off >= KPROBE_BOOST_IF_ON)
+		regs->eflags |= X86_EFLAGS_IF;
+}
+
+static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)
+{
+	if (kprobe_running())
+		return kprobe_fault_handler(regs, trapnr);
+	if (regs->eip >= (unsigned long)kprobe_insn_slots &&
+	    regs->eip < (unsigned long)kprobe_insn_slots + sizeof(kprobe_insn_slots))
+		fixup_boosted_fault(regs);
+	return 0;
+}
+
+static const struct trap_probe_hooks kprobe_trap_hooks = {
+	.int3 = kprobe_int3_handler,
+	.debug = kprobe_debug_handler,
+	.fault = kprobe_any_fault,
+	.oops = kprobe_oops,
+};
+
+void init_kprobes(void)
+{
+	set_trap_probe_hooks(&kprobe_trap_hooks);
+}
