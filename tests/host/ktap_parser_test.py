@@ -109,4 +109,35 @@ check(manifest.glob_match("a*b?c", "axxbyc") and not manifest.glob_match("a*b", 
 check(manifest.selftest_spec("k.elf selftest") == "" and
       manifest.selftest_spec("k.elf selftest=a,b ktest_forge=dup") == "a,b" and
       manifest.selftest_spec("k.elf selftests crash=x") is None, "command line word")
+
+# JUnit: KTAP suites apart from runner groups of the same name, times as measured (none
+# invented), suite times as wall-clock spans, the total as the run's wall time.
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import xml.etree.ElementTree as ET  # noqa: E402
+from junit import write_junit  # noqa: E402
+from results import Result  # noqa: E402
+t0 = time.monotonic()
+rs = [Result("boot.magic", "pass", group="selftest", seconds=0.25, started=t0),
+      Result("boot.cmdline", "pass", group="selftest", seconds=0.5, started=t0 + 0.25),
+      Result("boot.cmdline", "pass", group="selftest"),
+      Result("boot:selftest", "fail", "why", group="selftest"),
+      Result("boot.demo", "pass", group="boot", seconds=2.0, started=t0),
+      Result("host.a", "pass", group="host", seconds=3.0, started=t0),
+      Result("host.b", "pass", group="host", seconds=3.0, started=t0 + 1.0)]
+with tempfile.TemporaryDirectory() as d:
+    wall_start = time.time() - 7.0      # as if the run began 7 s ago
+    write_junit(os.path.join(d, "j.xml"), rs, wall_start)
+    root = ET.parse(os.path.join(d, "j.xml")).getroot()
+suites = {ts.get("name"): ts for ts in root.findall("testsuite")}
+check(list(suites) == ["selftest.boot", "selftest", "boot", "host"], list(suites))
+tc = {(c.get("classname"), c.get("name")): c for c in root.iter("testcase")}
+check(("boot", "demo") in tc and ("selftest.boot", "magic") in tc, list(tc))
+check(tc[("selftest.boot", "magic")].get("time") == "0.250", "a measured case time")
+check(tc[("selftest", "boot:selftest")].get("time") is None, "no time where none measured")
+check(suites["selftest.boot"].get("time") == "0.750", "a suite's time is its span")
+check(suites["host"].get("time") == "4.000", "parallel cases: the span, not the sum")
+check(suites["selftest"].get("time") is None, "no suite time where nothing was timed")
+check(7.0 <= float(root.get("time")) < 9.0, f"total {root.get('time')}: the wall time")
+check(root.get("tests") == "7" and root.get("failures") == "1", "totals")
 print(f"ktap-parser: {cases} cases, 0 failures")
