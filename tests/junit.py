@@ -26,24 +26,26 @@ def junit_suite(r):
     return (group, tail if dot and head == group else r.name)
 
 
-def span(rs):
-    """Wall-clock seconds from the first start to the last end among rs that were timed
-    (results of one group may have run in parallel, so their times do not add up), or
-    None if none was."""
+def suite_time(rs):
+    """Wall-clock seconds of a group of results: from the first start to the last end
+    where they carry their start (they may have run in parallel, so their times would not
+    add up), else the sum of their times (a KTAP suite's cases ran one after the other);
+    None if none was timed."""
     timed = [(r.started, r.started + r.seconds) for r in rs
              if r.started is not None and r.seconds is not None]
-    if not timed:
-        return None
-    return max(e for _, e in timed) - min(s for s, _ in timed)
+    if timed:
+        return max(e for _, e in timed) - min(s for s, _ in timed)
+    times = [r.seconds for r in rs if r.seconds is not None]
+    return sum(times) if times else None
 
 
 def write_junit(path, results, started):
     """One <testsuite> per group, in the order results came; the self-test group has one
     per KTAP suite. Failures carry the reason as message and the details (last serial
     lines) as text; skips a <skipped>. A case's time is what was measured for it (a boot,
-    a host program, a monitor session, or a KTAP case timed by when its lines reached the
-    host) and is left out where nothing was; a suite's time is its cases' wall-clock span,
-    the whole report's the run's wall time since started (time.time())."""
+    a host program, a monitor session, or a KTAP case by the duration the kernel printed)
+    and is left out where nothing was; a suite's time is suite_time, the whole report's the
+    run's wall time since started (time.time())."""
     suites = {}   # testsuite name -> [results]
     for r in results:
         suites.setdefault(junit_suite(r)[0], []).append(r)
@@ -56,8 +58,8 @@ def write_junit(path, results, started):
         ts = ET.SubElement(root, "testsuite", name=suite, tests=str(n["tests"]),
                            failures=str(n["failures"]), errors="0",
                            skipped=str(n["skipped"]))
-        if span(rs) is not None:
-            ts.set("time", f"{span(rs):.3f}")
+        if suite_time(rs) is not None:
+            ts.set("time", f"{suite_time(rs):.3f}")
         props = ET.SubElement(ts, "properties")
         ET.SubElement(props, "property", name="group", value=rs[0].group or suite)
         boots = {id(r.boot): r.boot for r in rs if r.boot is not None}
@@ -67,7 +69,7 @@ def write_junit(path, results, started):
         for r in rs:
             tc = ET.SubElement(ts, "testcase", classname=suite, name=junit_suite(r)[1])
             if r.seconds is not None:
-                tc.set("time", f"{r.seconds:.3f}")
+                tc.set("time", f"{r.seconds:.6f}")   # KTAP cases: to the microsecond
             if r.status == "fail":
                 text = list(r.details)
                 if r.boot is not None:

@@ -18,6 +18,8 @@ KTAP_PLAN = re.compile(r"^(?P<indent> *)1\.\.(?P<n>\d+)$")
 KTAP_SUBTEST = re.compile(r"^ +# Subtest: (?P<name>\S+)$")
 KTAP_DIAG = re.compile(r"^ +# (?P<text>.*)$")
 KTAP_ANY_RESULT = re.compile(r"^ *(ok|not ok)\b")
+# tests/ktest.c: a case's wall-clock time, measured in the kernel (TSC against the PIT).
+KTAP_DURATION = re.compile(r"^(?P<case>\S+): duration (?P<us>\d+) us$")
 # The kernel's report lines (kernel/panic.c WARN and report_bug, BUG(), the oops) and the
 # mark report_mark() appends to one a self-test announced.
 REPORT = re.compile(r"^(?:WARNING:|BUG:|kernel BUG at )")
@@ -61,17 +63,16 @@ def check_selection(results, plans, expected):
 
 
 
-def parse_ktap(lines, expected=None, times=None):
+def parse_ktap(lines, expected=None):
     """Reads KTAP v1 with one level of suites out of a serial log.
 
     Returns (results, problems): a Result per case named suite.case, and a list of
     problems: structural ones (no KTAP header, plans not met, a case reported twice,
     suite lines that contradict their cases), report lines not marked expected or marked
     by another case than the one running, and, given expected ([(suite, [case])], the
-    selection the image registers), any difference from it. times, if given, holds the
-    host's arrival time (seconds) of each line: a case's time is from the line before it
-    started (its predecessor's result or its suite's plan) to its own result. Lines that
-    are not KTAP (the kernel's own printk output) are otherwise ignored.
+    selection the image registers), any difference from it. A case's seconds are the
+    duration the kernel printed for it ("# case: duration N us"), None if it printed none.
+    Lines that are not KTAP (the kernel's own printk output) are otherwise ignored.
     """
     results, problems = [], unexpected_reports(lines)
     try:
@@ -84,9 +85,8 @@ def parse_ktap(lines, expected=None, times=None):
             problems.append(f"report marked expected by {m['by']} outside any suite")
     top_plan, suites_seen = None, 0
     suite, suite_plan, suite_results, diags = None, None, [], []
-    plans, seen, marks, since = {}, set(), [], None
-    for i, line in enumerate(lines[start + 1:], start + 1):
-        when = times[i] if times is not None and i < len(times) else None
+    plans, seen, marks = {}, set(), []
+    for line in lines[start + 1:]:
         if REPORT.match(line):
             m = REPORT_MARK.search(line)
             if m and suite is None:
@@ -103,7 +103,6 @@ def parse_ktap(lines, expected=None, times=None):
                 suite_plan = int(m["n"])
                 if suite is not None and suite not in plans:
                     plans[suite] = suite_plan
-                since = when
             elif top_plan is None:
                 top_plan = plans[None] = int(m["n"])
             continue
@@ -142,9 +141,10 @@ def parse_ktap(lines, expected=None, times=None):
                         reason = d
                         break
             r = Result(name, status, reason, diags)
-            if when is not None and since is not None:
-                r.started, r.seconds = since, max(0.0, when - since)
-            since = when
+            for d in diags:
+                t = KTAP_DURATION.match(d)
+                if t and t["case"] == m["name"].strip():
+                    r.seconds = int(t["us"]) / 1e6
             results.append(r)
             suite_results.append(status)
             diags = []

@@ -6,7 +6,9 @@
 #include "multiboot.h"
 #include "preempt.h"
 #include "qemu_exit.h"
+#include "processor.h"
 #include "string.h"
+#include "timer.h"
 #include "traps.h"
 #include <stdarg.h>
 
@@ -133,6 +135,45 @@ void ktest_info(struct ktest *t, const char *fmt, ...)
 }
 
 /*
+ * Case durations, for the host runner's per-case times (JUnit). The TSC counts at a rate
+ * the guest cannot know (under TCG, the host's), so it is measured once against the PIT:
+ * TSC cycles over CAL_TICKS jiffies. Without interrupts there are no ticks to measure
+ * against, and then no duration is printed rather than a made-up one.
+ */
+#define CAL_TICKS 4
+static u64 tsc_per_tick;
+
+static inline u64 read_tsc(void)
+{
+	u32 lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+static void calibrate_tsc(void)
+{
+	if (tsc_per_tick || !(native_save_fl() & X86_EFLAGS_IF))
+		return;
+	unsigned long j = jiffies;
+	while (jiffies == j)            /* start on a tick edge */
+		cpu_relax();
+	u64 t0 = read_tsc();
+	j = jiffies;
+	while (jiffies - j < CAL_TICKS)
+		cpu_relax();
+	tsc_per_tick = (read_tsc() - t0) / CAL_TICKS;
+}
+
+/* "# case: duration N us": the case's wall-clock time, if the TSC could be calibrated. */
+static void print_duration(const char *name, u64 t0)
+{
+	if (!tsc_per_tick)
+		return;
+	u64 us = (read_tsc() - t0) * 1000000ULL / (tsc_per_tick * HZ);
+	printk("    # %s: duration %llu us\n", name, (unsigned long long)us);
+}
+
+/*
  * Runs one case. Besides its own checks, a case fails if it changed state it should have
  * put back (the preempt count, the interrupt flag, the die notifiers), or if a WARNING or
  * BUG report came that it had not announced with ktest_expect_report.
@@ -145,9 +186,11 @@ static bool run_case(const struct ktest_suite *s, const struct ktest_case *c, un
 	unsigned long fl = native_save_fl() & X86_EFLAGS_IF;
 	unsigned long warns = warn_count;
 	unsigned notifiers = die_chain_length();
+	u64 t0 = read_tsc();
 
 	if (setjmp(t.abort) == 0)
 		c->run(&t);
+	print_duration(c->name, t0);
 
 	if (preempt_count() != pc) {
 		printk("    # %s: preempt_count leaked: %08x before, %08x after\n", c->name,
@@ -219,6 +262,7 @@ static int run_selftests(void)
 		return -1;
 	}
 
+	calibrate_tsc();
 	printk("KTAP version 1\n1..%u\n", nsuites);
 	unsigned sidx = 0;
 	for (sp = __ktest_suites_start; sp < __ktest_suites_end; sp++) {

@@ -20,7 +20,6 @@ class Boot:
     seconds: float = 0.0
     log: str = ""
     lines: list = field(default_factory=list)
-    times: list = field(default_factory=list)   # per line: seconds after start it arrived
     started: float = 0.0  # time.monotonic() when QEMU was started
     group: str = ""      # selftest, oops, runner, boot: the JUnit <testsuite> (default:
                          # the name's prefix)
@@ -50,7 +49,8 @@ class Result:
     reason: str = ""
     details: list = field(default_factory=list)
     group: str = ""      # which group produced it (set by main; JUnit <testsuite>)
-    seconds: float = None   # how long it took (a boot, a host program, or one KTAP case
-                            # timed by its lines' arrival at the host)
-    started: float = None   # when it started (time.monotonic()), if known: suite spans
+    seconds: float = None   # how long it took (a boot, a host program, a monitor session,
+                            # or a KTAP case by the duration the kernel printed for it)
+    started: float = None   # when it started (time.monotonic()), where results of a group
+                            # may overlap in time (run in parallel): their span
     boot: Boot = None    # the boot it was graded from, if any (its time and serial log)

@@ -25,7 +25,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -51,51 +50,26 @@ def qemu_command(args, boot):
 
 
 def run_boot(args, boot):
-    """Boots once. The serial output goes straight to the log file as it comes, so a hang
-    keeps it; each line is stamped with when it reached the host (boot.times, seconds
-    after QEMU started), which is what times the self-test cases."""
+    """Boots once; the serial output goes straight to the log file, so a hang keeps it."""
     os.makedirs(args.logs, exist_ok=True)
     boot.log = os.path.join(args.logs, re.sub(r"[^A-Za-z0-9_.-]", "_", boot.name) + ".log")
-    raw, stamps, err = [], [], []
     boot.started = start = time.monotonic()
     with open(boot.log, "wb") as out:
         proc = subprocess.Popen(qemu_command(args, boot), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-        def pump_serial():
-            pending = b""
-            while True:
-                chunk = os.read(proc.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                out.write(chunk)
-                out.flush()
-                now = time.monotonic() - start
-                *done, pending = (pending + chunk).split(b"\n")
-                raw.extend(done)
-                stamps.extend([now] * len(done))
-            raw.append(pending)
-            stamps.append(time.monotonic() - start)
-
-        readers = [threading.Thread(target=pump_serial),
-                   threading.Thread(target=lambda: err.append(proc.stderr.read()))]
-        for t in readers:
-            t.start()
+                                stdout=out, stderr=subprocess.PIPE)
         try:
-            boot.rc = proc.wait(timeout=boot.timeout)
+            _, err = proc.communicate(timeout=boot.timeout)
+            boot.rc = proc.returncode
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait()
+            _, err = proc.communicate()
             boot.timed_out = True
-        for t in readers:
-            t.join()
     boot.seconds = time.monotonic() - start
-    boot.lines = [ln.decode("utf-8", "replace").rstrip("\r") for ln in raw]
-    boot.times = stamps
-    if err and err[0]:
-        more = ("[qemu stderr] " + err[0].decode("utf-8", "replace")).split("\n")
-        boot.lines += more
-        boot.times += [boot.seconds] * len(more)
+    with open(boot.log, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    if err:
+        text += "\n[qemu stderr] " + err.decode("utf-8", "replace")
+    boot.lines = [ln.rstrip("\r") for ln in text.replace("\r\n", "\n").split("\n")]
     return boot
 
 

@@ -83,9 +83,10 @@ check(unexpected_reports(["BUG: x (expected by s.a)", "    # BUG: in a diagnosti
                           "kernel BUG at a.c:1!"]) == ["unexpected report: 'kernel BUG at a.c:1!'"],
       "only unmarked report lines at a line start are unexpected")
 
-# Times: a case lasts from the line before it started to its result line.
-r = parse_ktap(good, SEL, [0, 0, 0, 0, 1.0, 1.5, 4.0, 4.0])[0]
-check([x.seconds for x in r] == [0.5, 2.5], [x.seconds for x in r])
+# Times: the duration the kernel printed for the case, and only for that case.
+r = clean(G.replace("    ok 1 a", "    # a: duration 1500 us\n    ok 1 a")
+          .replace("    ok 2 b", "    # a: duration 7 us\n    ok 2 b"), SEL)
+check([x.seconds for x in r] == [0.0015, None], [x.seconds for x in r])
 
 # The manifest check of a full run, and the selection mirrored from ktest.c.
 m = {"s": (False, ["a", "b"]), "x": (True, ["only_when_named"]), "sx": (False, ["c"])}
@@ -118,8 +119,8 @@ import xml.etree.ElementTree as ET  # noqa: E402
 from junit import write_junit  # noqa: E402
 from results import Result  # noqa: E402
 t0 = time.monotonic()
-rs = [Result("boot.magic", "pass", group="selftest", seconds=0.25, started=t0),
-      Result("boot.cmdline", "pass", group="selftest", seconds=0.5, started=t0 + 0.25),
+rs = [Result("boot.magic", "pass", group="selftest", seconds=0.25),
+      Result("boot.cmdline", "pass", group="selftest", seconds=0.5),
       Result("boot.cmdline", "pass", group="selftest"),
       Result("boot:selftest", "fail", "why", group="selftest"),
       Result("boot.demo", "pass", group="boot", seconds=2.0, started=t0),
@@ -133,9 +134,9 @@ suites = {ts.get("name"): ts for ts in root.findall("testsuite")}
 check(list(suites) == ["selftest.boot", "selftest", "boot", "host"], list(suites))
 tc = {(c.get("classname"), c.get("name")): c for c in root.iter("testcase")}
 check(("boot", "demo") in tc and ("selftest.boot", "magic") in tc, list(tc))
-check(tc[("selftest.boot", "magic")].get("time") == "0.250", "a measured case time")
+check(tc[("selftest.boot", "magic")].get("time") == "0.250000", "a measured case time")
 check(tc[("selftest", "boot:selftest")].get("time") is None, "no time where none measured")
-check(suites["selftest.boot"].get("time") == "0.750", "a suite's time is its span")
+check(suites["selftest.boot"].get("time") == "0.750", "KTAP cases ran in turn: the sum")
 check(suites["host"].get("time") == "4.000", "parallel cases: the span, not the sum")
 check(suites["selftest"].get("time") is None, "no suite time where nothing was timed")
 check(7.0 <= float(root.get("time")) < 9.0, f"total {root.get('time')}: the wall time")
