@@ -77,12 +77,15 @@ def run_boot(args, boot):
 
 def grade_oops(boot, patterns, expect_rc=EXIT_FAIL):
     """An expected-oops boot passes if it failed (35) and every pattern matched a line;
-    a demo boot, if it passed (33) and every pattern matched."""
+    a demo boot, if it passed (33), every pattern matched, and it printed no WARNING or
+    BUG line (an oops boot's BUG lines are its patterns' business)."""
     problem = boot.status_problem(expect_rc)
     missing = [p for p in patterns if not any(re.search(p, ln) for ln in boot.lines)]
-    if problem is None and not missing:
+    reports = unexpected_reports(boot.lines) if expect_rc == EXIT_PASS else []
+    if problem is None and not missing and not reports:
         return [Result(boot.name, "pass")]
-    reasons = ([problem] if problem else []) + [f"missing line /{p}/" for p in missing]
+    reasons = (([problem] if problem else []) + [f"missing line /{p}/" for p in missing]
+               + reports)
     return [Result(boot.name, "fail", "; ".join(reasons),
                    ["last serial lines:"] + boot.tail())]
 
