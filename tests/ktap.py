@@ -62,7 +62,6 @@ def check_selection(results, plans, expected):
     return problems
 
 
-
 def parse_ktap(lines, expected=None):
     """Reads KTAP v1 with one level of suites out of a serial log.
 

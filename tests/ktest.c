@@ -246,7 +246,11 @@ static void parse_forge(void)
 		forge = FORGE_DROP;
 	else if (!strcmp(mode, "rename"))
 		forge = FORGE_RENAME;
-	printk("selftest: ktest_forge=%s: the KTAP below lies on purpose\n", mode);
+	if (forge)
+		printk("selftest: ktest_forge=%s: the KTAP below lies on purpose\n", mode);
+	else
+		printk("selftest: ktest_forge=%s: unknown (dup, drop, rename); not forging\n",
+		       mode);
 }
 
 /* Runs the selected cases, printing KTAP. Returns the failures, or -1 if none matched. */
