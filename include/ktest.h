@@ -8,7 +8,8 @@
  *
  * Checks come in two strengths: KEXPECT_* records a failure and the case goes on;
  * KASSERT_* records it and abandons the case (longjmp back to the runner). A case also
- * fails if it leaves preempt_count, the interrupt flag or the WARN count changed.
+ * fails if it leaves preempt_count or the interrupt flag changed, or if a WARNING or BUG
+ * report came that it did not expect (KEXPECT_REPORTS).
  */
 #ifndef JUMPER_KTEST_H
 #define JUMPER_KTEST_H
@@ -24,6 +25,10 @@ struct ktest {
 	bool skipped;
 	const char *skip_reason;
 	jmp_buf abort;           /* KASSERT_* and KTEST_SKIP jump here */
+	/* The armed report expectation (ktest_expect_report), and the reports seen. */
+	const char *expect_kind;
+	unsigned expect_n;
+	unsigned reports_seen;   /* expected reports that came, over the whole case */
 };
 
 struct ktest_case {
@@ -61,12 +66,20 @@ void ktest_info(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 			ktest_fail(t, fatal, __FILE__, __LINE__, __VA_ARGS__);     \
 	} while (0)
 
+/* v's bit pattern in the width of its own type (size bytes): an int -1 is 0xffffffff. */
+static inline unsigned long long ktest_bits(long long v, unsigned size)
+{
+	return size >= 8 ? (unsigned long long)v
+			 : (unsigned long long)v & ((1ULL << (8 * size)) - 1);
+}
+
 #define KTEST_CMP_(t, fatal, a, op, b)                                             \
 	do {                                                                       \
 		long long __a = (long long)(a), __b = (long long)(b);              \
 		KTEST_CHECK_(t, fatal, __a op __b,                                 \
 			     "Expected %s %s %s, but %s == %lld (0x%llx), %s == %lld (0x%llx)", \
-			     #a, #op, #b, #a, __a, __a, #b, __b, __b);             \
+			     #a, #op, #b, #a, __a, ktest_bits(__a, sizeof(a)), #b, __b, \
+			     ktest_bits(__b, sizeof(b)));                          \
 	} while (0)
 
 #define KTEST_STR_(t, fatal, a, b)                                                 \
@@ -92,16 +105,28 @@ void ktest_info(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 #define KASSERT_STREQ(t, a, b) KTEST_STR_(t, true, a, b)
 
 /*
- * Runs stmt, which must trigger exactly n WARN_ONs (a deliberate misuse the kernel is
- * supposed to report); those warnings are then consumed so the case does not fail.
+ * Expected reports. A case about to provoke a "WARNING:" or "BUG:" line on purpose (a
+ * misuse the kernel must complain about) arms an expectation of n reports of that kind
+ * (kind is "WARNING" or "BUG"); the printing site marks each such line
+ * "(expected by suite.case)" at its end (kernel.h, report_mark), and the host runner fails
+ * a boot that prints a report without the mark. ktest_expect_report_done() checks that
+ * all n came (an EXPECTATION failure at file:line if not) and disarms; the end of the
+ * case does the same for an expectation still armed. Arming again first checks and
+ * disarms the previous one. Reports that were expected do not fail the case.
  */
-#define KEXPECT_WARNS(t, n, stmt)                                                  \
+void ktest_expect_report(struct ktest *t, const char *kind, unsigned n);
+void ktest_expect_report_done(struct ktest *t, const char *file, int line);
+
+/* Runs stmt, which must provoke exactly n reports of kind, and checks that they came. */
+#define KEXPECT_REPORTS(t, kind, n, stmt)                                          \
 	do {                                                                       \
-		unsigned long __w = warn_count;                                    \
+		ktest_expect_report(t, kind, n);                                   \
 		stmt;                                                              \
-		KEXPECT_EQ(t, warn_count - __w, n);                                \
-		warn_count = __w;                                                  \
+		ktest_expect_report_done(t, __FILE__, __LINE__);                   \
 	} while (0)
+
+/* Runs stmt, which must trigger exactly n WARN()/WARN_ON() reports. */
+#define KEXPECT_WARNS(t, n, stmt) KEXPECT_REPORTS(t, "WARNING", n, stmt)
 
 /*
  * Deliberate-crash scenarios for the host runner's expected-oops checks: "crash=NAME" on

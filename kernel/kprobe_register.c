@@ -223,8 +223,10 @@ void unregister_kprobe(struct kprobe *p)
 	/* Not registered, or being handled right now (unregistering from one's own
 	 * handler): the hit in progress still needs p's slot. Refuse, loudly. */
 	if (!p || !registered(p) || kprobe_hit_in_progress(p)) {
+		const char *why = !p ? "NULL probe" : !registered(p) ? "probe not registered"
+				 : "called from the probe's own handler";
 		local_irq_restore(flags);
-		WARN_ON(1);
+		WARN(1, "unregister_kprobe: %s", why);
 		return;
 	}
 	if (!kprobe_disabled(p))

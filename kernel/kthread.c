@@ -137,9 +137,8 @@ void kthread_exit(int code)
 	struct task_struct *t = current;
 
 	if (preempt_count()) {
-		printk("BUG: thread %s/%d exited with preempt_count 0x%08x\n", t->comm, t->tid,
-		       preempt_count());
-		WARN_ON(1);
+		report_bug("thread %s/%d exited with preempt_count 0x%08x", t->comm, t->tid,
+			   preempt_count());
 		current_thread_info()->preempt_count = 0;
 	}
 	local_irq_disable();

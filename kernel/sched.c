@@ -115,9 +115,8 @@ void schedule(void)
 	if (unlikely(preempt_count())) {
 		/* Switching now would carry a held preempt section (or an interrupt) into
 		 * another thread. Linux prints the same complaint. */
-		printk("BUG: scheduling while atomic: %s/%d/0x%08x\n", current->comm,
-		       current->tid, preempt_count());
-		WARN_ON(1);
+		report_bug("scheduling while atomic: %s/%d/0x%08x", current->comm,
+			   current->tid, preempt_count());
 	}
 	__schedule(false);
 }

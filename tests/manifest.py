@@ -86,3 +86,89 @@ def missing_from(manifest, reported):
     want = [f"{s}.{c}" for s, (explicit, cases) in manifest.items() if not explicit
             for c in cases]
     return [name for name in want if name not in reported]
+
+
+# ---- the kernel's selection, mirrored (tests/ktest.c, lib/string.c, kernel/multiboot.c)
+
+MAX_GLOBS = 8            # ktest.c: patterns beyond the eighth are ignored
+FULL_NAME_MAX = 95       # ktest.c: "suite.case" is formatted into char full[96]
+CMDLINE_VALUE_MAX = 255  # BOOT_CMDLINE_MAX - 1: cmdline_get's value buffer
+
+
+def glob_match(pattern, s):
+    """lib/string.c glob_match: '*' any run, '?' any one character, else literal."""
+    p = i = 0
+    star = resume = None
+    while i < len(s):
+        if p < len(pattern) and pattern[p] == "*":
+            star, resume = p, i
+            p += 1
+        elif p < len(pattern) and (pattern[p] == "?" or pattern[p] == s[i]):
+            p += 1
+            i += 1
+        elif star is not None:
+            p = star + 1
+            resume += 1
+            i = resume
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
+
+
+def selftest_spec(cmdline):
+    """What the kernel reads as its selection from a command line: the value of the
+    first word "selftest" or "selftest=..." (kernel/multiboot.c cmdline_get), or None if
+    there is no such word. "" selects every suite that is not explicit-only."""
+    for word in cmdline.split(" "):
+        if word == "selftest":
+            return ""
+        if word.startswith("selftest="):
+            return word[len("selftest="):][:CMDLINE_VALUE_MAX]
+    return None
+
+
+def split_globs(spec):
+    """ktest.c parse_globs: split at commas, at most MAX_GLOBS patterns; an empty value
+    gives none, and a trailing comma adds no empty pattern (a leading one does)."""
+    globs, p = [], 0
+    while p < len(spec):
+        if len(globs) == MAX_GLOBS:
+            break
+        comma = spec.find(",", p)
+        if comma < 0:
+            globs.append(spec[p:])
+            break
+        globs.append(spec[p:comma])
+        p = comma + 1
+    return globs
+
+
+def _names_suite(glob, suite):
+    return glob.startswith(suite) and (len(glob) == len(suite) or glob[len(suite)] == ".")
+
+
+def case_selected(globs, suite, explicit, case):
+    """ktest.c case_selected, for one case."""
+    if not globs:
+        return not explicit
+    full = f"{suite}.{case}"[:FULL_NAME_MAX]
+    for g in globs:
+        if explicit and not _names_suite(g, suite):
+            continue
+        if glob_match(g, suite) or glob_match(g, full):
+            return True
+    return False
+
+
+def selection(manifest, spec):
+    """[(suite, [case, ...])] the kernel runs for selftest=spec, in the order it runs
+    them (the image's registration order); suites with no selected case left out."""
+    globs = split_globs(spec)
+    out = []
+    for suite, (explicit, cases) in manifest.items():
+        chosen = [c for c in cases if case_selected(globs, suite, explicit, c)]
+        if chosen:
+            out.append((suite, chosen))
+    return out

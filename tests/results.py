@@ -20,7 +20,9 @@ class Boot:
     seconds: float = 0.0
     log: str = ""
     lines: list = field(default_factory=list)
-    group: str = ""      # selftest, oops, runner: the JUnit <testsuite> (default: name prefix)
+    started: float = 0.0  # time.monotonic() when QEMU was started
+    group: str = ""      # selftest, oops, runner, boot: the JUnit <testsuite> (default:
+                         # the name's prefix)
 
     def tail(self):
         return self.lines[-TAIL_LINES:]
@@ -47,5 +49,8 @@ class Result:
     reason: str = ""
     details: list = field(default_factory=list)
     group: str = ""      # which group produced it (set by main; JUnit <testsuite>)
-    seconds: float = None   # how long it took, when it is a whole boot or host program
+    seconds: float = None   # how long it took (a boot, a host program, a monitor session,
+                            # or a KTAP case by the duration the kernel printed for it)
+    started: float = None   # when it started (time.monotonic()), where results of a group
+                            # may overlap in time (run in parallel): their span
     boot: Boot = None    # the boot it was graded from, if any (its time and serial log)

@@ -5,7 +5,9 @@ What it runs (in parallel, one QEMU per boot):
   * the self-test boot ("selftest"): every KTAP case becomes one result, suite.case;
   * the expected-oops scenarios of tests/scenarios.py ("crash=NAME"): one result each;
   * its own self-tests (runner.*): boots that fail on purpose -- a failing KTAP case, a
-    hang, a triple fault, an unmatched selection -- each must be graded as a failure;
+    hang, a triple fault, an unmatched selection, KTAP that lies consistently (a case
+    reported twice, one dropped, one renamed), a WARNING no case announced -- each must
+    be graded as a failure (tests/selftest_grade.py);
   * host tests (host.*): programs run on this machine (decoder cross-checks, the parser,
     gdb attached to a halted QEMU, make bench's self-check); each passes on exit 0.
 
@@ -14,7 +16,8 @@ wrote 0x10 to isa-debug-exit) is a pass, 35 a failure. Exit 0 means the CPU rese
 with -no-reboot is what a triple fault looks like; a boot that does not end within its
 timeout is a hang. Every serial log is kept under --logs. The last line printed is
 exactly "N passed, N failed, N skipped"; --junit PATH also writes the results as JUnit XML
-(one <testsuite> per group, the self-tests one per suite). Python 3 standard library only.
+(one <testsuite> per group, the self-tests one per KTAP suite; times as measured, the
+total the run's wall time). Python 3 standard library only.
 """
 import argparse
 import concurrent.futures
@@ -29,8 +32,10 @@ import scenarios  # noqa: E402
 import monitor_sessions  # noqa: E402
 import manifest  # noqa: E402
 from results import Boot, Result, EXIT_PASS, EXIT_FAIL, TAIL_LINES  # noqa: E402
-from ktap import parse_ktap  # noqa: E402
+from ktap import unexpected_reports  # noqa: E402
 from junit import write_junit  # noqa: E402
+from selftest_grade import (grade_selftest, apply_xfail, grade_self_test,  # noqa: E402
+                            RUNNER_SELF_TESTS)
 
 
 def qemu_command(args, boot):
@@ -48,7 +53,7 @@ def run_boot(args, boot):
     """Boots once; the serial output goes straight to the log file, so a hang keeps it."""
     os.makedirs(args.logs, exist_ok=True)
     boot.log = os.path.join(args.logs, re.sub(r"[^A-Za-z0-9_.-]", "_", boot.name) + ".log")
-    start = time.monotonic()
+    boot.started = start = time.monotonic()
     with open(boot.log, "wb") as out:
         proc = subprocess.Popen(qemu_command(args, boot), stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=subprocess.PIPE)
@@ -68,115 +73,21 @@ def run_boot(args, boot):
     return boot
 
 
-# ---- KTAP ----
-
-def grade_selftest(boot, xfail=frozenset(), expected=None):
-    """Results for a self-test boot: its cases, plus one failure if the boot itself
-    went wrong (bad exit status, missing or contradictory results). Cases in xfail are
-    expected to fail, so the kernel's verdict must be "fail" when they do."""
-    results, problems = parse_ktap(boot.lines)
-    if not results and not problems:
-        problems.append("no test results")
-    if expected is not None:
-        # Every case the image registers must have been reported by a full run.
-        missing = manifest.missing_from(expected, {r.name for r in results})
-        if missing:
-            problems.append(f"{len(missing)} registered case(s) never reported: "
-                            + ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else ""))
-    failed = any(r.status == "fail" for r in results)
-    status_problem = boot.status_problem(EXIT_FAIL if failed else EXIT_PASS)
-    if status_problem:
-        problems.insert(0, status_problem)
-    if problems:
-        results.append(Result(f"boot:{boot.name}", "fail", "; ".join(problems),
-                              ["last serial lines:"] + boot.tail()))
-    return results
-
+# ---- expected-oops scenarios and the demo boot ----
 
 def grade_oops(boot, patterns, expect_rc=EXIT_FAIL):
     """An expected-oops boot passes if it failed (35) and every pattern matched a line;
-    a demo boot, if it passed (33) and every pattern matched."""
+    a demo boot, if it passed (33), every pattern matched, and it printed no WARNING or
+    BUG line (an oops boot's BUG lines are its patterns' business)."""
     problem = boot.status_problem(expect_rc)
     missing = [p for p in patterns if not any(re.search(p, ln) for ln in boot.lines)]
-    if problem is None and not missing:
+    reports = unexpected_reports(boot.lines) if expect_rc == EXIT_PASS else []
+    if problem is None and not missing and not reports:
         return [Result(boot.name, "pass")]
-    reasons = ([problem] if problem else []) + [f"missing line /{p}/" for p in missing]
+    reasons = (([problem] if problem else []) + [f"missing line /{p}/" for p in missing]
+               + reports)
     return [Result(boot.name, "fail", "; ".join(reasons),
                    ["last serial lines:"] + boot.tail())]
-
-
-def apply_xfail(results, xfail):
-    """Turns the expected failures around: failing is their pass, passing their fail."""
-    seen = set()
-    for r in results:
-        if r.name in xfail:
-            seen.add(r.name)
-            if r.status == "fail":
-                r.status, r.reason = "pass", "failed as expected in this build: " + r.reason
-                r.details = []
-            elif r.status == "pass":
-                r.status, r.reason = "fail", "expected to FAIL in this build, but passed"
-    for name in sorted(set(xfail) - seen):
-        results.append(Result(name, "fail", "expected failure was not reported at all"))
-    return results
-
-
-# ---- the runner's own tests: each boot must be graded as a failure, for the right reason
-
-def check_reports_failures(boot):
-    """selftest=ktest_selfcheck: cases that fail on purpose must be reported as failing."""
-    got = {r.name: r for r in grade_selftest(boot)}
-    want = {
-        "ktest_selfcheck.passes": "pass",
-        "ktest_selfcheck.expect_fails_then_continues": "fail",
-        "ktest_selfcheck.assert_fails_and_stops": "fail",
-        "ktest_selfcheck.skips": "skip",
-        "ktest_selfcheck.leaks_preempt_count": "fail",
-    }
-    errors = [f"{n}: graded {got[n].status if n in got else 'missing'}, expected {s}"
-              for n, s in want.items() if n not in got or got[n].status != s]
-    cont = got.get("ktest_selfcheck.expect_fails_then_continues")
-    if cont and sum("EXPECTATION FAILED" in d for d in cont.details) != 2:
-        errors.append("a failed expectation did not let the case go on to its second check")
-    stop = got.get("ktest_selfcheck.assert_fails_and_stops")
-    if stop and any("reached after a failed assertion" in d for d in stop.details):
-        errors.append("a failed assertion did not stop its case")
-    if boot.rc != EXIT_FAIL:
-        errors.append(f"exit status {boot.rc}, expected {EXIT_FAIL}")
-    if "boot:" + boot.name in got:
-        errors.append("boot flagged: " + got["boot:" + boot.name].reason)
-    return errors
-
-
-def expect_boot_failure(reason_fragment):
-    def check(boot):
-        res = grade_selftest(boot)
-        bad = [r for r in res if r.name.startswith("boot:")]
-        if not bad:
-            return ["the boot was not graded as a failure"]
-        if reason_fragment not in bad[0].reason:
-            return [f"graded as failure but for '{bad[0].reason}', "
-                    f"expected '{reason_fragment}'"]
-        return []
-    return check
-
-
-RUNNER_SELF_TESTS = [
-    # name, cmdline, timeout, check
-    ("runner.reports_failing_cases", "selftest=ktest_selfcheck", 60, check_reports_failures),
-    ("runner.detects_hang", "crash=hang", 3, expect_boot_failure("hang")),
-    ("runner.detects_triple_fault", "crash=triple_fault", 30,
-     expect_boot_failure("triple fault")),
-    ("runner.unmatched_selection_fails", "selftest=no_such_suite", 30,
-     expect_boot_failure("no KTAP output")),
-]
-
-
-def grade_self_test(boot, check):
-    errors = check(boot)
-    if not errors:
-        return [Result(boot.name, "pass")]
-    return [Result(boot.name, "fail", "; ".join(errors), ["last serial lines:"] + boot.tail())]
 
 
 # ---- host-side tests: the decoder against objdump, the fuzzer, the hand-written cases
@@ -210,15 +121,27 @@ def monitor_session_job(args, name, check):
     return lambda: monitor_sessions.run_session(args.qemu, args.kernel, args.logs, name, check)
 
 
-def run_monitor_job(name, job):
-    """One monitor session (a boot driven over the serial line) as one Result."""
+def run_monitor_job(name, job, log):
+    """One monitor session (a boot driven over the serial line) as one Result. Besides
+    the session's own checks, its log (log, if the session wrote one there) may hold no
+    WARNING or BUG line that no self-test announced (the monitor's selftest command marks
+    the ones it provokes)."""
     start = time.monotonic()
     ok, reason, details = job()
     seconds = time.monotonic() - start
     if ok:
-        return [Result(name, "pass", "", group="monitor", seconds=seconds)]
+        try:
+            with open(log, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").replace("\r", "").split("\n")
+        except OSError:
+            lines = []      # a session that keeps its log elsewhere: nothing to read
+        bad = unexpected_reports(lines)
+        if bad:
+            ok, reason, details = False, "; ".join(bad), [f"log {log}"]
+    if ok:
+        return [Result(name, "pass", "", group="monitor", seconds=seconds, started=start)]
     return [Result(name, "fail", reason, ["session transcript:"] + details, group="monitor",
-                   seconds=seconds)]
+                   seconds=seconds, started=start)]
 
 
 def run_host_test(name, argv):
@@ -233,8 +156,9 @@ def run_host_test(name, argv):
     summary = out[-1] if out else "(no output)"
     seconds = time.monotonic() - start
     if ok:
-        return [Result(name, "pass", summary, group="host", seconds=seconds)]
-    return [Result(name, "fail", summary, out[-TAIL_LINES:], group="host", seconds=seconds)]
+        return [Result(name, "pass", summary, group="host", seconds=seconds, started=start)]
+    return [Result(name, "fail", summary, out[-TAIL_LINES:], group="host", seconds=seconds,
+                   started=start)]
 
 
 # ---- main ----
@@ -245,7 +169,9 @@ def main():
     ap.add_argument("--iso", help="boot this GRUB ISO instead of -kernel (self-tests only)")
     ap.add_argument("--logs", default="build/logs", help="directory for serial logs")
     ap.add_argument("--qemu", default="qemu-system-i386")
-    ap.add_argument("--select", default="", help="self-test GLOB[,GLOB] (selftest=...)")
+    ap.add_argument("--select", default="",
+                    help="self-test GLOB[,GLOB] (selftest=...); alone, runs only the "
+                         "self-test group")
     ap.add_argument("--host-dir", help="directory of the host test programs (host group)")
     ap.add_argument("--libc32", default="/usr/lib32/libc.so.6",
                     help="32-bit system library for the decoder cross-check")
@@ -259,23 +185,29 @@ def main():
     ap.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
     args = ap.parse_args()
     started = time.time()
-    groups = set(args.only or ["selftest", "oops", "runner", "host", "monitor"])
+    # --select names self-tests: alone it runs only them (--only adds other groups).
+    groups = set(args.only or (["selftest"] if args.select else
+                               ["selftest", "oops", "runner", "host", "monitor"]))
     if args.iso:
         groups &= {"selftest"}
+        if args.select:
+            ap.error("--select cannot reach the ISO's command line (iso/grub.cfg boots "
+                     "'selftest'); boot the ELF to select")
     if not args.host_dir:
         groups.discard("host")
 
     jobs = []   # (Boot, grader)
+    registered = (manifest.read_manifest(args.kernel) if groups & {"selftest", "runner"}
+                  else None)
     if "selftest" in groups:
         cmd = "selftest=" + args.select if args.select else "selftest"
-        # A full run is checked against the list of cases read from the image itself.
-        expected = None if args.select else manifest.read_manifest(args.kernel)
+        # The run is checked against the cases the image itself registers for cmd.
         jobs.append((Boot("selftest", cmd, args.timeout, group="selftest"),
-                     lambda b: apply_xfail(grade_selftest(b, set(args.xfail), expected),
+                     lambda b: apply_xfail(grade_selftest(b, set(args.xfail), registered),
                                            args.xfail)))
     if "oops" in groups:
         for name, patterns in scenarios.DEMO.items():
-            jobs.append((Boot("boot." + name, name, 30, group="oops"),
+            jobs.append((Boot("boot." + name, name, 30, group="boot"),
                          lambda b, p=patterns: grade_oops(b, p, EXIT_PASS)))
         for name, patterns in scenarios.SCENARIOS.items():
             jobs.append((Boot("oops." + name, "crash=" + name, 30, group="oops"),
@@ -283,7 +215,7 @@ def main():
     if "runner" in groups:
         for name, cmd, timeout, check in RUNNER_SELF_TESTS:
             jobs.append((Boot(name, cmd, timeout, group="runner"),
-                         lambda b, c=check: grade_self_test(b, c)))
+                         lambda b, c=check: grade_self_test(b, c, registered)))
 
     host = host_tests(args) if "host" in groups else []
     # Monitor sessions: the runner types at the jumper> prompt (tests/monitor_sessions.py).
@@ -300,7 +232,9 @@ def main():
     workers = max(2, os.cpu_count() or 2)
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         host_futs = [pool.submit(run_host_test, name, argv) for name, argv in host]
-        host_futs += [pool.submit(run_monitor_job, name, job) for name, job in monitor]
+        host_futs += [pool.submit(run_monitor_job, name, job,
+                                  os.path.join(args.logs, name + ".log"))
+                      for name, job in monitor]
         futures = [(pool.submit(run_boot, args, boot), grader) for boot, grader in jobs]
         for fut in host_futs:
             for r in fut.result():
@@ -314,7 +248,7 @@ def main():
             for r in graded:
                 r.boot, r.group = boot, r.group or boot.group or boot.name.split(".")[0]
                 if len(graded) == 1:
-                    r.seconds = boot.seconds
+                    r.seconds, r.started = boot.seconds, boot.started
                 results.append(r)
                 mark = {"pass": "ok  ", "fail": "FAIL", "skip": "skip"}[r.status]
                 extra = f": {r.reason}" if r.reason else ""

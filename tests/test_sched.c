@@ -258,13 +258,13 @@ static void preempt_imbalance_reported(struct ktest *t)
 	struct task_struct *th;
 
 	/* A thread exiting with preemption still off. */
-	KEXPECT_WARNS(t, 1, {
+	KEXPECT_REPORTS(t, "BUG", 1, {
 		th = kthread_run(leak_preempt_fn, NULL, "leaker");
 		KASSERT_TRUE(t, th != NULL);
 		kthread_join(th);
 	});
 	/* schedule() from inside a preempt_disable() section. */
-	KEXPECT_WARNS(t, 1, {
+	KEXPECT_REPORTS(t, "BUG", 1, {
 		preempt_disable();
 		schedule();
 		preempt_enable();
