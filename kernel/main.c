@@ -44,6 +44,10 @@ void __noreturn kmain(u32 magic, const struct multiboot_info *info)
 	timer_init();
 	serial_rx_init();    /* COM1 input by IRQ 4: needs the scheduler to block readers */
 	local_irq_enable();
+	/* Sleep one tick so that the idle thread makes its first run (kthread_start) now,
+	 * at boot, and not whenever kmain first happens to sleep: a probe the user places
+	 * on kthread_start later then sees only the threads started after it. */
+	schedule_timeout(1);
 
 	ktest_main();       /* returns only when no test, crash or bench was asked for */
 	bool monitor = cmdline_get("monitor", NULL, 0);
