@@ -175,7 +175,7 @@ debug: $(KERNEL)
 	@scripts/need-tools.sh gdb
 	@echo "QEMU waits for gdb on :$(GDBPORT); serial output goes to $(BUILD)/debug-serial.log"
 	@setsid $(QEMU) $(QEMU_ARGS) -display none -serial file:$(BUILD)/debug-serial.log \
-		-monitor none -kernel $(KERNEL) -append "$(CMDLINE)" -S -gdb tcp::$(GDBPORT) \
+		-monitor none -kernel $(KERNEL) -append "$(CMDLINE)" -S -gdb tcp:127.0.0.1:$(GDBPORT) \
 		</dev/null & qemu=$$!; trap : INT; \
 	gdb -q -ex 'set $$gdbport = $(GDBPORT)' -x scripts/gdbinit $(KERNEL); \
 	kill $$qemu 2>/dev/null; true
