@@ -125,6 +125,7 @@ run: $(KERNEL)
 include tests/host/Makefile.inc
 HOST_TESTS := build/host/insn_check build/host/insn_fuzz build/host/insn_fuzz_san \
               build/host/insn_cases_test
+$(HOST_TESTS): | $(TOOLS_STAMP)
 
 # In the page-bound build exactly one test must fail: the runner expects it to.
 XFAIL := $(if $(filter page,$(JPROBE_STACK_BOUND)),--xfail jprobes_stack.lower_page_args_survive)
