@@ -60,8 +60,9 @@ find_missing() {
   done
   # grub-mkrescue needs the BIOS (i386-pc) modules, which live in grub-pc-bin.
   if [ $iso -eq 1 ] && [ ! -f /usr/lib/grub/i386-pc/multiboot.mod ]; then missing+=(grub-pc-bin); fi
-  # Without gcc or ld the link cannot be tried; gcc-multilib is then certainly absent too
-  # (it depends on gcc), so name it at once rather than after a second round.
+  # Without gcc or ld the link cannot be tried: name gcc-multilib at once rather than
+  # after a second round (without gcc it is surely absent, as it depends on gcc; if it
+  # is only ld that is missing, installing gcc-multilib again changes nothing).
   if ! command -v gcc >/dev/null 2>&1 || ! command -v ld >/dev/null 2>&1 ||
      ! check_32bit_runtime; then
     missing+=(gcc-multilib)
