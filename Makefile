@@ -125,6 +125,7 @@ run: $(KERNEL)
 include tests/host/Makefile.inc
 HOST_TESTS := build/host/insn_check build/host/insn_fuzz build/host/insn_fuzz_san \
               build/host/insn_cases_test
+$(HOST_TESTS): | $(TOOLS_STAMP)
 
 # In the page-bound build exactly one test must fail: the runner expects it to.
 XFAIL := $(if $(filter page,$(JPROBE_STACK_BOUND)),--xfail jprobes_stack.lower_page_args_survive)
@@ -175,7 +176,7 @@ debug: $(KERNEL)
 	@scripts/need-tools.sh gdb
 	@echo "QEMU waits for gdb on :$(GDBPORT); serial output goes to $(BUILD)/debug-serial.log"
 	@setsid $(QEMU) $(QEMU_ARGS) -display none -serial file:$(BUILD)/debug-serial.log \
-		-monitor none -kernel $(KERNEL) -append "$(CMDLINE)" -S -gdb tcp::$(GDBPORT) \
+		-monitor none -kernel $(KERNEL) -append "$(CMDLINE)" -S -gdb tcp:127.0.0.1:$(GDBPORT) \
 		</dev/null & qemu=$$!; trap : INT; \
 	gdb -q -ex 'set $$gdbport = $(GDBPORT)' -x scripts/gdbinit $(KERNEL); \
 	kill $$qemu 2>/dev/null; true

@@ -110,6 +110,8 @@ def host_tests(args):
         ("host.gdb_kmain", [sys.executable, os.path.join(here, "host", "gdb_test.py"),
                             args.kernel, "--qemu", args.qemu,
                             "--log", os.path.join(args.logs, "host.gdb_kmain.log")]),
+        # scripts/need-tools.sh names the package for each missing piece (never installs)
+        ("host.need_tools", [sys.executable, os.path.join(here, "host", "need_tools_test.py")]),
         # make bench's own correctness (exact, repeatable, traps, profile); targets are
         # make bench's to enforce, this only reports them
         ("host.bench", [sys.executable, os.path.join(here, "bench.py"), "--kernel",

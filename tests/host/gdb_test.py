@@ -6,9 +6,10 @@ Usage: gdb_test.py KERNEL [--qemu qemu-system-i386] [--gdb gdb] [--timeout 60]
 
 Boots KERNEL with `-S -gdb tcp:127.0.0.1:PORT` on a free port (never -s/1234: tests run in
 parallel), then runs `gdb -batch -nx` with: file KERNEL, set $gdbport, the project's
-scripts/gdbinit (target remote + break kmain, exactly what `make debug` runs), continue,
-bt, info registers eip. Passes if gdb stopped at kmain, frame #0 of the backtrace is kmain
-and eip is kmain's address. The last line printed is the summary:
+scripts/gdbinit (target remote + break kmain, exactly what `make debug` runs), info
+connections, continue, bt, info registers eip. Passes if gdb connected to 127.0.0.1 (never
+the name localhost: a minimal system may have no /etc/hosts), stopped at kmain, frame #0
+of the backtrace is kmain and eip is kmain's address. The last line printed is the summary:
     gdb-test: attached, stopped at kmain (kernel/main.c:NN), backtrace ok
 Exit status 0 on success, 1 otherwise. QEMU is always killed. Python 3 stdlib only.
 """
@@ -36,6 +37,13 @@ def check(out):
     """Errors in gdb's output (empty if it stopped at kmain with a good backtrace), and
     the kmain source location it reported."""
     errors = []
+    # The stub is reached by address: "localhost" needs a name lookup, and a minimal
+    # system (a fresh container, a chroot) may have no /etc/hosts to answer it.
+    remote = re.search(r"^\*?\s*\d+\s+remote (\S+)", out, re.M)
+    if not remote:
+        errors.append("no remote connection in gdb's 'info connections'")
+    elif not re.fullmatch(r"127\.0\.0\.1:\d+", remote.group(1)):
+        errors.append(f"gdb connected to {remote.group(1)}, not 127.0.0.1:PORT")
     stop = re.search(r"^Breakpoint 1, (?:0x[0-9a-f]+ in )?kmain \(.*\) at (\S+:\d+)$", out, re.M)
     if not stop:
         errors.append("gdb did not report stopping at breakpoint 1 in kmain")
@@ -83,6 +91,7 @@ def main():
                "-ex", f"file {args.kernel}",
                "-ex", f"set $gdbport = {port}",
                "-x", args.gdbinit,                    # target remote, break kmain
+               "-ex", "info connections",             # the address gdb connected to
                "-ex", "continue",
                "-ex", "bt",
                "-ex", "info registers eip"]
