@@ -6,8 +6,8 @@
  * A hit, step by step (kernel/kprobes.c):
  *   1. The probed instruction's first byte is an int3 (0xCC). The CPU traps through the
  *      vector 3 interrupt gate (IF now 0); its entry stub calls kprobe_int3_handler.
- *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE;
- *      kprobe_in_handler = KPROBE_IN_PRE (each handler runs under its own name).
+ *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE
+ *      (kprobe_in_handler rests at KPROBE_IN_PRE: each handler runs under its name).
  *   3. pre_handler(p, regs), with regs->eip = p->addr. Non-zero means "I set up the
  *      resume myself": for a probe with a break_handler (jprobes) kprobes keeps its
  *      state until the break handler runs; any other probe resumes at regs->eip as the
@@ -103,15 +103,17 @@ extern struct kprobe *current_kprobe;
 extern unsigned long kprobe_status;
 
 /*
- * Which of current_kprobe's handlers is running: kprobe_in_handler. The core sets it
- * around every handler call (setjmp_pre_handler sets KPROBE_IN_JPROBE as it diverts to
- * the jprobe's handler), so that a fault or an oops can name whose code it was. It is
- * meaningful while kprobe_status is KPROBE_HIT_ACTIVE or KPROBE_HIT_SSDONE. A reentered
- * hit runs no handlers and leaves it alone: it still names the interrupted handler.
+ * Which of current_kprobe's handlers is running: kprobe_in_handler, so that a fault or
+ * an oops can name whose code it was. It is meaningful while kprobe_status is
+ * KPROBE_HIT_ACTIVE or KPROBE_HIT_SSDONE. Its resting value is KPROBE_IN_PRE: every
+ * other handler's call sets it and puts it back when that handler is done
+ * (setjmp_pre_handler sets KPROBE_IN_JPROBE as it diverts to the jprobe's handler, the
+ * break handler that ends the diversion puts it back), so the commonest hit, pre handler
+ * only, pays no store for it. A reentered hit runs no handlers and leaves it alone: it
+ * still names the interrupted handler.
  */
 enum kprobe_handler_kind {
-	KPROBE_IN_NONE,         /* between handlers */
-	KPROBE_IN_PRE,          /* pre_handler */
+	KPROBE_IN_PRE,          /* pre_handler (the resting value) */
 	KPROBE_IN_POST,         /* post_handler */
 	KPROBE_IN_JPROBE,       /* a jprobe's handler: from the setjmp to the longjmp */
 	KPROBE_IN_FAULT,        /* fault_handler */

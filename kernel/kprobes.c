@@ -111,6 +111,7 @@ static void __kprobes finish_hit(struct kprobe *cur, struct pt_regs *regs)
 		kprobe_status = KPROBE_HIT_SSDONE;
 		kprobe_in_handler = KPROBE_IN_POST;
 		cur->post_handler(cur, regs, 0);
+		kprobe_in_handler = KPROBE_IN_PRE;
 	}
 	if (kprobe_status == KPROBE_REENTER)
 		restore_previous_kprobe();
@@ -213,6 +214,8 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 
 			kprobe_in_handler = KPROBE_IN_BREAK;
 			if (p->break_handler(p, regs)) {
+				/* The diversion it ended (a jprobe's) is over. */
+				kprobe_in_handler = KPROBE_IN_PRE;
 				setup_singlestep(p, regs);
 				return 1;
 			}
@@ -232,7 +235,6 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 	regs->eip = (unsigned long)addr;
 	set_current_kprobe(p, regs);
 	kprobe_status = KPROBE_HIT_ACTIVE;
-	kprobe_in_handler = KPROBE_IN_PRE;
 	if (p->pre_handler && p->pre_handler(p, regs)) {
 		/* The handler set up the resume. A jprobe's break handler will finish the
 		 * hit later, so keep our state; anyone else resumes at regs->eip now. */

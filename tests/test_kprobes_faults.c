@@ -93,6 +93,8 @@ static void expect_clean(struct ktest *t)
 {
 	KEXPECT_FALSE(t, kprobe_running());
 	KEXPECT_EQ(t, preempt_count(), 0);
+	/* Every handler's marker was put back: the next pre-only hit pays no store. */
+	KEXPECT_EQ(t, kprobe_in_handler, KPROBE_IN_PRE);
 }
 
 /* "probe demo_load+4" then "demo fault", in miniature: a pre handler's fault, fixed by
