@@ -28,10 +28,19 @@ struct readline_state {
 	unsigned hist_count;       /* entries in use, 0..READLINE_HISTORY */
 	unsigned hist_newest;      /* slot of the most recent entry (when hist_count > 0) */
 	bool after_cr;             /* last line ended in CR: a LF next is its second half */
+	bool eot_ends_input;       /* see readline_eot_ends_input */
 };
 
 /* Empties the history and takes a copy of io. */
 void readline_init(struct readline_state *rl, const struct readline_io *io);
+/*
+ * From now on, Ctrl-D (0x04, EOT) as the first byte of a line means the end of
+ * input, as a terminal's EOF key: readline returns -1. Anywhere else in a line (even
+ * after the line was erased), and without this call, 0x04 is ignored like any other
+ * control byte, so garbage that happens to hold one does not end a session. The
+ * monitor asks for it on the console: `make run` sends 0x04 after piped input.
+ */
+void readline_eot_ends_input(struct readline_state *rl);
 
 /*
  * Prints prompt, reads one line into buf (NUL-terminated, without the newline) and

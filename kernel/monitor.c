@@ -127,7 +127,7 @@ static void mon_halt(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	printk("halting.\n");
-	qemu_exit(true);
+	qemu_exit_code(QEMU_EXIT_HALT);
 }
 
 static const struct mon_command commands[] = {
@@ -203,6 +203,7 @@ void monitor_main(void)
 	char line[MON_LINE_MAX];
 
 	readline_init(&rl, &io);
+	readline_eot_ends_input(&rl);   /* Ctrl-D, or the end of piped input (make run) */
 	printk("jumper monitor: 'help' lists the commands, 'halt' stops the machine.\n");
 	for (;;) {
 		if (readline(&rl, "jumper> ", line, sizeof(line)) < 0)
@@ -210,5 +211,5 @@ void monitor_main(void)
 		run_line(line);
 	}
 	printk("\nmonitor: end of input, halting.\n");
-	qemu_exit(true);
+	qemu_exit_code(QEMU_EXIT_EOF);
 }

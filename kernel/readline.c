@@ -10,6 +10,7 @@
 #include "string.h"
 
 #define CH_BS     0x08
+#define CH_EOT    0x04
 #define CH_CTRL_U 0x15
 #define CH_ESC    0x1b
 #define CH_DEL    0x7f
@@ -49,6 +50,11 @@ void readline_init(struct readline_state *rl, const struct readline_io *io)
 {
 	memset(rl, 0, sizeof(*rl));
 	rl->io = *io;
+}
+
+void readline_eot_ends_input(struct readline_state *rl)
+{
+	rl->eot_ends_input = true;
 }
 
 /* The k-th most recent history entry, k = 1..hist_count. */
@@ -200,6 +206,8 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
 			continue;
 		}
 		rl->after_cr = false;
+		if (c == CH_EOT && rl->eot_ends_input && !got_any)
+			return -1;               /* Ctrl-D first on a line: end of input */
 		got_any = true;
 		if (c == '\r' || c == '\n') {
 			rl->after_cr = c == '\r';
