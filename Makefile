@@ -118,7 +118,7 @@ $(KERNEL): $(BUILD)/jumper.pass1.elf $(BUILD)/obj/kallsyms.o
 QEMU_ARGS := -m 128M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 run: $(KERNEL)
-	@scripts/qemu-run.sh $(QEMU) $(QEMU_ARGS) -display none -serial mon:stdio \
+	@$(PYTHON) scripts/qemu-run.py --logs $(BUILD) $(QEMU) $(QEMU_ARGS) -display none \
 		-kernel $(KERNEL) -append "$(CMDLINE)"
 
 # Host programs: the instruction decoder built for this machine (tests/host/).
