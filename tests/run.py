@@ -27,6 +27,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import monitor_sessions  # noqa: E402
+import serial_tests  # noqa: E402
 import manifest  # noqa: E402
 from results import Boot, Result, EXIT_PASS, EXIT_FAIL, TAIL_LINES  # noqa: E402
 from ktap import parse_ktap  # noqa: E402
@@ -258,6 +259,8 @@ def main():
                     help="a self-test case (suite.case) this build must FAIL; it is "
                          "reported as passing when it fails, and failing when it passes")
     ap.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
+    ap.add_argument("--monitor-iso", metavar="ISO",
+                    help="also pipe commands into this ISO's monitor (make iso's image)")
     args = ap.parse_args()
     started = time.time()
     groups = set(args.only or ["selftest", "oops", "runner", "host", "monitor"])
@@ -294,6 +297,10 @@ def main():
                    for name, check in monitor_sessions.SESSIONS]
         monitor.append(("monitor.scripted", lambda: monitor_sessions.run_scripted(
             args.qemu, args.kernel, args.logs)))
+        monitor += serial_tests.jobs(args.qemu, args.kernel, args.logs)   # make run itself
+    if args.monitor_iso:    # input piped into an ISO boot from power-on (make test-iso)
+        monitor.append(("monitor.iso_piped_input", lambda: serial_tests.check_iso_piped(
+            args.qemu, args.monitor_iso, args.logs)))
     print(f"jumper tests: {len(host)} host test(s), {len(monitor)} monitor session(s), "
           f"{len(jobs)} boot(s) of {args.iso or args.kernel}; "
           f"serial logs in {args.logs}/", flush=True)
