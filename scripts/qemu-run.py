@@ -66,7 +66,10 @@ def feed(src_fd, dst):
     last = b"\n"
     try:
         while True:
-            chunk = os.read(src_fd, 65536)
+            try:
+                chunk = os.read(src_fd, 65536)
+            except OSError:
+                chunk = b""             # an unreadable stdin ends like an empty one
             if not chunk:
                 break
             dst.write(chunk)
@@ -74,7 +77,7 @@ def feed(src_fd, dst):
             last = chunk[-1:]
         dst.write((b"" if last in (b"\n", b"\r") else b"\n") + EOT)
         dst.close()
-    except (BrokenPipeError, OSError, ValueError):
+    except (OSError, ValueError):       # QEMU has gone (BrokenPipeError is an OSError)
         pass
 
 
