@@ -117,9 +117,16 @@ $(KERNEL): $(BUILD)/jumper.pass1.elf $(BUILD)/obj/kallsyms.o
 
 QEMU_ARGS := -m 128M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
+# scripts/qemu-run.py feeds piped input (ending it with Ctrl-D), logs COM1 to
+# $(RUN_LOGS)/run-serial.log and says how the kernel ended; its exit status table is in
+# the script and in README.md (make itself turns any non-zero status into 2).
+RUN_LOGS ?= $(BUILD)
+# The kernel ended well (status 0 halt, 3 end of input, 4 a pass): make succeeds. Any
+# other ending fails make, whose "Error N" line then carries the wrapper's status.
 run: $(KERNEL)
-	@scripts/qemu-run.sh $(QEMU) $(QEMU_ARGS) -display none -serial mon:stdio \
-		-kernel $(KERNEL) -append "$(CMDLINE)"
+	@$(PYTHON) scripts/qemu-run.py --logs $(RUN_LOGS) $(QEMU) $(QEMU_ARGS) -display none \
+		-kernel $(KERNEL) -append "$(CMDLINE)"; rc=$$?; \
+	case $$rc in 0|3|4) exit 0 ;; *) exit $$rc ;; esac
 
 # Host programs: the instruction decoder built for this machine (tests/host/).
 include tests/host/Makefile.inc
@@ -164,9 +171,9 @@ $(ISO): $(KERNEL) iso/grub.cfg
 $(TEST_ISO): $(KERNEL) iso/grub.cfg
 	$(call make_iso,$@,test,selftest)
 
-test-iso: $(TEST_ISO)
+test-iso: $(TEST_ISO) $(ISO)
 	@$(PYTHON) tests/run.py --iso $(TEST_ISO) --kernel $(KERNEL) --logs $(BUILD)/logs-iso \
-		--only selftest $(RUNFLAGS)
+		--monitor-iso $(ISO) --only selftest $(RUNFLAGS)
 
 # QEMU runs in its own session (setsid) so that Ctrl-C in gdb, which interrupts the kernel,
 # does not also kill QEMU; the shell ignores that Ctrl-C (trap :) and kills QEMU when gdb

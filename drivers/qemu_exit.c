@@ -13,3 +13,12 @@ void __kprobes __noreturn qemu_exit(bool pass)
 	for (;;)
 		halt();
 }
+
+void __kprobes __noreturn qemu_exit_code(u8 code)
+{
+	local_irq_disable();
+	outb(QEMU_EXIT_PORT, code);
+	printk("jumper: stopped (exit value %#x); no isa-debug-exit device, halting.\n", code);
+	for (;;)
+		halt();
+}

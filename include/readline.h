@@ -34,10 +34,19 @@ struct readline_state {
 	const char *prompt;
 	bool drawn;                /* prompt + line are on screen, the cursor after them */
 	bool midline;              /* not drawn, and other output left the cursor mid-line */
+	bool eot_ends_input;       /* see readline_eot_ends_input */
 };
 
 /* Empties the history and takes a copy of io. */
 void readline_init(struct readline_state *rl, const struct readline_io *io);
+/*
+ * From now on, Ctrl-D (0x04, EOT) as the first byte of a line means the end of
+ * input, as a terminal's EOF key: readline returns -1. Anywhere else in a line (even
+ * after the line was erased), and without this call, 0x04 is ignored like any other
+ * control byte, so garbage that happens to hold one does not end a session. The
+ * monitor asks for it on the console: `make run` sends 0x04 after piped input.
+ */
+void readline_eot_ends_input(struct readline_state *rl);
 
 /*
  * Prints prompt, reads one line into buf (NUL-terminated, without the newline) and

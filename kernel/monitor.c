@@ -127,7 +127,7 @@ static void mon_halt(int argc, char **argv)
 	if (!mon_no_args(argc, argv))
 		return;
 	printk("halting.\n");
-	qemu_exit(true);
+	qemu_exit_code(QEMU_EXIT_HALT);
 }
 
 static const struct mon_command commands[] = {
@@ -239,6 +239,7 @@ void monitor_main(void)
 
 	readline_init(&rl, &io);
 	console_readline_attach(&rl);        /* kernel messages do not split a typed line */
+	readline_eot_ends_input(&rl);       /* Ctrl-D, or the end of piped input (make run) */
 	printk("jumper monitor: 'help' lists the commands, 'halt' stops the machine.\n");
 	for (;;) {
 		if (readline(&rl, "jumper> ", line, sizeof(line)) < 0)
@@ -246,5 +247,5 @@ void monitor_main(void)
 		run_line(line);
 	}
 	printk("\nmonitor: end of input, halting.\n");
-	qemu_exit(true);
+	qemu_exit_code(QEMU_EXIT_EOF);
 }

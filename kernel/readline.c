@@ -11,6 +11,7 @@
 #include "string.h"
 
 #define CH_BS     0x08
+#define CH_EOT    0x04
 #define CH_CTRL_U 0x15
 #define CH_ESC    0x1b
 #define CH_DEL    0x7f
@@ -92,6 +93,11 @@ void readline_output_end(struct readline_state *rl, bool line_start)
 	}
 	rl->midline = false;
 	ensure_drawn(rl);
+}
+
+void readline_eot_ends_input(struct readline_state *rl)
+{
+	rl->eot_ends_input = true;
 }
 
 /* The k-th most recent history entry, k = 1..hist_count. */
@@ -263,6 +269,10 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
 			continue;
 		}
 		rl->after_cr = false;
+		if (c == CH_EOT && rl->eot_ends_input && !got_any) {
+			rl->active = NULL;       /* Ctrl-D first on a line: end of input */
+			return -1;
+		}
 		got_any = true;
 		if (c == '\r' || c == '\n') {
 			rl->after_cr = c == '\r';

@@ -312,8 +312,8 @@ def run_session(qemu, kernel, logdir, name, check):
         s = Session(qemu, kernel, os.path.join(logdir, f"monitor.{name}.log"))
         check(s)
         rc = s.halt()
-        if rc != 33:
-            return False, f"halt: QEMU exit status {rc}, expected 33", s.tail()
+        if rc != 37:    # "halt" writes 0x12 to isa-debug-exit (include/qemu_exit.h)
+            return False, f"halt: QEMU exit status {rc}, expected 37", s.tail()
         return True, "", []
     except (AssertionError, SessionError) as e:
         return False, str(e).splitlines()[0], (s.tail() if s else []) + str(e).splitlines()[1:20]
@@ -323,7 +323,7 @@ def run_session(qemu, kernel, logdir, name, check):
 
 
 def run_scripted(qemu, kernel, logdir):
-    """The README's scripted use: printf '...' | make run, non-interactive, exits 33."""
+    """The README's scripted use: printf '...' | make run, non-interactive, exits 37 (halt)."""
     script = b"probe schedule\ndemo sched\nlist\nhalt\n"
     os.makedirs(logdir, exist_ok=True)
     try:
@@ -338,8 +338,8 @@ def run_scripted(qemu, kernel, logdir):
     with open(os.path.join(logdir, "monitor.scripted.log"), "w") as f:
         f.write(text)
     lines = text.splitlines()
-    if proc.returncode != 33:
-        return False, f"QEMU exit status {proc.returncode}, expected 33", lines[-20:]
+    if proc.returncode != 37:
+        return False, f"QEMU exit status {proc.returncode}, expected 37", lines[-20:]
     if not re.search(r"^  0  [0-9a-f]{8}  kprobe +[1-9]\d* +\d+  schedule\+0x0/", text, re.M):
         return False, "list did not show hits on schedule", lines[-20:]
     return True, "", []

@@ -30,6 +30,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import monitor_sessions  # noqa: E402
+import serial_tests  # noqa: E402
 import manifest  # noqa: E402
 from results import Boot, Result, EXIT_PASS, EXIT_FAIL, TAIL_LINES  # noqa: E402
 from ktap import unexpected_reports  # noqa: E402
@@ -41,7 +42,8 @@ from selftest_grade import (grade_selftest, apply_xfail, grade_self_test,  # noq
 def qemu_command(args, boot):
     cmd = [args.qemu, "-m", "128M", "-display", "none", "-serial", "stdio",
            "-monitor", "none", "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-serial", "null"]   # COM2: the serial_rx self-tests' private UART
     if args.iso:
         cmd += ["-cdrom", args.iso, "-boot", "d"]
     else:
@@ -127,11 +129,11 @@ def run_monitor_job(name, job, log):
     """One monitor session (a boot driven over the serial line) as one Result. Besides
     the session's own checks, its log (log, if the session wrote one there) may hold no
     WARNING or BUG line that no self-test announced (the monitor's selftest command marks
-    the ones it provokes)."""
+    the ones it provokes). log None: a run whose reports are its point, not graded."""
     start = time.monotonic()
     ok, reason, details = job()
     seconds = time.monotonic() - start
-    if ok:
+    if ok and log:
         try:
             with open(log, "rb") as f:
                 lines = f.read().decode("utf-8", "replace").replace("\r", "").split("\n")
@@ -185,6 +187,8 @@ def main():
                     help="a self-test case (suite.case) this build must FAIL; it is "
                          "reported as passing when it fails, and failing when it passes")
     ap.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
+    ap.add_argument("--monitor-iso", metavar="ISO",
+                    help="also pipe commands into this ISO's monitor (make iso's image)")
     args = ap.parse_args()
     started = time.time()
     # --select names self-tests: alone it runs only them (--only adds other groups).
@@ -227,6 +231,10 @@ def main():
                    for name, check in monitor_sessions.SESSIONS]
         monitor.append(("monitor.scripted", lambda: monitor_sessions.run_scripted(
             args.qemu, args.kernel, args.logs)))
+        monitor += serial_tests.jobs(args.qemu, args.kernel, args.logs)   # make run itself
+    if args.monitor_iso:    # input piped into an ISO boot from power-on (make test-iso)
+        monitor.append(("monitor.iso_piped_input", lambda: serial_tests.check_iso_piped(
+            args.qemu, args.monitor_iso, args.logs)))
     print(f"jumper tests: {len(host)} host test(s), {len(monitor)} monitor session(s), "
           f"{len(jobs)} boot(s) of {args.iso or args.kernel}; "
           f"serial logs in {args.logs}/", flush=True)
@@ -235,7 +243,8 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         host_futs = [pool.submit(run_host_test, name, argv) for name, argv in host]
         host_futs += [pool.submit(run_monitor_job, name, job,
-                                  os.path.join(args.logs, name + ".log"))
+                                  None if name in serial_tests.REPORTS_ARE_THE_POINT
+                                  else os.path.join(args.logs, name + ".log"))
                       for name, job in monitor]
         futures = [(pool.submit(run_boot, args, boot), grader) for boot, grader in jobs]
         for fut in host_futs:
