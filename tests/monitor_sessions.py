@@ -330,6 +330,7 @@ USER_PROBES = [
     "probe corpus_arith+5",
     "probe cc_sort",
     "probe insn_probe_target+3",
+    "probe insn_desync_target+3",
     "probe kthread_create",
 ]
 USER_DISABLED = 2           # "disable 2": the kp_target_mul probe stays registered, disarmed

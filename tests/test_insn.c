@@ -35,6 +35,25 @@ __asm__(".pushsection .text\n"
 	".popsection\n");
 extern char insn_probe_target[];
 
+/*
+ * Never called either: text a probe makes undecodable if read as it is. With a probe's
+ * 0xcc in place of the mov's b8 at +3, the immediate (81 80 00 00) reads as an add with
+ * a 32-bit displacement and immediate, which runs past the function's end; so
+ * every_kernel_function_decodes must read the original bytes under armed probes.
+ *   +0 push %ebp  +1 mov %esp,%ebp  +3 mov $0x8081,%eax (5)  +8 pop %ebp  +9 ret
+ */
+__asm__(".pushsection .text\n"
+	".globl insn_desync_target\n"
+	".type insn_desync_target, @function\n"
+	"insn_desync_target:\n"
+	"	push %ebp\n"
+	"	mov %esp, %ebp\n"
+	"	mov $0x8081, %eax\n"
+	"	pop %ebp\n"
+	"	ret\n"
+	".size insn_desync_target, . - insn_desync_target\n"
+	".popsection\n");
+
 static void decoder_hand_written_cases(struct ktest *t)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(insn_cases); i++) {
