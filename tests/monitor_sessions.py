@@ -333,6 +333,10 @@ USER_PROBES = [
     "probe insn_desync_target+3",
     "probe kthread_create",
 ]
+# Every address the kprobes and jprobes suites register at.
+SUITE_TARGETS = ["kp_target_add", "kp_target_mul", "kp_target_neg", "kp_target_tick",
+                 "kp_pushf", "kp_load+4", "jp_f0", "jp_f1", "jp_f2", "jp_f3", "jp_f4",
+                 "jp_f5", "jp_f6", "jp_sum6", "jp_tick", "jp_thread_body"]
 USER_DISABLED = 2           # "disable 2": the kp_target_mul probe stays registered, disarmed
 
 
@@ -416,8 +420,12 @@ def check_selftest_beside_user_probes(s):
         byte, note = first_bytes(s, spec)
         if byte != orig[spec] or "probe #" in note:
             raise AssertionError(f"{spec}: {byte}{note} after unprobe, want {orig[spec]}")
-    # The suites left nothing behind: a second run is as clean, now with no user probes.
+    # The suites left nothing behind: a second run is as clean, now with no user probes,
+    # and every address a suite probes is free again (a stale registration: EEXIST).
     check_selftest_verdicts(s.send("selftest", timeout=300), "selftest after unprobe")
+    for spec in SUITE_TARGETS:
+        expect(s.send(f"probe {spec}"), r"^probe #0 placed at ", f"{spec} free again")
+        expect(s.send("unprobe 0"), r"removed", f"unprobe {spec}")
 
 
 def check_selftest_kprobes_mid_function(s):
