@@ -26,19 +26,6 @@ void skip_if_probed(struct ktest *t, const void *addr)
 		skip_for(t, p);
 }
 
-void skip_if_function_probed(struct ktest *t, const void *fn)
-{
-	unsigned long start, size;
-
-	if (!kallsyms_lookup((unsigned long)fn, &start, &size)) {
-		start = (unsigned long)fn;
-		size = 1;
-	}
-	struct kprobe *p = kprobe_in_range(start, start + size);
-	if (p)
-		skip_for(t, p);
-}
-
 void read_original_text(unsigned long addr, u8 *buf, size_t len)
 {
 	unsigned long flags;

@@ -19,11 +19,6 @@
  */
 void skip_if_probed(struct ktest *t, const void *addr);
 /*
- * Skips the case if a probe is registered anywhere in the function that contains fn:
- * for cases whose measurement the user's probe inside the function would change.
- */
-void skip_if_function_probed(struct ktest *t, const void *fn);
-/*
  * Copies len bytes of kernel text at addr into buf as they are without probes: every
  * registered probe's int3 is replaced by its original byte (interrupts off, so the copy
  * and the probe table agree).
