@@ -13,14 +13,17 @@ def expect(reply, pattern, what):
 
 
 # Where a student is likely to probe the suites' own ground: their kprobe targets (one
-# mid-function, one disabled), a jprobe target, the differential corpus (asm and C), the
-# decoder's hand-made function, a timer-tick target and an ordinary kernel function.
+# mid-function, one disabled, a timer-tick target, the fault and pushf ones), a jprobe
+# target, the differential corpus (asm and C), the decoder's hand-made functions and an
+# ordinary kernel function in the middle of .text.
 USER_PROBES = [
     "probe kp_target_add",
     "probe kp_target_neg+1",
     "probe kp_target_mul",
     "jprobe jp_sum6 6",
     "probe kp_target_tick",
+    "probe kp_load+4",
+    "probe kp_pushf",
     "probe corpus_arith+5",
     "probe cc_sort",
     "probe insn_probe_target+3",
