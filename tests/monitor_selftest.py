@@ -96,6 +96,8 @@ def check_selftest_beside_user_probes(s):
         raise AssertionError(f"list shows {len(before)} probes, placed {len(USER_PROBES)}")
 
     out = s.send("selftest", timeout=300)
+    expect(out, rf"^selftest: leaving your {len(USER_PROBES)} probes as they are;",
+           "selftest says it leaves the user's probes alone")
     cases = check_selftest_verdicts(out, "selftest beside user probes")
     if len(cases) < 100:
         raise AssertionError(f"only {len(cases)} cases ran")
