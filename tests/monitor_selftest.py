@@ -68,6 +68,26 @@ def check_selftest_verdicts(out, what):
     return cases
 
 
+def user_probe_skips(cases, wheres, what):
+    """Skips blamed on a probe placed before the suite must name one of wheres (the
+    user's probes, as list shows them). Returns how many there were."""
+    n = 0
+    for s, c, _, reason in cases:
+        m = re.search(r"a probe placed before the suite is on (\S+)", reason or "")
+        if not m:
+            continue
+        n += 1
+        if m[1] not in wheres:
+            raise AssertionError(f"{what}: {s}.{c} blames {m[1]}, not a user probe "
+                                 f"({', '.join(wheres) or 'none placed'})")
+    return n
+
+
+def ran(cases, name):
+    """True if suite.case ran and passed (not skipped)."""
+    return any(f"{s}.{c}" == name and v == "ok" and r is None for s, c, v, r in cases)
+
+
 def probe_rows(listing):
     """list's rows without the counters: (number, address, type, where + state)."""
     return re.findall(r"^ +(\d+)  ([0-9a-f]{8})  ([kj]probe) +\d+ +\d+  (.+)$", listing, re.M)
@@ -101,6 +121,9 @@ def check_selftest_beside_user_probes(s):
     cases = check_selftest_verdicts(out, "selftest beside user probes")
     if len(cases) < 100:
         raise AssertionError(f"only {len(cases)} cases ran")
+    wheres = [row[3].split()[0] for row in before]
+    if not user_probe_skips(cases, wheres, "selftest beside user probes"):
+        raise AssertionError("no case skipped for a user probe on its target")
 
     after = probe_rows(s.send("list"))
     if after != before:
@@ -121,7 +144,8 @@ def check_selftest_beside_user_probes(s):
             raise AssertionError(f"{spec}: {byte}{note} after unprobe, want {orig[spec]}")
     # The suites left nothing behind: a second run is as clean, now with no user probes,
     # and every address a suite probes is free again (a stale registration: EEXIST).
-    check_selftest_verdicts(s.send("selftest", timeout=300), "selftest after unprobe")
+    cases = check_selftest_verdicts(s.send("selftest", timeout=300), "selftest after unprobe")
+    user_probe_skips(cases, [], "selftest after unprobe")
     for spec in SUITE_TARGETS:
         expect(s.send(f"probe {spec}"), r"^probe #0 placed at ", f"{spec} free again")
         expect(s.send("unprobe 0"), r"removed", f"unprobe {spec}")
@@ -131,7 +155,9 @@ def check_selftest_kprobes_mid_function(s):
     """Issue 11 4c: a user probe inside kp_target_neg (alone, then beside one on its first
     byte) under "selftest kprobes", then more registrations: no case fails, no oops."""
     expect(s.send("probe kp_target_neg+1"), r"^probe #0 placed", "probe kp_target_neg+1")
-    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +1")
+    cases = check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +1")
+    if not ran(cases, "kprobes.bad_registrations_rejected"):
+        raise AssertionError("with +1: bad_registrations_rejected did not run")
     expect(s.send("probe kp_target_neg"), r"^probe #1 placed", "probe kp_target_neg")
     check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +0 and +1")
     # A registration the suite left behind on its stack would oops these.
