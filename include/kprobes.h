@@ -188,6 +188,11 @@ void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data);
 int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr);
 /* The probe whose instruction slot contains addr, or NULL. */
 struct kprobe *kprobe_by_slot(unsigned long addr);
+/*
+ * The registered probe (armed or not) with the lowest address in [start, end), or NULL.
+ * Self-tests use it to see the user's probes on the text they are about to probe or read.
+ */
+struct kprobe *kprobe_in_range(unsigned long start, unsigned long end);
 /* Puts original bytes back into a copy of text (see probe_point.h). */
 void kprobe_recover_text(unsigned long start, u8 *buf, size_t len);
 

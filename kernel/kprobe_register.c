@@ -53,6 +53,22 @@ static bool registered(const struct kprobe *p)
 	return false;
 }
 
+struct kprobe *kprobe_in_range(unsigned long start, unsigned long end)
+{
+	struct kprobe *first = NULL;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
+		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
+			unsigned long a = (unsigned long)p->addr;
+			if (a >= start && a < end && (!first || p->addr < first->addr))
+				first = p;
+		}
+	local_irq_restore(flags);
+	return first;
+}
+
 void kprobe_recover_text(unsigned long start, u8 *buf, size_t len)
 {
 	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)

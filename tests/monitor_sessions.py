@@ -401,3 +401,7 @@ SESSIONS += [
     ("probe_on_fault_demo", check_probe_on_fault_demo),
     ("probe_on_selftest_fault", check_probe_on_selftest_fault),
 ]
+
+# Self-tests typed at the monitor beside the user's own probes: tests/monitor_selftest.py.
+from monitor_selftest import SESSIONS as SELFTEST_SESSIONS  # noqa: E402
+SESSIONS += SELFTEST_SESSIONS

@@ -6,11 +6,13 @@
 #include "insn.h"
 #include "insn_cases.h"
 #include "kallsyms.h"
+#include "kprobes.h"
 #include "ktest.h"
 #include "probe_point.h"
 #include "stacktrace.h"
 #include "string.h"
 #include "traps.h"
+#include "user_probes.h"
 
 /*
  * A function with a known encoding, never called, to aim probes at:
@@ -32,6 +34,25 @@ __asm__(".pushsection .text\n"
 	".size insn_probe_target, . - insn_probe_target\n"
 	".popsection\n");
 extern char insn_probe_target[];
+
+/*
+ * Never called either: text a probe makes undecodable if read as it is. With a probe's
+ * 0xcc in place of the mov's b8 at +3, the immediate (81 80 00 00) reads as an add with
+ * a 32-bit displacement and immediate, which runs past the function's end; so
+ * every_kernel_function_decodes must read the original bytes under armed probes.
+ *   +0 push %ebp  +1 mov %esp,%ebp  +3 mov $0x8081,%eax (5)  +8 pop %ebp  +9 ret
+ */
+__asm__(".pushsection .text\n"
+	".globl insn_desync_target\n"
+	".type insn_desync_target, @function\n"
+	"insn_desync_target:\n"
+	"	push %ebp\n"
+	"	mov %esp, %ebp\n"
+	"	mov $0x8081, %eax\n"
+	"	pop %ebp\n"
+	"	ret\n"
+	".size insn_desync_target, . - insn_desync_target\n"
+	".popsection\n");
 
 static void decoder_hand_written_cases(struct ktest *t)
 {
@@ -72,7 +93,13 @@ static int decode_function(const char *name, unsigned long addr, unsigned long s
 	w->funcs++;
 	while (pc < end) {
 		struct insn in;
-		int len = insn_decode(&in, (const u8 *)pc, min(end - pc, 16UL), (u32)pc);
+		u8 buf[16];
+		size_t n = min(end - pc, 16UL);
+
+		/* The bytes without the user's int3s: a probe's 0xcc in place of a longer
+		 * instruction's first byte would decode as something else. */
+		read_original_text(pc, buf, n);
+		int len = insn_decode(&in, buf, n, (u32)pc);
 		if (len <= 0) {
 			if (w->bad++ < 5)
 				printk("    # decode failed in %s+0x%lx: %s\n", name, pc - addr,
@@ -87,7 +114,8 @@ static int decode_function(const char *name, unsigned long addr, unsigned long s
 	return 0;
 }
 
-/* Every function in the kernel decodes into instructions that end exactly at its end. */
+/* Every function in the kernel decodes into instructions that end exactly at its end
+ * (its original instructions: read beside armed probes as they were before them). */
 static void every_kernel_function_decodes(struct ktest *t)
 {
 	struct walk w = { 0, 0, 0 };
@@ -100,18 +128,25 @@ static void every_kernel_function_decodes(struct ktest *t)
 
 static int data_object;
 
+/* probe_point_check on the text as it is without probes: the user may have placed some
+ * (at the monitor) on the very bytes these cases decode. */
+static int check_point(unsigned long addr)
+{
+	return probe_point_check(addr, NULL, kprobe_recover_text);
+}
+
 static void probe_point_errors_are_distinct(struct ktest *t)
 {
 	unsigned long f = (unsigned long)insn_probe_target;
 
-	KEXPECT_EQ(t, probe_point_check(0, NULL, NULL), -EINVAL);
-	KEXPECT_EQ(t, probe_point_check((unsigned long)&data_object, NULL, NULL), -EFAULT);
-	KEXPECT_EQ(t, probe_point_check((unsigned long)__rodata_start, NULL, NULL), -EFAULT);
-	KEXPECT_EQ(t, probe_point_check(kallsyms_lookup_name("do_trap"), NULL, NULL), -EPERM);
-	KEXPECT_EQ(t, probe_point_check((unsigned long)notify_die + 3, NULL, NULL), -EPERM);
-	KEXPECT_EQ(t, probe_point_check(f + 2, NULL, NULL), -EILSEQ);   /* inside mov */
-	KEXPECT_EQ(t, probe_point_check(f + 4, NULL, NULL), -EILSEQ);   /* inside mov imm */
-	KEXPECT_EQ(t, probe_point_check(f + 10, NULL, NULL), -EOPNOTSUPP);  /* hlt */
+	KEXPECT_EQ(t, check_point(0), -EINVAL);
+	KEXPECT_EQ(t, check_point((unsigned long)&data_object), -EFAULT);
+	KEXPECT_EQ(t, check_point((unsigned long)__rodata_start), -EFAULT);
+	KEXPECT_EQ(t, check_point(kallsyms_lookup_name("do_trap")), -EPERM);
+	KEXPECT_EQ(t, check_point((unsigned long)notify_die + 3), -EPERM);
+	KEXPECT_EQ(t, check_point(f + 2), -EILSEQ);   /* inside mov */
+	KEXPECT_EQ(t, check_point(f + 4), -EILSEQ);   /* inside mov imm */
+	KEXPECT_EQ(t, check_point(f + 10), -EOPNOTSUPP);  /* hlt */
 }
 
 static void probe_point_accepts_boundaries(struct ktest *t)
@@ -121,23 +156,25 @@ static void probe_point_accepts_boundaries(struct ktest *t)
 	struct insn in;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(ok_offsets); i++)
-		KEXPECT_EQ(t, probe_point_check(f + ok_offsets[i], NULL, NULL), 0);
-	KASSERT_EQ(t, probe_point_check(f + 3, &in, NULL), 0);
+		KEXPECT_EQ(t, check_point(f + ok_offsets[i]), 0);
+	KASSERT_EQ(t, probe_point_check(f + 3, &in, kprobe_recover_text), 0);
 	KEXPECT_EQ(t, in.length, 5);
 	KEXPECT_EQ(t, in.imm, 0x12345678);
-	KASSERT_EQ(t, probe_point_check(f + 8, &in, NULL), 0);
+	KASSERT_EQ(t, probe_point_check(f + 8, &in, kprobe_recover_text), 0);
 	KEXPECT_TRUE(t, in.attr & INSN_ATTR_CLI);
 	KEXPECT_TRUE(t, in.attr & INSN_ATTR_MODIFIES_IF);
-	KASSERT_EQ(t, probe_point_check(f + 12, &in, NULL), 0);
+	KASSERT_EQ(t, probe_point_check(f + 12, &in, kprobe_recover_text), 0);
 	KEXPECT_TRUE(t, in.attr & INSN_ATTR_RET);
-	KEXPECT_EQ(t, probe_point_check((unsigned long)printk, NULL, NULL), 0);
+	KEXPECT_EQ(t, check_point((unsigned long)printk), 0);
 }
 
-/* Pretends a probe's int3 sits at insn_probe_target+3 ... by corrupting the copy. */
+/* Pretends a probe's int3 sits at insn_probe_target+3 ... by corrupting the copy (of
+ * the original bytes: real probes, the user's, are taken out first). */
 static void int3_at_plus_3(unsigned long start, u8 *buf, size_t len)
 {
 	unsigned long at = (unsigned long)insn_probe_target + 3;
 
+	kprobe_recover_text(start, buf, len);
 	if (at >= start && at < start + len)
 		buf[at - start] = 0xcc;
 }
@@ -147,8 +184,9 @@ static void probe_point_uses_the_fixup(struct ktest *t)
 	unsigned long f = (unsigned long)insn_probe_target;
 
 	/* With the fake int3 at +3 the decoder sees a 1-byte instruction there, so +4
-	 * becomes a boundary: proof that the decode walks the fixed-up copy. */
-	KEXPECT_EQ(t, probe_point_check(f + 4, NULL, NULL), -EILSEQ);
+	 * becomes a boundary: proof that the decode walks the fixed-up copy. (The text
+	 * itself is read through kprobe_recover_text: a user may have probed +3.) */
+	KEXPECT_EQ(t, check_point(f + 4), -EILSEQ);
 	KEXPECT_EQ(t, probe_point_check(f + 4, NULL, int3_at_plus_3), 0);
 }
 

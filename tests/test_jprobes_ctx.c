@@ -11,6 +11,7 @@
 #include "processor.h"
 #include "sched.h"
 #include "timer.h"
+#include "user_probes.h"
 
 /*
  * int call_on_stack(unsigned long entry_esp, int (*fn)(int x6), const int args[6])
@@ -62,6 +63,7 @@ static int j_thread_body(void *arg)
 
 static void hit_near_stack_top_copies_only_to_the_top(struct ktest *t)
 {
+	skip_if_probed(t, jp_thread_body);
 	static struct jprobe jp;
 	struct task_struct *th;
 
@@ -100,6 +102,7 @@ static int lower_page_fn(void *arg)
 
 static void lower_page_args_survive(struct ktest *t)
 {
+	skip_if_probed(t, jp_sum6);
 	static struct jprobe jp;
 	struct task_struct *th;
 
@@ -142,6 +145,7 @@ static void call_from_tick(struct pt_regs *regs)
 
 static void jprobe_in_timer_interrupt(struct ktest *t)
 {
+	skip_if_probed(t, jp_tick);
 	static struct jprobe jp;
 
 	tick_calls = tick_hits = tick_bad = 0;
@@ -181,6 +185,7 @@ static int jp_load_fn(void *arg)
 
 static void jprobes_in_preempted_threads(struct ktest *t)
 {
+	skip_if_probed(t, jp_sum6);
 	static struct jprobe jp;
 	static unsigned long wrong[JP_THREADS];
 	struct task_struct *th[JP_THREADS];
@@ -224,6 +229,7 @@ static int race_caller(void *arg)
 
 static void register_unregister_while_hit(struct ktest *t)
 {
+	skip_if_probed(t, jp_sum6);
 	static struct jprobe jp;
 	static unsigned long wrong[2];
 	struct task_struct *c[2];

@@ -16,6 +16,7 @@
 #include "processor.h"
 #include "string.h"
 #include "traps.h"
+#include "user_probes.h"
 
 #define FLAGS_COMPARED 0xfd5      /* CF PF AF ZF SF TF IF DF OF */
 #define MAX_SITES      1024
@@ -184,7 +185,7 @@ static void diff_post(struct kprobe *p, struct pt_regs *regs, unsigned long flag
 }
 
 struct totals {
-	unsigned sites, executed, hits, boosted, mismatches, reported;
+	unsigned sites, executed, hits, boosted, mismatches, reported, left_out;
 };
 
 static void report(struct ktest *t, struct totals *tot, unsigned long site, const char *what)
@@ -240,14 +241,43 @@ static void probe_site(struct ktest *t, const struct group *g, unsigned long sit
 	}
 }
 
+/*
+ * A probe placed before the suite (by the user, at the monitor) inside one of g's
+ * functions, or NULL. Such a group is left out: its sites are taken (-EEXIST), and the
+ * user's handler runs in the middle of the trace and of the compared runs.
+ */
+static struct kprobe *user_probe_in_group(const struct group *g)
+{
+	for (unsigned m = 0; m < ARRAY_SIZE(g->members) && g->members[m]; m++) {
+		unsigned long start = kallsyms_lookup_name(g->members[m]), size = 0;
+		kallsyms_lookup(start, NULL, &size);
+		struct kprobe *p = kprobe_in_range(start, start + size);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
 static void probe_the_corpus(struct ktest *t, bool with_post)
 {
 	static struct outcome base;
-	struct totals tot = { 0, 0, 0, 0, 0, 0 };
+	static char why[KSYM_NAME_LEN + 96];
+	struct totals tot = { 0, 0, 0, 0, 0, 0, 0 };
 
 	for (unsigned gi = 0; gi < ARRAY_SIZE(groups); gi++) {
 		const struct group *g = &groups[gi];
+		struct kprobe *user = user_probe_in_group(g);
 
+		if (user) {
+			char sym[KSYM_NAME_LEN + 32];
+			sprint_symbol(sym, sizeof(sym), (unsigned long)user->addr);
+			ktest_info(t, "group %s left out: a probe placed before the suite is on %s",
+				   g->entry, sym);
+			snprintf(why, sizeof(why), "%s: a probe placed before the suite is on %s",
+				 g->entry, sym);
+			tot.left_out++;
+			continue;
+		}
 		run_group(g, &base);
 		/* The trace covers the group's functions only. */
 		trace_lo = ~0UL;
@@ -266,7 +296,10 @@ static void probe_the_corpus(struct ktest *t, bool with_post)
 			kallsyms_lookup(pc, NULL, &size);
 			for (unsigned long end = pc + size; pc < end;) {
 				struct insn in;
-				int len = insn_decode(&in, (const u8 *)pc, min(16UL, end - pc), (u32)pc);
+				u8 code[16];
+				size_t n = min(16UL, end - pc);
+				read_original_text(pc, code, n);
+				int len = insn_decode(&in, code, n, (u32)pc);
 				KASSERT_TRUE(t, len > 0);
 				probe_site(t, g, pc, &base, &tot, with_post);
 				pc += (unsigned long)len;
@@ -275,7 +308,10 @@ static void probe_the_corpus(struct ktest *t, bool with_post)
 	}
 	ktest_info(t, "%u probe sites (%u executed, %u boosted), %u hits, %u mismatches",
 		   tot.sites, tot.executed, tot.boosted, tot.hits, tot.mismatches);
-	KEXPECT_GE(t, tot.sites, 300);
+	if (tot.left_out == ARRAY_SIZE(groups))
+		ktest_skip(t, why);             /* the user probed every group */
+	if (!tot.left_out)
+		KEXPECT_GE(t, tot.sites, 300);  /* the whole corpus was probed */
 	KEXPECT_EQ(t, tot.mismatches, 0);
 	KEXPECT_GT(t, tot.executed, tot.sites / 2);
 	if (!with_post)

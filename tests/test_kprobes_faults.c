@@ -18,6 +18,7 @@
 #include "processor.h"
 #include "string.h"
 #include "trap_hook.h"
+#include "user_probes.h"
 
 #define LOAD_SITE ((unsigned long)kp_load + KP_LOAD_INSN_OFFSET)
 static const u8 load_insn[] = { 0x8b, 0x00 };
@@ -105,6 +106,8 @@ static void reentered_step_fault_goes_to_outer_fault_handler(struct ktest *t)
 				.pre_handler = pre_loads, .fault_handler = fix_load };
 	struct kprobe inner = { .addr = (kprobe_opcode_t *)LOAD_SITE, .pre_handler = count_inner };
 
+	skip_if_probed(t, outer.addr);
+	skip_if_probed(t, inner.addr);
 	memset(&rec, 0, sizeof(rec));
 	rec.claim = true;
 	KASSERT_EQ(t, register_kprobe(&outer), 0);
@@ -133,6 +136,8 @@ static void reentered_step_fault_in_post_handler_goes_to_outer(struct ktest *t)
 				.post_handler = post_loads, .fault_handler = fix_load };
 	struct kprobe inner = { .addr = (kprobe_opcode_t *)LOAD_SITE, .pre_handler = count_inner };
 
+	skip_if_probed(t, outer.addr);
+	skip_if_probed(t, inner.addr);
 	memset(&rec, 0, sizeof(rec));
 	rec.claim = true;
 	KASSERT_EQ(t, register_kprobe(&outer), 0);
@@ -191,6 +196,8 @@ static void declined_reentered_step_fault_is_as_without_the_probe(struct ktest *
 {
 	struct fault_view plain, probed;
 
+	skip_if_probed(t, kp_target_add);
+	skip_if_probed(t, (const void *)LOAD_SITE);
 	run_declined(t, false, &plain);
 	run_declined(t, true, &probed);
 	KEXPECT_EQ(t, plain.r, 42);
@@ -213,6 +220,7 @@ static void own_step_fault_not_offered_to_own_fault_handler(struct ktest *t)
 {
 	static const bool boosted[] = { false, true };
 
+	skip_if_probed(t, (const void *)LOAD_SITE);
 	for (unsigned i = 0; i < ARRAY_SIZE(boosted); i++) {
 		struct kprobe kp = { .addr = (kprobe_opcode_t *)LOAD_SITE,
 				     .pre_handler = count_inner, .fault_handler = fix_load };
@@ -243,6 +251,7 @@ static void fault_in_fault_handler_not_offered_again(struct ktest *t)
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_neg,
 			     .pre_handler = pre_loads, .fault_handler = fix_load };
 
+	skip_if_probed(t, kp.addr);
 	memset(&rec, 0, sizeof(rec));
 	rec.claim = rec.refault = true;
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
@@ -286,6 +295,8 @@ static void each_handler_runs_under_its_name(struct ktest *t)
 			     .pre_handler = pre_records, .post_handler = post_records };
 	static struct jprobe jp;
 
+	skip_if_probed(t, kp.addr);
+	skip_if_probed(t, jp_tick);
 	memset(&rec, 0, sizeof(rec));
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
 	KEXPECT_EQ(t, kp_target_mul(3, 5), 15);

@@ -13,6 +13,7 @@
 #include "ktest.h"
 #include "preempt.h"
 #include "processor.h"
+#include "user_probes.h"
 
 static int posts;
 
@@ -37,6 +38,7 @@ static int set_tf(struct kprobe *p, struct pt_regs *regs)
  */
 static void pre_handler_tf_does_not_leak(struct ktest *t)
 {
+	skip_if_probed(t, kp_target_neg);
 	static struct kprobe kp;
 
 	posts = 0;
@@ -63,6 +65,7 @@ static int clear_if(struct kprobe *p, struct pt_regs *regs)
 /* A stepped pushf pushes the probed code's IF (1), and IF is 1 again after the hit. */
 static void stepped_pushf_pushes_the_probed_codes_flags(struct ktest *t)
 {
+	skip_if_probed(t, kp_pushf);
 	static struct kprobe kp;
 
 	posts = 0;
@@ -84,6 +87,7 @@ static void stepped_pushf_pushes_the_probed_codes_flags(struct ktest *t)
  * code's IF, and TF is dropped. */
 static void boosted_hit_keeps_the_probed_codes_flags(struct ktest *t)
 {
+	skip_if_probed(t, kp_target_neg);
 	static struct kprobe kp;
 
 	kp = (struct kprobe){ .addr = (kprobe_opcode_t *)kp_target_neg, .pre_handler = clear_if };

@@ -10,6 +10,7 @@
 #include "processor.h"
 #include "sched.h"
 #include "timer.h"
+#include "user_probes.h"
 
 static volatile unsigned long tick_calls, tick_hits, tick_hits_outside_irq;
 
@@ -31,6 +32,7 @@ static void call_probed_from_tick(struct pt_regs *regs)
 
 static void probe_hit_in_timer_interrupt(struct ktest *t)
 {
+	skip_if_probed(t, kp_target_tick);
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_tick, .pre_handler = tick_pre };
 
 	tick_calls = tick_hits = tick_hits_outside_irq = 0;
@@ -80,6 +82,7 @@ static int load_fn(void *arg)
 
 static void million_hits_from_eight_preempted_threads(struct ktest *t)
 {
+	skip_if_probed(t, kp_target_add);
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = load_pre };
 	struct task_struct *th[LOAD_THREADS];
 	unsigned long preempted = 0, calls = 0, wrong = 0;
@@ -150,6 +153,7 @@ static int race_caller(void *arg)
 
 static void register_unregister_while_hit(struct ktest *t)
 {
+	skip_if_probed(t, kp_target_mul);
 	static struct kprobe kp;
 	static unsigned long wrong[2];
 	struct task_struct *c[2];

@@ -13,6 +13,7 @@
 #include "processor.h"
 #include "string.h"
 #include "trap_hook.h"
+#include "user_probes.h"
 
 extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
 
@@ -60,6 +61,7 @@ static int fault_fixup(struct kprobe *p, struct pt_regs *regs, int trapnr)
 
 static void fault_in_post_handler_handled(struct ktest *t)
 {
+	skip_if_probed(t, kp_target_mul);
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_mul,
 			     .post_handler = post_faulting, .fault_handler = fault_fixup };
 
@@ -79,6 +81,7 @@ static const u8 load_insn[] = { 0x8b, 0x00 };
 
 static void single_step_fault_reported_at_original(struct ktest *t)
 {
+	skip_if_probed(t, (u8 *)kp_load + KP_LOAD_INSN_OFFSET);
 	unsigned long site = (unsigned long)kp_load + KP_LOAD_INSN_OFFSET;
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)site, .pre_handler = count_pre,
 			     .post_handler = count_post };
@@ -103,6 +106,7 @@ static void single_step_fault_reported_at_original(struct ktest *t)
 /* The same with a pre handler only: the load is boosted and faults inside the slot. */
 static void boosted_fault_reported_at_original(struct ktest *t)
 {
+	skip_if_probed(t, (u8 *)kp_load + KP_LOAD_INSN_OFFSET);
 	unsigned long site = (unsigned long)kp_load + KP_LOAD_INSN_OFFSET;
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)site, .pre_handler = count_pre };
 
@@ -122,6 +126,7 @@ static void boosted_fault_reported_at_original(struct ktest *t)
 
 static void foreign_int3_passes_through(struct ktest *t)
 {
+	skip_if_probed(t, kp_target_add);
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = count_pre };
 
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
@@ -140,6 +145,7 @@ static void foreign_int3_passes_through(struct ktest *t)
  */
 static void probe_removed_in_flight_resumes(struct ktest *t)
 {
+	skip_if_probed(t, kp_target_mul);
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_mul, .pre_handler = count_pre };
 	struct pt_regs regs;
 	unsigned long flags;
