@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # jumper: every entry point. `make help` lists them.
 #
 #   make                 kernel ELF in build/ts$(THREAD_SIZE)/jumper.elf

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* panic() and the WARN_ON slow path. */
 #include "kernel.h"
 #include "irqflags.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs QEMU for `make run` and turns its exit status into a shell verdict:
 # 33 = the kernel finished and said pass, 35 = it said fail (an oops or a failed test),
 # 0 = quit from the QEMU monitor (Ctrl-A X) -- or, with -no-reboot, a triple fault.

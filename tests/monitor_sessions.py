@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Monitor sessions: the host runner types at the kernel's "jumper>" prompt over the
 serial line and checks the answers (tests/run.py, group "monitor").
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the runner works with: a QEMU boot and what came out of it, and a graded result.
 Shared by the runner (run.py), its KTAP parser (ktap.py) and its JUnit writer (junit.py).
 """

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """jumper's host test runner: boots the kernel in QEMU and grades its serial log.
 
 What it runs (in parallel, one QEMU per boot):

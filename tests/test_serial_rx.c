@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * COM1's interrupt-driven input (drivers/serial.c): the ring, the IRQ 4 handler, and
  * serial_getc sleeping until a byte arrives (sent through the UART's own loopback mode,
