@@ -200,6 +200,8 @@ def host_tests(args):
         ("host.gdb_kmain", [sys.executable, os.path.join(here, "host", "gdb_test.py"),
                             args.kernel, "--qemu", args.qemu,
                             "--log", os.path.join(args.logs, "host.gdb_kmain.log")]),
+        # every source file names its license (LICENSE) on its first line
+        ("host.spdx", [sys.executable, os.path.join(here, "host", "spdx_check.py")]),
         # make bench's own correctness (exact, repeatable, traps, profile); targets are
         # make bench's to enforce, this only reports them
         ("host.bench", [sys.executable, os.path.join(here, "bench.py"), "--kernel",
