@@ -31,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 import docs_specs  # noqa: E402
+from docs_specs import normalize  # noqa: E402
 from docs_sources import Sources, SourceError  # noqa: E402
 
 SAMPLE_MARK = re.compile(r"^<!-- sample: ([\w.-]+) -->$")
@@ -75,18 +76,6 @@ def find_marks(path, lines):
     return marks
 
 
-def normalize(line):
-    """What may differ between builds: addresses, symbol sizes, line numbers, the build."""
-    line = re.sub(r"(?<![0-9a-f])[0-9a-f]{8}(?![0-9a-f])", "XXXXXXXX", line)
-    line = re.sub(r"(\+0x[0-9a-f]+)/0x[0-9a-f]+", r"\1/0xSIZE", line)
-    line = re.sub(r"0x[0-9a-f]{5,8}\b", "0xADDR", line)
-    line = re.sub(r"\b(\w+\.(?:c|asm|h)):\d+", r"\1:LINE", line)
-    line = re.sub(r"\bline \d+", "line LINE", line)
-    line = re.sub(r"THREAD_SIZE=\d+", "THREAD_SIZE=N", line)
-    line = re.sub(r"\bts\d{4}\b", "tsN", line)
-    return re.sub(r"\s+", " ", line).strip()
-
-
 def unmarked_figures(path, lines):
     """Figures a run produces that sit in prose without a mark: errors."""
     errors = []
@@ -97,6 +86,10 @@ def unmarked_figures(path, lines):
             continue
         if fence or line.startswith("|"):
             continue
+        for span in re.findall(r"`[^`]*`", line):
+            if "<!-- fig:" in span:
+                errors.append(f"{path}:{i + 1}: a figure mark inside a code span ({span}): "
+                              f"markdown would show the mark; move it out of the backticks")
         bare = FIG_MARK.sub("", line)
         for pat in docs_specs.MUST_BE_MARKED:
             m = re.search(pat, bare)
@@ -150,7 +143,8 @@ def do_sample(src, rel, name, lines, first, end, update):
     if update:
         lines[first:end] = want
         return []
-    norm = normalize if spec.normalize else (lambda s: s)
+    norm = spec.normalize if callable(spec.normalize) else \
+        normalize if spec.normalize else (lambda s: s)
     if [norm(x) for x in have] == [norm(x) for x in want]:
         return []
     for k in range(max(len(have), len(want))):
@@ -170,7 +164,8 @@ def do_figure(src, rel, name, lines, i, update):
     def repl(m):
         if m[1] != name:
             return m[0]
-        if m[2] != want:
+        norm = docs_specs.figure_normalizer(name) or (lambda v: v)
+        if norm(m[2]) != norm(want):
             errors.append(f"{rel}:{i + 1}: figure {name} is {m[2]!r} in the text, "
                           f"{want!r} in the current kernel")
         return f"<!-- fig: {name} -->{want}<!-- /fig -->"

@@ -10,6 +10,7 @@ Each source is computed once, when a sample or figure first asks for it, and kep
   tests()  the names of every result `make test` reports, from the same lists
            tests/run.py runs (the image's registered self-test cases, the scenarios,
            the runner's self-tests, the host tests, the monitor sessions)
+  gdb_session()  a `make debug` session: gdb typed on a terminal (tests/docs_gdb.py)
   gdb()    tests/host/gdb_test.py's summary line (the `make debug` workflow under gdb)
 A source that cannot be produced raises SourceError with the reason. Standard library only.
 """
@@ -24,6 +25,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import monitor_sessions  # noqa: E402
+import docs_gdb  # noqa: E402
 import manifest  # noqa: E402
 import scenarios  # noqa: E402
 import run as runner  # noqa: E402
@@ -144,6 +146,19 @@ class Sources:
         names += [name for name, _ in runner.host_tests(args)]
         names += ["monitor." + n for n, _ in monitor_sessions.SESSIONS] + ["monitor.scripted"]
         return names
+
+    # ---- make debug: a gdb session typed on a terminal (tests/docs_gdb.py)
+
+    def gdb_session(self, name, cmdline, commands):
+        """(startup lines, [reply lines per command]) of gdb on a QEMU booted with cmdline."""
+        return self._once("gdb." + name, lambda: self._gdb_session(name, cmdline, commands))
+
+    def _gdb_session(self, name, cmdline, commands):
+        try:
+            return docs_gdb.transcript(self.qemu, self.kernel, cmdline, commands, self.logdir,
+                                       name)
+        except docs_gdb.GdbError as e:
+            raise SourceError(f"gdb session {name} ({cmdline}): {e}")
 
     # ---- the make debug workflow's test
 

@@ -13,7 +13,9 @@ which expression no longer matches. Figures are named by where they come from:
   prof.ROW.FN[.insns]           one hit of ROW in function FN (make bench-profile)
   seg.ROW.FN.N                  the Nth stretch of that hit's path spent in FN (ticks)
   jp.*                          the jprobe hit's derived figures (docs/jprobes.md)
+  gdb|gdb8|gdbsym|gdbline.BLOCK.K[.N]   a value in the reply to command K of a gdb block
 """
+import os
 import re
 
 from docs_sources import DEMO_COMMANDS, SourceError
@@ -172,6 +174,136 @@ SAMPLES = {
     "gdb_test_line": Sample(lambda src: ["ok   host.gdb_kmain: " + src.gdb()]),
 }
 
+# ---- docs/debugging.md: gdb sessions, each a series of blocks typed in one session
+
+REGS = [rf"^{r}\s" for r in ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip",
+                             "eflags", "cs", "ss", "ds", "cr0", "cr2", "cr3")]
+GDB_SESSIONS = {
+    "demo": ("demo monitor", [
+        ("gdb_start", []),
+        ("gdb_kmain", [("continue", None), ("bt", None)]),
+        ("gdb_info_registers", [("info registers", REGS)]),
+        ("gdb_x8i", [("x/8i $pc", None)]),
+        ("gdb_int3", [("break kprobe_int3_handler", None), ("break setjmp_pre_handler", None),
+                      ("continue", None), ("bt", 3), ("p/x regs->eip", None)]),
+        ("gdb_int3_jprobe", [("continue", None), ("p/x regs->eip", None),
+                             ("info symbol regs->eip - 1", None), ("x/2i regs->eip - 1", None)]),
+        ("gdb_setjmp", [("continue", None), ("bt", 3), ("p *regs", None),
+                        ("p/x regs->eip", None)]),
+        ("gdb_regs_hex", [("p/x *regs", None), ("info symbol regs->esp", None),
+                          ("x/3wx &regs->esp", None),
+                          ("p *(struct sk_buff *)((long *)&regs->esp)[1]", None)]),
+        ("gdb_si", [("x/4i $pc", None), ("si", None), ("si", None), ("si", None),
+                    ("info registers eip esp", None)]),
+        ("gdb_finish", [("finish", None), ("break jip_queue_xmit", None), ("continue", None),
+                        ("bt 3", None), ("info registers eip esp eflags", None)]),
+    ]),
+    # The first continue (to gdbinit's break kmain) is typed but not shown.
+    "hang": ("crash=hang", [(None, [("continue", None)]),
+                            ("gdb_ctrl_c", [("continue ^C", None), ("bt 3", None)])]),
+}
+
+
+def normalize(line):
+    """What may differ between builds: addresses, symbol sizes, line numbers, the build."""
+    line = re.sub(r"(?<![0-9a-f])[0-9a-f]{8}(?![0-9a-f])", "XXXXXXXX", line)
+    line = re.sub(r"(\+0x[0-9a-f]+)/0x[0-9a-f]+", r"\1/0xSIZE", line)
+    line = re.sub(r"0x[0-9a-f]{5,8}\b", "0xADDR", line)
+    line = re.sub(r"\b(\w+\.(?:c|asm|h)):\d+", r"\1:LINE", line)
+    line = re.sub(r"\bline \d+", "line LINE", line)
+    line = re.sub(r"THREAD_SIZE=\d+", "THREAD_SIZE=N", line)
+    line = re.sub(r"\bts\d{4}\b", "tsN", line)
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def normalize_gdb(line):
+    """As normalize, and decimal addresses (p *regs prints them so) and source lines."""
+    line = re.sub(r"^(0x[0-9a-f]+\t)?\d+(\t)", r"\1N\2", line)
+    return normalize(re.sub(r"\b\d{4,}\b", "N", line))
+
+
+def make_debug_banner(kernel):
+    """The line make debug echoes before gdb starts, from the Makefile itself."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Makefile")) as f:
+        m = re.search(r'@echo "(QEMU waits for gdb on [^"]*)"', f.read())
+    if not m:
+        raise SourceError("the Makefile's debug target no longer echoes 'QEMU waits for gdb'")
+    return m[1].replace("$(GDBPORT)", "1234").replace("$(BUILD)", os.path.dirname(kernel))
+
+
+def gdb_block(session, index):
+    name, cmdline = session, GDB_SESSIONS[session][0]
+    blocks = GDB_SESSIONS[session][1]
+    commands = [c for _, steps in blocks for c, _ in steps]
+    offset = sum(len(steps) for _, steps in blocks[:index])
+    sample, steps = blocks[index]
+
+    def gen(src):
+        startup, replies = src.gdb_session(name, cmdline, commands)
+        if not steps:                       # the session's start, as make debug shows it
+            return [make_debug_banner(src.kernel)] + startup + ["(gdb)"]
+        out = []
+        for k, (cmd, sel) in enumerate(steps):
+            reply = replies[offset + k]
+            out.append("(gdb) " + cmd.replace(" ^C", ""))    # ^C: typed while it runs
+            if isinstance(sel, int):        # a backtrace's first sel frames
+                cut = next((i for i, ln in enumerate(reply) if ln.startswith(f"#{sel} ")),
+                           len(reply))
+                out += reply[:cut] + (["..."] if cut < len(reply) else [])
+            else:
+                out += reply if sel is None else pick(reply, sel, f"gdb's answer to '{cmd}'")
+        return out
+    return sample, Sample(gen, normalize=normalize_gdb)
+
+
+for _session, (_cmdline, _blocks) in GDB_SESSIONS.items():
+    for _i in range(len(_blocks)):
+        _name, _sample = gdb_block(_session, _i)
+        if _name:
+            SAMPLES[_name] = _sample
+
+
+def gdb_reply(src, block, k):
+    """The reply to the kth command (0-based) of a gdb sample block, as text."""
+    for session, (cmdline, blocks) in GDB_SESSIONS.items():
+        names = [b for b, _ in blocks]
+        if block in names:
+            i = names.index(block)
+            commands = [c for _, steps in blocks for c, _ in steps]
+            offset = sum(len(steps) for _, steps in blocks[:i])
+            if not 0 <= k < len(blocks[i][1]):
+                raise KeyError(f"{block} has no command {k}")
+            return "\n".join(src.gdb_session(session, cmdline, commands)[1][offset + k])
+    raise KeyError(f"no gdb block {block}")
+
+
+def gdb_figure(src, kind, block, k, n):
+    """A value from a gdb reply: the nth 0x number (gdb), the same as 8 hex digits
+    (gdb8), the "symbol + offset" of info symbol (gdbsym), a source line number
+    (gdbline)."""
+    text = gdb_reply(src, block, k)
+    if kind in ("gdb", "gdb8"):
+        nums = re.findall(r"\b0x[0-9a-f]+\b", text)
+        if n >= len(nums):
+            raise SourceError(f"{block}: reply {k} has no hex number #{n}: {text!r}")
+        return nums[n] if kind == "gdb" else "%08x" % int(nums[n], 16)
+    if kind == "gdbsym":
+        m = re.match(r"(.+?) in section ", text)
+    else:
+        m = re.search(r"^(?:0x[0-9a-f]+\t)?(\d+)\t", text, re.M)
+    if not m:
+        raise SourceError(f"{block}: reply {k} shows no {kind}: {text!r}")
+    return m[1]
+
+
+def figure_normalizer(name):
+    """How a figure is compared in check mode: gdb's addresses, offsets and line numbers
+    change with every build, like the transcripts'; every other figure is exact."""
+    if name.split(".")[0] in ("gdb", "gdb8", "gdbsym", "gdbline"):
+        return lambda v: re.sub(r"(?:0x)?[0-9a-f]*[0-9][0-9a-f]*", "N", v)
+    return None
+
+
 # Prose that states a run's figure must carry a mark (tests/docs_samples.py checks).
 MUST_BE_MARKED = [r"\b\d+ passed\b", r"\b\d+ (?:probe )?sites\b", r"\b\d+ instruction boundaries",
                   r"\b\d+ (?:extra )?guest instructions\b"]
@@ -234,6 +366,9 @@ def figure(src, name):
         return str(i if parts[3:] == ["insns"] else t)
     if parts[0] == "seg" and len(parts) == 4:
         return str(segment(src, parts[1], parts[2], int(parts[3])))
+    if parts[0] in ("gdb", "gdb8", "gdbsym", "gdbline") and len(parts) in (3, 4):
+        return gdb_figure(src, parts[0], parts[1], int(parts[2]),
+                          int(parts[3]) if len(parts) == 4 else 0)
     if parts[0] == "jp" and len(parts) == 2:
         return str(jp_figure(src, parts[1]))
     raise KeyError(f"no such figure {name} (see tests/docs_specs.py)")
