@@ -4,9 +4,10 @@
 QEMU starts halted with its gdb stub (as `make debug`, on a free port instead of 1234),
 and gdb runs exactly as `make debug` runs it (`gdb -q -ex 'set $gdbport = N' -x
 scripts/gdbinit KERNEL`, plus -nx so no personal ~/.gdbinit changes the output, and a
-tcp connect-timeout so gdb waits for QEMU to listen) on a pseudo-terminal of 80 columns, so it prints what a student sees: its prompts, the
-"Continuing." and "Run till exit" lines interactive gdb adds, its line wrapping. A
-command "continue ^C" types continue and then Ctrl-C. Standard library only.
+tcp connect-timeout so gdb waits for QEMU to listen) on a pseudo-terminal of 80
+columns, so it prints what a student sees: its prompts, the "Continuing." and "Run till
+exit" lines interactive gdb adds, its line wrapping. A command "continue ^C" types
+continue and then Ctrl-C. Standard library only.
 """
 import fcntl
 import os
