@@ -217,7 +217,9 @@ def normalize(line):
 
 
 def normalize_gdb(line):
-    """As normalize, and decimal addresses (p *regs prints them so) and source lines."""
+    """As normalize, and every hex number (addresses, and immediates such as THREAD_SIZE
+    in the disassembly), decimal addresses (p *regs prints them so) and source lines."""
+    line = re.sub(r"\b0x[0-9a-f]+\b", "0xN", line)
     line = re.sub(r"^(0x[0-9a-f]+\t)?\d+(\t)", r"\1N\2", line)
     return normalize(re.sub(r"\b\d{4,}\b", "N", line))
 
