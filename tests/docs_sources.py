@@ -5,6 +5,7 @@ Each source is computed once, when a sample or figure first asks for it, and kep
   demo()   one boot with "demo monitor" (as `make run`): the demo's output, then the
            monitor commands of DEMO_COMMANDS typed at the prompt (tests/monitor_sessions.py)
   diff()   a "selftest=kprobes_diff" boot: the differential test's totals
+  ktap()   a "selftest=SUITE" boot: each case's "# case: ..." diagnostics
   bench()  `tests/bench.py --profile` (what `make bench-profile` runs): every row's
            figures (its JSON) and each probed row's profile, function by function
   tests()  the names of every result `make test` reports, from the same lists
@@ -82,20 +83,7 @@ class Sources:
 
     def _diff(self):
         log = os.path.join(self.logdir, "docs.kprobes_diff.log")
-        cmd = [self.qemu, "-m", "128M", "-display", "none", "-serial", "stdio", "-monitor",
-               "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-               "-kernel", self.kernel, "-append", "selftest=kprobes_diff"]
-        try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=120)
-        except subprocess.TimeoutExpired:
-            raise SourceError("selftest=kprobes_diff did not finish within 120 s")
-        text = proc.stdout.decode("utf-8", "replace").replace("\r", "")
-        with open(log, "w") as f:
-            f.write(text)
-        if proc.returncode != 33:
-            raise SourceError(f"selftest=kprobes_diff: QEMU exit status {proc.returncode}, "
-                              f"not 33 (log {log})")
+        text = self._boot("selftest=kprobes_diff", "docs.kprobes_diff.log")
         keys = ("sites", "executed", "boosted", "hits", "mismatches")
         found = {m[1]: dict(zip(keys, map(int, m.groups()[1:])))
                  for m in self.DIFF_LINE.finditer(text)}
@@ -103,6 +91,38 @@ class Sources:
             raise SourceError(f"selftest=kprobes_diff: expected the totals of two cases, "
                               f"found {sorted(found)} (log {log})")
         return found
+
+    # ---- one suite's diagnostics
+
+    def ktap(self, suite):
+        """{case: [its "# case: ..." diagnostic texts]} of a "selftest=SUITE" boot."""
+        return self._once("ktap." + suite, lambda: self._ktap(suite))
+
+    def _ktap(self, suite):
+        text = self._boot("selftest=" + suite, f"docs.{suite}.log")
+        found = {}
+        for m in re.finditer(r"^ +# (\w+): (.*)$", text, re.M):
+            found.setdefault(m[1], []).append(m[2])
+        return found
+
+    def _boot(self, cmdline, logname, timeout=120):
+        """The serial output of a boot that must pass (QEMU exit status 33)."""
+        log = os.path.join(self.logdir, logname)
+        cmd = [self.qemu, "-m", "128M", "-display", "none", "-serial", "stdio", "-monitor",
+               "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+               "-kernel", self.kernel, "-append", cmdline]
+        try:
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise SourceError(f"{cmdline} did not finish within {timeout} s")
+        text = proc.stdout.decode("utf-8", "replace").replace("\r", "")
+        with open(log, "w") as f:
+            f.write(text)
+        if proc.returncode != 33:
+            raise SourceError(f"{cmdline}: QEMU exit status {proc.returncode}, not 33 "
+                              f"(log {log})")
+        return text
 
     # ---- make bench-profile
 

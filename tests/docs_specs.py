@@ -14,6 +14,7 @@ which expression no longer matches. Figures are named by where they come from:
   seg.ROW.FN.N                  the Nth stretch of that hit's path spent in FN (ticks)
   jp.*                          the jprobe hit's derived figures (docs/jprobes.md)
   gdb|gdb8|gdbsym|gdbline.BLOCK.K[.N]   a value in the reply to command K of a gdb block
+  ktap.SUITE.CASE.WORD          the number before WORD in the case's "# CASE: ..." line
 """
 import os
 import re
@@ -371,6 +372,13 @@ def figure(src, name):
     if parts[0] in ("gdb", "gdb8", "gdbsym", "gdbline") and len(parts) in (3, 4):
         return gdb_figure(src, parts[0], parts[1], int(parts[2]),
                           int(parts[3]) if len(parts) == 4 else 0)
+    if parts[0] == "ktap" and len(parts) == 4:
+        texts = src.ktap(parts[1]).get(parts[2], [])
+        for t in texts:
+            m = re.search(rf"(\d+) {re.escape(parts[3])}\b", t)
+            if m:
+                return m[1]
+        raise SourceError(f"{parts[1]}.{parts[2]} printed no 'N {parts[3]}': {texts}")
     if parts[0] == "jp" and len(parts) == 2:
         return str(jp_figure(src, parts[1]))
     raise KeyError(f"no such figure {name} (see tests/docs_specs.py)")
