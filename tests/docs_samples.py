@@ -191,6 +191,12 @@ def main():
     if not os.path.exists(args.kernel):
         print(f"docs-samples: no kernel {args.kernel} (run make first)")
         return 1
+    if "-pagebound" in os.path.dirname(args.kernel) and not args.update:
+        # The 2004 bug, built on purpose (make test JPROBE_STACK_BOUND=page): its jprobe
+        # costs differ, and the documents describe the normal build.
+        print(f"docs-samples: not checked against {args.kernel}: the documents describe the "
+              f"normal build, not the JPROBE_STACK_BOUND=page demonstration")
+        return 0
     logs = args.logs or os.path.join(os.path.dirname(args.kernel), "logs")
     src = Sources(args.kernel, args.qemu, logs, args.host_dir)
     errors, samples, figures, changed = process(src, args.update)
