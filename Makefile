@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # jumper: every entry point. `make help` lists them.
 #
 #   make                 kernel ELF in build/ts$(THREAD_SIZE)/jumper.elf
@@ -68,7 +69,7 @@ endif
 all: $(KERNEL)
 
 help:
-	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '/SPDX-License-Identifier/d; 1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
 
 tools: $(TOOLS_STAMP)
 $(TOOLS_STAMP): scripts/need-tools.sh

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; jumper boot stub: the multiboot v1 header, the kernel's own GDT, and _start.
 ;
 ; A multiboot loader (QEMU -kernel, GRUB) enters _start in 32-bit protected mode with

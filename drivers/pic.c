@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * 8259A PIC driver. At power-on the BIOS leaves the master's IRQs on vectors 8-15, which
  * collide with CPU exceptions (IRQ 0, the timer, would look like a double fault), so the

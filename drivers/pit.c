@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* 8253/8254 PIT channel 0 as the periodic tick on IRQ 0. */
 #include "timer.h"
 #include "io.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The test-verdict exit through QEMU's isa-debug-exit device (see include/qemu_exit.h). */
 #include "qemu_exit.h"
 #include "io.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * 16550 UART driver. Output is polled: that keeps printk usable from any context (trap
  * handlers with IF=0, the oops path) without locks held across interrupts. Input is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiler helpers shared by every layer. */
 #ifndef JUMPER_COMPILER_H
 #define JUMPER_COMPILER_H

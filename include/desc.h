@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Segment and gate descriptors: the GDT (boot/multiboot.asm, kernel/gdt.c) and the IDT. */
 #ifndef JUMPER_DESC_H
 #define JUMPER_DESC_H

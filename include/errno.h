@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel error numbers: functions return them negated (-EINVAL), as Linux does. */
 #ifndef JUMPER_ERRNO_H
 #define JUMPER_ERRNO_H

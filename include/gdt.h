@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TSSs: the running CPU's, and the double-fault task's (kernel/gdt.c). */
 #ifndef JUMPER_GDT_H
 #define JUMPER_GDT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * insn.h - x86-32 instruction decoder (protected mode, 32-bit code segment).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * insn_tables.h - opcode tables for the x86-32 decoder (kernel/insn.c).
  * Private to insn.c: include it from nowhere else.  The VEX and XOP tables

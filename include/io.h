@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Port I/O and a few privileged instructions, as inline functions. */
 #ifndef JUMPER_IO_H
 #define JUMPER_IO_H

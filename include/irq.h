@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hardware interrupt handlers (IRQ 0-15 through the 8259 PIC). */
 #ifndef JUMPER_IRQ_H
 #define JUMPER_IRQ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interrupt-flag helpers with Linux's names. */
 #ifndef JUMPER_IRQFLAGS_H
 #define JUMPER_IRQFLAGS_H

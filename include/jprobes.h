@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jumper probes (jprobes): a kprobe on a function's entry that runs a handler with the
  * same prototype, as if the probed function had called it, so the handler simply reads

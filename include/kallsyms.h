@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel symbol table, like Linux's kallsyms: every text symbol of the image with its
  * address and size, generated at build time (scripts/kallsyms.py) and linked into the

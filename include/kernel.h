@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* panic, BUG and WARN. */
 #ifndef JUMPER_KERNEL_H
 #define JUMPER_KERNEL_H

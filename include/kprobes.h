@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel probes: put a breakpoint on (almost) any kernel instruction and run handlers
  * when it is hit. The names and semantics follow the 2004 Linux patch in

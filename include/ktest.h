@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * In-kernel self-tests, reported as KTAP version 1 on the console.
  *

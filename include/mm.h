@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Physical page frames (kernel/page_alloc.c) and page tables (kernel/paging.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The serial-console monitor (kernel/monitor*.c): a prompt, "jumper>", where a student
  * places probes on kernel functions by name, lists them, disassembles code, looks at

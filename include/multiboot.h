@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Multiboot v1: the info block a loader hands to _start, and what kmain keeps of it. */
 #ifndef JUMPER_MULTIBOOT_H
 #define JUMPER_MULTIBOOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A toy network path for the jprobe demo: the function the 2004 patch's "Sample Usage"
  * probes, ip_queue_xmit(skb, ipfragok), with a small struct sk_buff (kernel/net_demo.c).

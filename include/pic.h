@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pair of 8259A interrupt controllers, remapped to vectors 32..47. */
 #ifndef JUMPER_PIC_H
 #define JUMPER_PIC_H

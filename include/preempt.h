@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Preemption counting, as in Linux. preempt_count lives in thread_info and packs:
  *

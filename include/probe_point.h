@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Where may a probe go? (kernel/probe_point.c)
  *

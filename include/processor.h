@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EFLAGS bits and accessors for CPU state registers. */
 #ifndef JUMPER_PROCESSOR_H
 #define JUMPER_PROCESSOR_H

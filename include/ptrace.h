@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * struct pt_regs: the register frame every trap and interrupt builds on the stack.
  *

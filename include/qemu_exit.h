@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Ending a boot with a verdict. QEMU's isa-debug-exit device (iobase 0xf4) turns a write
  * of v into the exit status (v << 1) | 1: 0x10 -> 33 (pass), 0x11 -> 35 (fail). Status 0

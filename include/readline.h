@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A line editor for the serial monitor: echo, Backspace/DEL, Ctrl-U, a history ring on
  * the up/down arrows. It knows nothing about the UART: bytes come in and go out through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel threads and the scheduler (kernel/sched.c: run queue, schedule, tick, preemption;
  * kernel/kthread.c: creating, ending and joining threads, stacks, the thread list).

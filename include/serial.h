@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* 16550 UART on COM1: the kernel console and the monitor's input. */
 #ifndef JUMPER_SERIAL_H
 #define JUMPER_SERIAL_H

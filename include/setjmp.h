@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Non-local jumps (lib/setjmp.asm). */
 #ifndef JUMPER_SETJMP_H
 #define JUMPER_SETJMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Walking and printing kernel stacks: the parts of an oops below the register dump. */
 #ifndef JUMPER_STACKTRACE_H
 #define JUMPER_STACKTRACE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Freestanding string and memory helpers (lib/string.c); C library semantics. */
 #ifndef JUMPER_STRING_H
 #define JUMPER_STRING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Changing kernel text, which is mapped read-only (kernel/text_poke.c). */
 #ifndef JUMPER_TEXT_POKE_H
 #define JUMPER_TEXT_POKE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * thread_info lives at the lowest address of every kernel stack, so the running code can
  * find its own thread from nothing but the stack pointer:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PIT tick: jiffies at HZ ticks per second (HZ is a build option, default 100). */
 #ifndef JUMPER_TIMER_H
 #define JUMPER_TIMER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fixed-size integer types for a freestanding i386 kernel (no libc). */
 #ifndef JUMPER_TYPES_H
 #define JUMPER_TYPES_H

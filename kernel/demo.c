@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The demo a plain boot runs: a guided look at the trap machinery the probes stand on
  * (an int3 caught on the die notifier chain, the pt_regs it built), then the 2004

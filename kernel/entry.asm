@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; Trap and interrupt entry: the stubs that turn what the CPU pushed into a struct pt_regs
 ; (include/ptrace.h) and call trap_handlers[vector](regs, vector, error_code), kernel/trap.c.
 ;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * TSS setup and the double-fault task.
  *

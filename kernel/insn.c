@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * insn.c - x86-32 instruction decoder.  Contract: include/insn.h.
  * Tables and their legend: include/insn_tables.h.

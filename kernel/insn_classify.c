@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * insn_classify.c - x86-32 instruction decoder, the opcode-specific rules:
  * insn_check_legacy() (which ModRM / mandatory-prefix forms of a legacy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * insn_internal.h - private interface between the parts of the x86-32
  * instruction decoder: kernel/insn.c (legacy encoding, operands, public

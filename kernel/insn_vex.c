@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * insn_vex.c - x86-32 instruction decoder, VEX (C4/C5), EVEX (62) and AMD
  * XOP (8F) encodings.  Contract: include/insn.h; the rest of the decoder

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* IRQ dispatch: spurious-interrupt filtering, the handler table, end of interrupt. */
 #include "irq.h"
 #include "errno.h"

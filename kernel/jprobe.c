@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jprobes: the setjmp/longjmp mirror of the 2004 patch (shared/reference/), with the
  * review's points settled. docs/jprobes.md draws the stack at every step.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Lookups in the generated symbol table (include/kallsyms.h). */
 #include "kallsyms.h"
 #include "errno.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * kprobes and the traps that are not a probe's own: a fault while a probe is active (in
  * a handler, or in the copy of a probed instruction), a fault in a boosted copy, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Registering probes: resolving and validating the address, copying the instruction,
  * the hash table of probes, arming (int3 in) and disarming (original byte back).

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; The instruction slots kprobes single-steps from (kernel/kprobe_register.c).
 ;
 ; Each probed instruction is copied into a 32-byte slot here and executed from the slot,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The kprobe hit path: the int3 handler, the out-of-line single-step, and the fixups
  * that make the copied instruction look as if it had run in place. See the step list in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * What the probe hit path (kernel/kprobes.c) shares with its fault path
  * (kernel/kprobe_fault.c): the parts of a hit's state that are nobody else's business.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Kernel threads: their task_structs, their stacks, creation, exit and join, and the
  * thread list.

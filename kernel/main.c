@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * kmain: the C entry point, called by _start (boot/multiboot.asm) on the boot stack with
  * interrupts off. It brings the machine up layer by layer, then either runs what the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The monitor: reads command lines from COM1 and runs them. The command table below is
  * the whole language; each command is one small function, and every bad command or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The monitor's probe commands: place kprobes and jprobes by name, list them (like
  * Linux's /sys/kernel/debug/kprobes/list), enable, disable, remove; and "dis", which

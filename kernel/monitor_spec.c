@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Arguments that name a place in kernel text, for the monitor's commands: SYM[+OFF]
  * resolved with a message that says what is wrong (unknown symbol, offset past the end,

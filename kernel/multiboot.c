@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Reading the multiboot info block and the kernel command line. */
 #include "multiboot.h"
 #include "errno.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The toy ip_queue_xmit the jprobe demo probes (include/net_demo.h). */
 #include "net_demo.h"
 #include "errno.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The page-frame allocator: one bit per 4 KiB frame of physical memory, set = in use.
  * Everything starts in use; page_alloc_init() frees only frames inside usable regions of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Two-level i386 paging with 4 KiB pages (no PSE, so every page has its own entry and
  * its own permissions). See include/mm.h for the resulting map.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* panic(), the WARN slow path, non-fatal BUG reports, and marking expected reports. */
 #include "kernel.h"
 #include "irqflags.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* printk: format, then write to the serial console with interrupts off. */
 #include "printk.h"
 #include "serial.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Probe-point validation (include/probe_point.h). The 2004 patch trusted its caller; a
  * breakpoint in the middle of an instruction, or in the int3 handler itself, takes the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The monitor's line editor. Input is a byte stream from anyone (a terminal, a paste, a
  * fuzzer), so every byte either has a meaning listed in include/readline.h or is

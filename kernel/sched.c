@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The scheduler: a round-robin run queue, schedule(), the timer tick, and the two places
  * preemption happens. Single CPU: the run queue is protected by disabling interrupts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Stack walking for oopses. Everything reads memory it cannot trust (a corrupted stack is
  * often why we are here), so each read is bounds-checked against the stack or the text.

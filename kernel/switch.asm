@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; switch_to: the context switch. Only the callee-saved registers and esp need saving:
 ; switch_to is an ordinary C call from schedule(), so the caller already assumes
 ; eax/ecx/edx are clobbered, and everything else a thread owns (its trap frames, its

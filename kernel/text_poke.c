@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * text_poke: the only way kernel text changes after boot.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Trap dispatch, the die notifier chain, and the oops.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Names and meanings of the errno values the kernel returns (for oopses and the monitor). */
 #include "errno.h"
 #include "compiler.h"

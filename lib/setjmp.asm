@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; setjmp/longjmp for the kernel (no libc). The self-test framework uses them to abandon a
 ; test case when a fatal assertion fails; they are also the simplest model of what a
 ; jprobe does with a whole trap frame.

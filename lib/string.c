@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Freestanding memory and string functions. gcc may emit calls to memcpy/memset itself. */
 #include "string.h"
 #include "errno.h"

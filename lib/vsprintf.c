@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A small vsnprintf: the subset of C's printf the kernel needs (see include/printk.h). */
 #include "printk.h"
 #include "string.h"

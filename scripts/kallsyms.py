@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generates the kernel symbol table (kallsyms) from a linked image.
 
     kallsyms.py --empty OUT.c          the table for the first link: no symbols

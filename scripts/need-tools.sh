@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks that the tools a jumper build needs are present and do their job.
 # Contract: exits 0 when everything is there. When something is missing it installs the
 # Debian packages itself if running as root, checks again, and exits 0 only if the install

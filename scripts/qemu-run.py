@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs QEMU for `make run` and says how the kernel ended.
 
     scripts/qemu-run.py [--logs DIR] QEMU-BINARY QEMU-ARGS...

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The probe benchmark ("bench" on the command line; tests/bench.py runs it under
  * QEMU -icount, where rdtsc advances one tick per instruction executed -- and per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The probe benchmark (tests/bench.c). */
 #ifndef JUMPER_TESTS_BENCH_H
 #define JUMPER_TESTS_BENCH_H

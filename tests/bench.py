@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """make bench: what a probe hit costs, counted in guest instructions.
 
 The kernel's "bench" mode times N calls of a small function per row (unprobed, kprobe,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The jprobe row of make bench (tests/bench.c calls bench_more_rows). */
 #include "bench.h"
 #include "jprobes.h"

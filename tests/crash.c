@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Deliberate crashes for the runner's expected-oops scenarios ("crash=NAME"). Each must
  * end the boot through die() or panic() with a readable report; tests/run.py lists the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Expected-oops scenarios: jprobes misused. Each must be caught and named, not corrupt. */
 #include "jprobe_targets.h"
 #include "jprobes.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Expected-oops scenario: a probe handler faults and no fault_handler claims it. */
 #include "kprobe_targets.h"
 #include "kprobes.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Expected-oops scenarios for memory protection and stack guards (see tests/crash.c and
  * tests/scenarios.py).

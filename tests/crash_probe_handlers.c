@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Expected-oops scenarios: a probe handler faults and nothing claims the fault. The oops
  * must name the probe and the handler that was running -- post, jprobe, fault, break

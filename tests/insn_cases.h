@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * insn_cases.h - hand-written decoder test vectors for kernel/insn.c.
  *

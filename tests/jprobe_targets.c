@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Probed functions for the jprobe tests. __noipa: each keeps its real calling convention. */
 #include "jprobe_targets.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Functions the jprobe tests probe, and their handlers' shared record (tests/jprobe_targets.c). */
 #ifndef JUMPER_TESTS_JPROBE_TARGETS_H
 #define JUMPER_TESTS_JPROBE_TARGETS_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """JUnit XML for CI systems (make test JUNIT=path): one <testsuite> per group of results,
 the self-tests one per KTAP suite."""
 import os

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The differential-test corpus (tests/kprobe_corpus_asm.c, tests/kprobe_corpus_c.c):
  * functions covering every instruction class kprobes must single-step out of line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Hand-written corpus for the kprobes differential test (tests/test_kprobes_diff.c).
  * Every instruction here gets a probe in turn; its outcome must not change. The classes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Compiler-generated corpus for the kprobes differential test: whatever gcc -O2 emits
  * for loops, jump tables (indirect jmp), recursion, calls through pointers, 64-bit

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Probe targets for the kprobes tests. __noipa keeps each one real and under its name. */
 #include "kprobe_targets.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Functions the kprobes tests probe (tests/kprobe_targets.c): plain, unblacklisted. */
 #ifndef JUMPER_TESTS_KPROBE_TARGETS_H
 #define JUMPER_TESTS_KPROBE_TARGETS_H

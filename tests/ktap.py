@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The runner's KTAP reader: the kernel's self-test output, as results (tests/run.py).
 
 The kernel prints KTAP v1 with one level of suites (tests/ktest.c); this parser is strict

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The in-kernel self-test runner: selection, KTAP output, per-case sanity checks. */
 #include "ktest.h"
 #include "bench.h"

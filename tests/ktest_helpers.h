@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers several self-test files share. */
 #ifndef JUMPER_TESTS_KTEST_HELPERS_H
 #define JUMPER_TESTS_KTEST_HELPERS_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The self-test manifest, read from the kernel image rather than from its output.
 
 The serial log says which cases ran; only the image can say which cases exist. A kernel

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Monitor sessions for the monitor's messages: "help CMD", an argument that is wrong in
 a way the message must name (an offset past the end of a function, an address inside an
 instruction, a probe enabled or disabled twice), and a kernel message printed while a

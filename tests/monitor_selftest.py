@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Monitor sessions that type "selftest" at the jumper> prompt with the user's own probes
 armed (issue 11): every case passes or skips with a stated reason, none fails, nothing
 crashes, and the user's probes come out exactly as they went in. Registered in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the runner works with: a QEMU boot and what came out of it, and a graded result.
 Shared by the runner (run.py), its KTAP parser (ktap.py) and its JUnit writer (junit.py).
 """
@@ -5,6 +6,8 @@ from dataclasses import dataclass, field
 
 # QEMU's exit status carrying the kernel's verdict (isa-debug-exit): pass, failure.
 EXIT_PASS, EXIT_FAIL = 33, 35
+# The monitor's `halt` (0x12 to isa-debug-exit, QEMU_EXIT_HALT in include/qemu_exit.h).
+EXIT_HALT = 37
 # How many last serial lines a failure shows.
 TAIL_LINES = 20
 

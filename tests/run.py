@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """jumper's host test runner: boots the kernel in QEMU and grades its serial log.
 
 What it runs (in parallel, one QEMU per boot):
@@ -114,6 +115,12 @@ def host_tests(args):
                             "--log", os.path.join(args.logs, "host.gdb_kmain.log")]),
         # scripts/need-tools.sh names the package for each missing piece (never installs)
         ("host.need_tools", [sys.executable, os.path.join(here, "host", "need_tools_test.py")]),
+        # every source file names its license (LICENSE) on its first line
+        ("host.spdx", [sys.executable, os.path.join(here, "host", "spdx_check.py")]),
+        # the samples and figures of README.md and docs/ against this kernel's output
+        ("host.docs_samples", [sys.executable, os.path.join(here, "docs_samples.py"),
+                               "--kernel", args.kernel, "--qemu", args.qemu,
+                               "--host-dir", h, "--logs", args.logs]),
         # make bench's own correctness (exact, repeatable, traps, profile); targets are
         # make bench's to enforce, this only reports them
         ("host.bench", [sys.executable, os.path.join(here, "bench.py"), "--kernel",

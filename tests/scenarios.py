@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Expected-oops scenarios: boots that must die, and what their serial log must show.
 
 Each entry boots the kernel with "crash=NAME" (tests/crash.c and friends register the

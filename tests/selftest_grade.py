@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Grading a self-test boot, and the runner's own tests of that grading (runner.*).
 
 A self-test boot's log is trusted only as far as it agrees with the image: its cases are

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """`make run` end to end: piped input at any rate, every way a run ends, the terminal.
 
 Each check runs the real `make run` (its wrapper scripts/qemu-run.py, the Makefile's QEMU
@@ -13,6 +14,8 @@ import re
 import select
 import subprocess
 import time
+
+from results import EXIT_HALT
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMPT = "jumper> "
@@ -255,6 +258,7 @@ def check_iso_piped(qemu, iso, logdir):
         return False, f"first command arrived as {echoed[:1]}, sent 'syms ip_*'", out.splitlines()[-8:]
     if not re.search(r"^[0-9a-f]{8} +\d+  ip_queue_xmit$", out, re.M):
         return False, "syms ip_* did not list ip_queue_xmit", out.splitlines()[-8:]
-    if proc.returncode != 37:
-        return False, f"QEMU exit status {proc.returncode}, expected 37 (halt)", out.splitlines()[-8:]
+    if proc.returncode != EXIT_HALT:
+        return (False, f"QEMU exit status {proc.returncode}, expected {EXIT_HALT} (halt)",
+                out.splitlines()[-8:])
     return True, "", []

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What the boot path established: multiboot info, the command line, the boot stack. */
 #include "ktest.h"
 #include "multiboot.h"

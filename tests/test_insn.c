@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The instruction decoder inside the kernel (the same kernel/insn.c the host tests
  * cross-check against objdump) and probe-point validation built on it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jprobes: the handler sees the caller's arguments (0 to 6, mixed types, a struct by
  * value); the probed function still gets them even when the handler overwrites its own

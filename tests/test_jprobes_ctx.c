@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jprobes and their stack: Andi Kleen's questions on MIN_STACK_SIZE as tests, and
  * jprobes in threads, in the timer interrupt, and against concurrent registration.

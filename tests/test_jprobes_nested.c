@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * What happens inside a jprobe handler. It runs with the jprobe's hit still open
  * (current_kprobe set, status KPROBE_HIT_ACTIVE), so:

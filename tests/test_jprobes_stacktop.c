@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * jprobes on functions that run at the very top of their stack. A thread's first
  * function, kthread_start, starts 4 bytes below the top (its "return address" is the 0

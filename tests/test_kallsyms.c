@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The symbol table: lookups both ways, function entries, "symbol+offset" parsing. */
 #include "errno.h"
 #include "jprobes.h"

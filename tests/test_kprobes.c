@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * kprobes: handlers and the regs they see, several probes, repeated registration,
  * reentrancy (nmissed), every bad registration, redirection, enable/disable, a handler

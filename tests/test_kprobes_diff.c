@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The differential test (in the spirit of ARM's kprobes test-core): for every
  * instruction boundary of the corpus (tests/kprobe_corpus_*.c), run the code once

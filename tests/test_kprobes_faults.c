@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Faults while a probe is active, and who gets them (kernel/kprobe_fault.c):
  *   - a handler runs into a probe whose instruction faults (a reentered hit's step): the

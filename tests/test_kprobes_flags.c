@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * What a hit does with the probed code's TF and IF when a pre handler changes them.
  *

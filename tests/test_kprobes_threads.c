@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * kprobes under interrupts and preemption: probes hit in the timer interrupt, a million
  * hits from eight preempted threads, and registration racing with hits.

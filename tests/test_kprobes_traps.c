@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * kprobes and traps that are not a plain hit: a fault in a handler (fixed by the probe's
  * fault_handler), a fault in the single-stepped or boosted copy (reported as the original

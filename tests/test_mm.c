@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Memory: the frame allocator, the page tables, read-only text, the NULL page and the
  * boot stack's guard pages. Faults are caught by tests/trap_hook.c and stepped over.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* printk's formatting core (lib/vsprintf.c), checked through snprintf. */
 #include "ktest.h"
 #include "printk.h"

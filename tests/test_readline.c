@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The line editor (kernel/readline.c), driven by scripted bytes through a fake
  * readline_io. COM1's interrupt-driven input: tests/test_serial_rx.c.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Ctrl-D as the end of input (readline_eot_ends_input, kernel/readline.c): what ends a
  * piped `make run` session, whose wrapper sends 0x04 after the last line. Only a 0x04

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Kernel messages printed while the line editor waits (kernel/readline.c,
  * readline_output_begin/end) and the printk console hook that calls them

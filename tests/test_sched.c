@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Threads, the scheduler and preemption, on a kernel that really preempts: the PIT ticks
  * at HZ and a thread whose slice ran out is switched on the way out of the interrupt.

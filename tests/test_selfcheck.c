@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * ktest_selfcheck: cases that fail on purpose, so the host runner can prove it reports
  * failures (tests/run.py, runner self-tests). Explicit-only: plain "selftest" skips it;

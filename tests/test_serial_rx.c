@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Interrupt-driven serial input (drivers/serial.c): the ring, the IRQ handler, serial_getc
  * sleeping until a byte arrives, and the flow control that holds input back instead of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The trap machinery the probes stand on: gate types, the pt_regs frame, the debug and
  * breakpoint paths, faults caught on the die notifier chain, and the chain's order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The shared test die notifier (tests/trap_hook.h). */
 #include "trap_hook.h"
 #include "kprobes.h"

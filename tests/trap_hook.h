@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A die notifier for tests: catches one kind of trap, records what it saw, and (for a
  * fault) steps over the faulting instruction so the test can go on and check.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Self-tests beside the user's probes: see tests/user_probes.h. */
 #include "user_probes.h"
 #include "irqflags.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Self-tests beside the user's probes (tests/user_probes.c). A student may type
  * "selftest" at the monitor with probes of their own armed, on the very functions the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The `make debug` workflow, non-interactively: QEMU halted with its gdb stub, real gdb.
 
 Usage: gdb_test.py KERNEL [--qemu qemu-system-i386] [--gdb gdb] [--timeout 60]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * insn_cases_test.c - run the hand-written vectors of tests/insn_cases.h
  * through kernel/insn.c on the host.  Prints "ok N name" / "not ok N name"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * insn_check.c - host-side driver for the instruction decoder cross-check.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * insn_fuzz.c - feed kernel/insn.c random byte strings and check its contract.
  *

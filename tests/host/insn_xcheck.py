@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """insn_xcheck.py - cross-check kernel/insn.c instruction lengths against objdump.
 
 usage: insn_xcheck.py [-v] CHECKER ELF [ELF...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The runner's KTAP parser must flag broken output (tests/ktap.py parse_ktap):
 renumbered or repeated cases, unparsable result lines, missing plans, a suite result
 that closes the wrong subtest, stray results, and output cut off mid-suite; checked

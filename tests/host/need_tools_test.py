@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """scripts/need-tools.sh must name the right Debian package for each missing piece.
 
 Usage: need_tools_test.py [--script scripts/need-tools.sh]
