@@ -52,20 +52,27 @@ def ktap_cases(out):
     return cases
 
 
+# Cases this build must fail (the runner's --xfail, set by tests/run.py): the page-bound
+# jprobe build fails the test written for Andi Kleen's review, at the monitor too.
+EXPECTED_FAILURES = set()
+
+
 def check_selftest_verdicts(out, what):
-    """Every case passed, or skipped with a stated reason; nothing crashed."""
+    """Every case passed (or failed, if this build must fail it), or skipped with a
+    stated reason; nothing crashed."""
     if re.search(r"^Oops|^Kernel panic", out, re.M):
         raise AssertionError(f"{what}: the kernel complained:\n" + out[-3000:])
     cases = ktap_cases(out)
     if not cases:
         raise AssertionError(f"{what}: no KTAP cases in:\n" + out[-1500:])
     failed = [f"{s}.{c}" for s, c, v, _ in cases if v != "ok"]
-    if failed:
+    if set(failed) - EXPECTED_FAILURES:
         raise AssertionError(f"{what}: failed: {', '.join(failed)}\n" + out[-3000:])
     for s, c, _, reason in cases:
         if reason is not None and len(reason.strip()) < 10:
             raise AssertionError(f"{what}: {s}.{c} skipped without a reason")
-    expect(out, r"^selftest: all passed$", f"{what}: verdict")
+    if not failed:
+        expect(out, r"^selftest: all passed$", f"{what}: verdict")
     return cases
 
 

@@ -31,6 +31,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import monitor_sessions  # noqa: E402
+import monitor_selftest  # noqa: E402
 import serial_tests  # noqa: E402
 import manifest  # noqa: E402
 from results import Boot, Result, EXIT_PASS, EXIT_FAIL, TAIL_LINES  # noqa: E402
@@ -197,6 +198,7 @@ def main():
     ap.add_argument("--monitor-iso", metavar="ISO",
                     help="also pipe commands into this ISO's monitor (make iso's image)")
     args = ap.parse_args()
+    monitor_selftest.EXPECTED_FAILURES = set(args.xfail)   # selftest typed at the prompt
     started = time.time()
     # --select names self-tests: alone it runs only them (--only adds other groups).
     groups = set(args.only or (["selftest"] if args.select else
