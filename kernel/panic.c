@@ -71,30 +71,39 @@ const char *report_mark(const char *kind)
 	return mark;
 }
 
-void warn_slowpath(const char *file, int line, const char *fmt, ...)
+/*
+ * One report line, "KIND: <where><message>", marked if a self-test expects it, and
+ * counted in warn_count; the caller prints what follows it.
+ */
+static void report_line(const char *kind, const char *where, const char *fmt, va_list ap)
 {
 	char msg[160];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	warn_count++;
+	printk("%s: %s%s%s\n", kind, where, msg, report_mark(kind));
+}
+
+void warn_slowpath(const char *file, int line, const char *fmt, ...)
+{
+	char where[96];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn_count++;
+	snprintf(where, sizeof(where), "at %s:%d: ", file, line);
 	printk("------------[ cut here ]------------\n");
-	printk("WARNING: at %s:%d: %s%s\n", file, line, msg, report_mark("WARNING"));
+	va_start(ap, fmt);
+	report_line("WARNING", where, fmt, ap);
+	va_end(ap);
 	dump_stack();
 	printk("---[ end trace ]---\n");
 }
 
 void report_bug(const char *fmt, ...)
 {
-	char msg[160];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	report_line("BUG", "", fmt, ap);
 	va_end(ap);
-	warn_count++;
-	printk("BUG: %s%s\n", msg, report_mark("BUG"));
 	dump_stack();
 }
