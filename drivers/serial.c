@@ -241,6 +241,11 @@ void serial_port_rx_stop(struct serial_port *p)
 		free_irq(p->irq);
 		p->rx_enabled = false;
 		p->throttled = false;
+		/* No interrupt will wake a sleeping reader now: wake it to poll instead. */
+		if (p->waiter) {
+			wake_up_process(p->waiter);
+			p->waiter = NULL;
+		}
 	}
 	local_irq_restore(flags);
 }
@@ -315,18 +320,29 @@ int serial_getc_nowait(void)
  * set. schedule() with IF=0 is fine: the switched-to thread restores its own flags
  * (kthread_join does the same).
  */
+/* No interrupt to wait for (before rx_start, or after rx_stop): poll, yielding. */
+static int getc_polled(struct serial_port *p)
+{
+	int c;
+
+	while ((c = serial_port_getc_nowait(p)) < 0)
+		yield();
+	return c;
+}
+
 int serial_port_getc(struct serial_port *p)
 {
 	unsigned long flags;
 	int c;
 
-	if (!READ_ONCE(p->rx_enabled)) {
-		while ((c = serial_port_getc_nowait(p)) < 0)
-			yield();
-		return c;
-	}
+	if (!READ_ONCE(p->rx_enabled))
+		return getc_polled(p);
 	local_irq_save(flags);
 	while ((c = rx_take(p)) < 0) {
+		if (!p->rx_enabled) {           /* stopped while this thread slept */
+			local_irq_restore(flags);
+			return getc_polled(p);
+		}
 		if (p->waiter && p->waiter != current) {
 			/* Someone else has the wakeup: poll once a tick rather than steal it. */
 			local_irq_restore(flags);

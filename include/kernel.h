@@ -70,7 +70,10 @@ extern unsigned long warn_count;
  * that kind get tag (" (expected by suite.case)"), so the host runner can tell them from
  * real failures on the line itself; any other report gets "" and stays a failure.
  * report_expect_end() disarms and returns how many of the n came. One expectation at a
- * time; arming again replaces it.
+ * time; arming again replaces it. The match is by kind only, from any thread (a BUG a
+ * case provokes is often printed by a thread it started): arm it right around the
+ * statement that provokes the report (KEXPECT_REPORTS), so that the window in which a
+ * real report could take the tag is as short as the provocation itself.
  */
 void report_expect(const char *kind, unsigned n, const char *tag);
 unsigned report_expect_end(void);

@@ -45,16 +45,11 @@ bool mon_no_args(int argc, char **argv);
  * is past the end of the function (its size named), or bad syntax -- and returns
  * kallsyms_parse's error.
  *
- * mon_insn_containing decodes addr's function from its start (the original bytes, a
- * probe's int3 put back): 0 if an instruction begins at addr; 1 if addr is inside one,
- * whose start and length go to *istart and *ilen (either may be NULL); -EILSEQ if the
- * decoder gives up before addr; -ENOENT if no symbol holds addr.
- *
  * mon_print_containing prints, with no newline, ": it is inside the N-byte instruction
- * at SYM+OFF/SIZE" (or why that is not known) for an addr that is not a boundary.
+ * at SYM+OFF/SIZE" (or why that is not known) for an addr that is not a boundary, as
+ * probe_point_locate finds it in the original bytes (a probe's int3 put back).
  */
 int mon_parse_spec(const char *cmd, const char *spec, unsigned long *addr);
-int mon_insn_containing(unsigned long addr, unsigned long *istart, int *ilen);
 void mon_print_containing(unsigned long addr);
 
 /* Prints "cmd: what: ENAME (meaning)" for a negative errno. */

@@ -31,6 +31,16 @@ typedef void (*probe_text_fixup_t)(unsigned long start, u8 *buf, size_t len);
  * into *insn (if insn is not NULL) and returns 0. Errors as listed above.
  */
 int probe_point_check(unsigned long addr, struct insn *insn, probe_text_fixup_t fixup);
+/*
+ * Where addr lies among the instructions of its function, decoded from the function's
+ * start with text read through fixup: 0 if an instruction begins at addr (decoded into
+ * *insn, if insn is not NULL); 1 if addr is inside the instruction that begins at
+ * *istart and is *ilen bytes long (either pointer may be NULL); -EILSEQ if the decoder
+ * gives up before reaching addr; -ENOENT if no symbol holds addr. probe_point_check and
+ * the monitor's explanations of a refusal both use it, so they cannot disagree.
+ */
+int probe_point_locate(unsigned long addr, probe_text_fixup_t fixup, struct insn *insn,
+		       unsigned long *istart, int *ilen);
 /* True if addr lies in the probe blacklist (.kprobes.text). */
 static inline bool within_kprobe_blacklist(unsigned long addr)
 {

@@ -34,7 +34,7 @@ int serial_getc_nowait(void);
  * is full the driver stops taking bytes from the UART (it is "throttled"): they wait in
  * the UART and, behind it, in QEMU's character device, which reads its input only when
  * the UART has room -- so a sender is held back and no byte is lost. Reading the ring
- * below SERIAL_RX_RESUME bytes resumes. Call from thread context once the scheduler and
+ * down to SERIAL_RX_RESUME bytes resumes. Call from thread context once the scheduler and
  * timer are up (kmain does). Calling it again does nothing.
  */
 void serial_rx_init(void);
@@ -102,7 +102,8 @@ bool serial_port_present(u16 base);
 void serial_port_init(struct serial_port *p);
 /* Installs p's IRQ handler and enables its receive interrupt: 0 or request_irq's error. */
 int serial_port_rx_start(struct serial_port *p);
-/* Receive interrupt off, handler removed; what the ring holds stays readable. */
+/* Receive interrupt off, handler removed; what the ring holds stays readable, and a
+ * reader sleeping in serial_port_getc is woken and polls the UART from then on. */
 void serial_port_rx_stop(struct serial_port *p);
 /* As serial_putc, serial_getc_nowait and serial_getc, for port p. */
 void serial_port_putc(struct serial_port *p, char c);

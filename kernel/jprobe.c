@@ -177,6 +177,7 @@ void __kprobes __used jprobe_report_missing_return(void)
 	char sym[KSYM_NAME_LEN + 32];
 
 	current_kprobe = NULL;
+	kprobe_in_handler = KPROBE_IN_PRE;     /* the marker rests, as after every hit */
 	jprobe_saved_esp = NULL;
 	preempt_enable_no_resched();
 	if (p)

@@ -11,6 +11,7 @@
 #include "kallsyms.h"
 #include "kprobes.h"
 #include "printk.h"
+#include "probe_point.h"
 #include "stacktrace.h"
 #include "string.h"
 
@@ -282,6 +283,7 @@ void mon_dis(int argc, char **argv)
 {
 	unsigned long addr, start, size, max = 40;
 	char sym[KSYM_NAME_LEN + 32];
+	int ret;
 
 	if (argc < 2 || argc > 3 || (argc == 3 && (parse_ulong(argv[2], &max) || !max))) {
 		printk("usage: dis SYM[+OFF] [COUNT]\n");
@@ -295,11 +297,17 @@ void mon_dis(int argc, char **argv)
 	}
 	/* Decoded anyway: the wrong instructions that follow are what the CPU would run
 	 * if it jumped there, and why 'probe' refuses such an address (EILSEQ). */
-	if (mon_insn_containing(addr, NULL, NULL)) {
+	ret = probe_point_locate(addr, kprobe_recover_text, NULL, NULL, NULL);
+	if (ret == 1 || ret == -EILSEQ) {
 		sprint_symbol(sym, sizeof(sym), addr);
-		printk("dis: warning: %s is not an instruction boundary", sym);
-		mon_print_containing(addr);
-		printk("; decoding from mid-instruction:\n");
+		if (ret == 1) {
+			printk("dis: warning: %s is not an instruction boundary", sym);
+			mon_print_containing(addr);
+			printk("; decoding from mid-instruction:\n");
+		} else {
+			printk("dis: warning: cannot tell whether %s is an instruction boundary "
+			       "(its function could not be decoded up to it)\n", sym);
+		}
 	}
 	for (unsigned long n = 0; n < max && addr < start + size; n++) {
 		u8 buf[INSN_MAX_LEN];

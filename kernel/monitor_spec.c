@@ -7,11 +7,10 @@
  */
 #include "monitor.h"
 #include "errno.h"
-#include "insn.h"
-#include "irqflags.h"
 #include "kallsyms.h"
 #include "kprobes.h"
 #include "printk.h"
+#include "probe_point.h"
 #include "stacktrace.h"
 #include "string.h"
 
@@ -50,50 +49,11 @@ int mon_parse_spec(const char *cmd, const char *spec, unsigned long *addr)
 	return ret;
 }
 
-/*
- * Finds the instruction of kernel text that holds addr, decoding from the start of
- * its function with the original bytes (probes' int3s put back), as probe_point_check
- * does. Returns 1 and its start and length if addr is inside it, 0 if addr is where an
- * instruction begins, -EILSEQ if the decoder gives up before reaching addr, -ENOENT
- * if no symbol holds addr.
- */
-int mon_insn_containing(unsigned long addr, unsigned long *istart, int *ilen)
-{
-	unsigned long pc, size;
-	struct insn in;
-
-	if (!kallsyms_lookup(addr, &pc, &size))
-		return -ENOENT;
-	while (pc < addr) {
-		u8 buf[INSN_MAX_LEN];
-		size_t avail = min((unsigned long)INSN_MAX_LEN, (unsigned long)__text_end - pc);
-		unsigned long flags;
-		int len;
-
-		local_irq_save(flags);           /* text and probe table change together */
-		memcpy(buf, (const void *)pc, avail);
-		kprobe_recover_text(pc, buf, avail);
-		local_irq_restore(flags);
-		len = insn_decode(&in, buf, avail, (u32)pc);
-		if (len <= 0)
-			return -EILSEQ;
-		if (pc + (unsigned long)len > addr) {
-			if (istart)
-				*istart = pc;
-			if (ilen)
-				*ilen = len;
-			return 1;
-		}
-		pc += (unsigned long)len;
-	}
-	return 0;
-}
-
 void mon_print_containing(unsigned long addr)
 {
 	char sym[KSYM_NAME_LEN + 32];
 	unsigned long istart;
-	int ilen, ret = mon_insn_containing(addr, &istart, &ilen);
+	int ilen, ret = probe_point_locate(addr, kprobe_recover_text, NULL, &istart, &ilen);
 
 	if (ret == 1) {
 		sprint_symbol(sym, sizeof(sym), istart);

@@ -49,6 +49,10 @@ int vprintk(const char *fmt, va_list ap)
 	/* The hook and the text go out together: nothing may print in between. */
 	local_irq_save(flags);
 	hook = console_hook;
+	/* An oops: the hook ends the user's typed line once, and is dropped, so that no
+	 * later line of the oops (nor a fault inside the hook itself) goes through it. */
+	if (hook && oops_in_progress)
+		console_hook = NULL;
 	if (hook)
 		hook->before(hook->ctx);
 	console_write(buf, len);

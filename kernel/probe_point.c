@@ -11,13 +11,17 @@
 #include "stacktrace.h"
 #include "string.h"
 
-/* Decodes from start up to addr: addr must be where an instruction begins. */
-static int find_boundary(unsigned long start, unsigned long addr, struct insn *insn,
-			 probe_text_fixup_t fixup)
+int probe_point_locate(unsigned long addr, probe_text_fixup_t fixup, struct insn *insn,
+		       unsigned long *istart, int *ilen)
 {
 	u8 buf[INSN_MAX_LEN];
-	unsigned long pc = start;
+	unsigned long pc, size;
+	struct insn scratch;
 
+	if (!insn)
+		insn = &scratch;
+	if (!kallsyms_lookup(addr, &pc, &size))
+		return -ENOENT;
 	for (;;) {
 		size_t avail = min((unsigned long)INSN_MAX_LEN, (unsigned long)__text_end - pc);
 		unsigned long flags;
@@ -34,16 +38,20 @@ static int find_boundary(unsigned long start, unsigned long addr, struct insn *i
 			return -EILSEQ;     /* undecodable bytes before addr: can't be sure */
 		if (pc == addr)
 			return 0;
+		if (pc + (unsigned long)len > addr) {
+			if (istart)
+				*istart = pc;
+			if (ilen)
+				*ilen = len;
+			return 1;
+		}
 		pc += (unsigned long)len;
-		if (pc > addr)
-			return -EILSEQ;     /* addr is inside the instruction at pc - len */
 	}
 }
 
 int probe_point_check(unsigned long addr, struct insn *insn, probe_text_fixup_t fixup)
 {
 	struct insn scratch;
-	unsigned long start, size;
 
 	if (!addr)
 		return -EINVAL;
@@ -53,10 +61,11 @@ int probe_point_check(unsigned long addr, struct insn *insn, probe_text_fixup_t 
 		return -EPERM;
 	if (!insn)
 		insn = &scratch;
-	/* Without a symbol there is no known instruction boundary to decode from. */
-	if (!kallsyms_lookup(addr, &start, &size))
+	/* Without a symbol there is no known instruction boundary to decode from; inside
+	 * an instruction is not at one either. */
+	int ret = probe_point_locate(addr, fixup, insn, NULL, NULL);
+	if (ret == -ENOENT || ret == 1)
 		return -EILSEQ;
-	int ret = find_boundary(start, addr, insn, fixup);
 	if (ret)
 		return ret;
 	if (!(insn->attr & INSN_ATTR_SS_SAFE))
