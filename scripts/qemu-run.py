@@ -122,6 +122,8 @@ def classify(rc, serial_log, reset_log, stderr_text):
         if "QEMU: Terminated" in tail or "(qemu) " in tail:
             return "quit"
         return "reset"
+    if rc < 0:                  # killed by a signal it could not catch (SIGKILL, OOM)
+        return "signal"
     return "qemu"
 
 

@@ -35,7 +35,11 @@ class Session:
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.buf = ""
         self.transcript = []
-        self.boot_output = self._until_prompt()
+        try:
+            self.boot_output = self._until_prompt()
+        except BaseException:
+            self.close()        # no prompt: the caller has no Session to close
+            raise
 
     def _read(self, deadline):
         left = deadline - time.monotonic()
@@ -66,6 +70,13 @@ class Session:
                 return out
             self._read(deadline)
 
+    def _type(self, data):
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except OSError:         # BrokenPipeError: QEMU is gone
+            raise SessionError(f"QEMU exited (status {self.proc.poll()}) before the input")
+
     def send(self, line, timeout=None):
         """Types line + Enter; returns the output up to the prompt after it, without the
         echoed line itself. A kernel message printed while the prompt waits makes the
@@ -74,8 +85,7 @@ class Session:
         the reply. (Lines that are not plain printable text are not echoed as sent: for
         them the first prompt ends the wait, as before.)"""
         raw = line if isinstance(line, bytes) else line.encode()
-        self.proc.stdin.write(raw + b"\n")
-        self.proc.stdin.flush()
+        self._type(raw + b"\n")
         echo = (line if isinstance(line, str) and line.isprintable() and 0 < len(line) < 255
                 else None)     # 255: the monitor keeps lines of MON_LINE_MAX - 1
         early = ""
@@ -91,15 +101,17 @@ class Session:
 
     def halt(self):
         """Sends "halt"; returns QEMU's exit status."""
-        self.proc.stdin.write(b"halt\n")
-        self.proc.stdin.flush()
+        self._type(b"halt\n")
         deadline = time.monotonic() + self.timeout
         while self.proc.poll() is None and time.monotonic() < deadline:
             try:
                 self._read(deadline)
             except SessionError:
                 break
-        return self.proc.wait(timeout=5)
+        try:
+            return self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            raise SessionError("QEMU did not exit after halt")
 
     def close(self):
         if self.proc.poll() is None:

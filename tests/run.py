@@ -37,8 +37,8 @@ import manifest  # noqa: E402
 from results import Boot, Result, EXIT_PASS, EXIT_FAIL, TAIL_LINES  # noqa: E402
 from ktap import unexpected_reports  # noqa: E402
 from junit import write_junit  # noqa: E402
-from selftest_grade import (grade_selftest, apply_xfail, grade_self_test,  # noqa: E402
-                            RUNNER_SELF_TESTS)
+from selftest_grade import (grade_selftest, apply_xfail, selected_names,  # noqa: E402
+                            grade_self_test, RUNNER_SELF_TESTS)
 
 
 def qemu_command(args, boot):
@@ -139,7 +139,10 @@ def run_monitor_job(name, job, log):
     WARNING or BUG line that no self-test announced (the monitor's selftest command marks
     the ones it provokes). log None: a run whose reports are its point, not graded."""
     start = time.monotonic()
-    ok, reason, details = job()
+    try:
+        ok, reason, details = job()
+    except Exception as e:      # a broken check is a failure, never a lost summary line
+        ok, reason, details = False, f"the check itself failed: {e!r}", []
     seconds = time.monotonic() - start
     if ok and log:
         try:
@@ -218,8 +221,8 @@ def main():
         cmd = "selftest=" + args.select if args.select else "selftest"
         # The run is checked against the cases the image itself registers for cmd.
         jobs.append((Boot("selftest", cmd, args.timeout, group="selftest"),
-                     lambda b: apply_xfail(grade_selftest(b, set(args.xfail), registered),
-                                           args.xfail)))
+                     lambda b: apply_xfail(grade_selftest(b, registered), args.xfail,
+                                           selected_names(b, registered))))
     if "oops" in groups:
         for name, patterns in scenarios.DEMO.items():
             jobs.append((Boot("boot." + name, name, 30, group="boot"),
@@ -264,7 +267,11 @@ def main():
                     print(f"       | {d}")
         for fut, grader in futures:
             boot = fut.result()
-            graded = grader(boot)
+            try:
+                graded = grader(boot)
+            except Exception as e:  # as for monitor jobs: a failure, not a traceback
+                graded = [Result(boot.name, "fail", f"grading failed: {e!r}",
+                                 ["last serial lines:"] + boot.tail())]
             for r in graded:
                 r.boot, r.group = boot, r.group or boot.group or boot.name.split(".")[0]
                 if len(graded) == 1:

@@ -12,6 +12,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import time
 
@@ -41,13 +42,29 @@ def make_run_argv(kernel, logdir, name, cmdline=None):
     return argv
 
 
+def kill_group(pid):
+    """Ends a process group started with start_new_session (make, the wrapper, QEMU):
+    killing make alone would leave QEMU running."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def make_run(kernel, logdir, name, data, cmdline=None, timeout=60):
     """Pipes data into make run. Returns (make's status, stdout text, stderr text), or
-    raises subprocess.TimeoutExpired."""
-    proc = subprocess.run(make_run_argv(kernel, logdir, name, cmdline), input=data,
-                          capture_output=True, timeout=timeout, env=_env())
-    out = proc.stdout.decode("utf-8", "replace").replace("\r", "")
-    err = proc.stderr.decode("utf-8", "replace").replace("\r", "")
+    raises subprocess.TimeoutExpired (with make, the wrapper and QEMU all ended)."""
+    proc = subprocess.Popen(make_run_argv(kernel, logdir, name, cmdline),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=_env(), start_new_session=True)
+    try:
+        out, err = proc.communicate(data, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        proc.communicate()
+        raise
+    out = out.decode("utf-8", "replace").replace("\r", "")
+    err = err.decode("utf-8", "replace").replace("\r", "")
     with open(os.path.join(logdir, f"monitor.{name}.log"), "w") as f:
         f.write(out + "\n[stderr]\n" + err)
     return proc.returncode, out, err
@@ -136,7 +153,10 @@ def check_piped_64k(qemu, kernel, logdir):
 
 def check_end_of_input(qemu, kernel, logdir):
     """No halt: the last line (without its newline) runs, then the kernel halts."""
-    rc, out, err = make_run(kernel, logdir, "run_end_of_input", b"help\nlist", timeout=60)
+    try:
+        rc, out, err = make_run(kernel, logdir, "run_end_of_input", b"help\nlist", timeout=60)
+    except subprocess.TimeoutExpired:
+        return False, "make run did not end within 60 s of the end of its input", []
     if not re.search(r"^jumper> list\nno probes", out, re.M):
         return False, "the last line, without its newline, did not run", out.splitlines()[-8:]
     if not re.search(r"^monitor: end of input, halting\.$", out, re.M):
@@ -154,6 +174,23 @@ def ending_check(name, data, cmdline, status, words):
         why = check_ending(rc, err, status, words)
         return (not why), why or "", (out.splitlines()[-6:] + err.splitlines()[-3:]) if why else []
     return check
+
+
+def wait_or_kill(pid, secs):
+    """The child's wait status once it exits, or after secs its whole session killed
+    (pty.fork made it a session leader): a run that never ends must not hang make test."""
+    end = time.monotonic() + secs
+    while True:
+        try:
+            done, st = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return 0
+        if done:
+            return st
+        if time.monotonic() > end:
+            kill_group(pid)
+            return os.waitpid(pid, 0)[1]
+        time.sleep(0.1)
 
 
 def check_tty(qemu, kernel, logdir):
@@ -191,10 +228,7 @@ def check_tty(qemu, kernel, logdir):
         os.write(fd, b"\x01x")
         until(b"] Error", 30)       # make's last line, after the wrapper's
     finally:
-        try:
-            _, st = os.waitpid(pid, 0)
-        except ChildProcessError:
-            st = 0
+        st = wait_or_kill(pid, 30)
         os.close(fd)
     rc = os.waitstatus_to_exitcode(st)
     text = buf.decode("utf-8", "replace").replace("\r", "")

@@ -26,8 +26,10 @@ BY_NAME = {"Makefile": ("# ",), "gdbinit": ("# ",)}
 
 def repo_files():
     """Tracked files plus untracked, not-ignored ones; relative to ROOT."""
-    out = subprocess.run(["git", "-C", ROOT, "ls-files", "--cached", "--others",
-                          "--exclude-standard", "-z"], capture_output=True, check=True)
+    # safe.directory: a CI checkout owned by another user than the one running the test
+    out = subprocess.run(["git", "-c", "safe.directory=*", "-C", ROOT, "ls-files", "--cached",
+                          "--others", "--exclude-standard", "-z"], capture_output=True,
+                         check=True)
     return sorted({f for f in out.stdout.decode().split("\0") if f})
 
 
