@@ -37,7 +37,7 @@ import manifest  # noqa: E402
 from results import Boot, Result, EXIT_PASS, EXIT_FAIL, TAIL_LINES  # noqa: E402
 from ktap import unexpected_reports  # noqa: E402
 from junit import write_junit  # noqa: E402
-from selftest_grade import (grade_selftest, apply_xfail, selected_names,  # noqa: E402
+from selftest_grade import (grade_selftest, apply_xfail, apply_xskip, selected_names,  # noqa: E402
                             grade_self_test, RUNNER_SELF_TESTS)
 
 
@@ -197,6 +197,9 @@ def main():
     ap.add_argument("--xfail", action="append", default=[],
                     help="a self-test case (suite.case) this build must FAIL; it is "
                          "reported as passing when it fails, and failing when it passes")
+    ap.add_argument("--xskip", action="append", default=[],
+                    help="a self-test case (suite.case) this build cannot run: it must "
+                         "skip; any other skip in the self-test boot is a failure")
     ap.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
     ap.add_argument("--monitor-iso", metavar="ISO",
                     help="also pipe commands into this ISO's monitor (make iso's image)")
@@ -221,8 +224,10 @@ def main():
         cmd = "selftest=" + args.select if args.select else "selftest"
         # The run is checked against the cases the image itself registers for cmd.
         jobs.append((Boot("selftest", cmd, args.timeout, group="selftest"),
-                     lambda b: apply_xfail(grade_selftest(b, registered), args.xfail,
-                                           selected_names(b, registered))))
+                     lambda b: apply_xskip(apply_xfail(grade_selftest(b, registered),
+                                                       args.xfail,
+                                                       selected_names(b, registered)),
+                                           set(args.xskip))))
     if "oops" in groups:
         for name, patterns in scenarios.DEMO.items():
             jobs.append((Boot("boot." + name, name, 30, group="boot"),
