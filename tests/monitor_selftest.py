@@ -6,6 +6,9 @@ tests/monitor_sessions.py's SESSIONS (each check takes a Session).
 """
 import re
 
+import manifest
+from ktap import parse_ktap
+
 
 def expect(reply, pattern, what):
     """monitor_sessions.expect (imported late: monitor_sessions imports this module)."""
@@ -57,9 +60,16 @@ def ktap_cases(out):
 EXPECTED_FAILURES = set()
 
 
-def check_selftest_verdicts(out, what):
+def check_selftest_verdicts(out, what, kernel=None, spec=""):
     """Every case passed (or failed, if this build must fail it), or skipped with a
-    stated reason; nothing crashed."""
+    stated reason; nothing crashed. Given the kernel, the KTAP is also graded as a boot's
+    is (tests/ktap.py): exactly the cases the image registers for `selftest spec`, each
+    once, plans right, no unexpected WARNING or BUG line."""
+    if kernel:
+        _, problems = parse_ktap(out.replace("\r", "").split("\n"),
+                                 manifest.selection(manifest.read_manifest(kernel), spec))
+        if problems:
+            raise AssertionError(f"{what}: " + "; ".join(problems[:5]))
     if re.search(r"^Oops|^Kernel panic", out, re.M):
         raise AssertionError(f"{what}: the kernel complained:\n" + out[-3000:])
     cases = ktap_cases(out)
@@ -126,7 +136,7 @@ def check_selftest_beside_user_probes(s):
     out = s.send("selftest", timeout=300)
     expect(out, rf"^selftest: leaving your {len(USER_PROBES)} probes as they are;",
            "selftest says it leaves the user's probes alone")
-    cases = check_selftest_verdicts(out, "selftest beside user probes")
+    cases = check_selftest_verdicts(out, "selftest beside user probes", s.kernel, "")
     if len(cases) < 100:
         raise AssertionError(f"only {len(cases)} cases ran")
     wheres = [row[3].split()[0] for row in before]
@@ -152,7 +162,7 @@ def check_selftest_beside_user_probes(s):
             raise AssertionError(f"{spec}: {byte}{note} after unprobe, want {orig[spec]}")
     # The suites left nothing behind: a second run is as clean, now with no user probes,
     # and every address a suite probes is free again (a stale registration: EEXIST).
-    cases = check_selftest_verdicts(s.send("selftest", timeout=300), "selftest after unprobe")
+    cases = check_selftest_verdicts(s.send("selftest", timeout=300), "selftest after unprobe", s.kernel, "")
     user_probe_skips(cases, [], "selftest after unprobe")
     for spec in SUITE_TARGETS:
         expect(s.send(f"probe {spec}"), r"^probe #0 placed at ", f"{spec} free again")
@@ -163,14 +173,14 @@ def check_selftest_kprobes_mid_function(s):
     """Issue 11 4c: a user probe inside kp_target_neg (alone, then beside one on its first
     byte) under "selftest kprobes", then more registrations: no case fails, no oops."""
     expect(s.send("probe kp_target_neg+1"), r"^probe #0 placed", "probe kp_target_neg+1")
-    cases = check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +1")
+    cases = check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +1", s.kernel, "kprobes")
     if not ran(cases, "kprobes.bad_registrations_rejected"):
         raise AssertionError("with +1: bad_registrations_rejected did not run")
     expect(s.send("probe kp_target_neg"), r"^probe #1 placed", "probe kp_target_neg")
-    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +0 and +1")
+    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +0 and +1", s.kernel, "kprobes")
     # A registration the suite left behind on its stack would oops these.
     expect(s.send("probe kp_target_add"), r"^probe #2 placed", "probe after the suite")
-    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with three probes")
+    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with three probes", s.kernel, "kprobes")
     rows = probe_rows(s.send("list"))
     if [r[0] for r in rows] != ["0", "1", "2"]:
         raise AssertionError(f"list after the suites: {rows}")

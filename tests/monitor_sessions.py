@@ -26,6 +26,7 @@ class Session:
 
     def __init__(self, qemu, kernel, log_path, cmdline="monitor", timeout=30):
         self.log = open(log_path, "wb")
+        self.kernel = kernel
         self.timeout = timeout
         self.proc = subprocess.Popen(
             [qemu, "-m", "128M", "-display", "none", "-serial", "stdio", "-monitor", "none",
