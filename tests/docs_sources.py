@@ -15,7 +15,6 @@ Each source is computed once, when a sample or figure first asks for it, and kep
   gdb()    tests/host/gdb_test.py's summary line (the `make debug` workflow under gdb)
 A source that cannot be produced raises SourceError with the reason. Standard library only.
 """
-import argparse
 import json
 import os
 import re
@@ -26,11 +25,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import monitor_sessions  # noqa: E402
-import serial_tests  # noqa: E402
 import docs_gdb  # noqa: E402
 import manifest  # noqa: E402
 from results import EXIT_HALT  # noqa: E402
-import scenarios  # noqa: E402
 import run as runner  # noqa: E402
 
 # The monitor commands the README's transcript shows, typed after the demo.
@@ -164,21 +161,17 @@ class Sources:
                               f"(did their shape change?): {e!r}")
 
     def _test_names(self):
-        """The same lists tests/run.py's main() runs; a new kind of result added there
-        must be added here too, or tests.total falls short."""
-        names = []
-        for suite, (explicit, cases) in manifest.read_manifest(self.kernel).items():
-            if not explicit:
-                names += [f"{suite}.{c}" for c in cases]
-        names += ["boot." + n for n in scenarios.DEMO]
-        names += ["oops." + n for n in scenarios.SCENARIOS]
-        names += [t[0] for t in runner.RUNNER_SELF_TESTS]
-        args = argparse.Namespace(host_dir=self.host_dir or "build/host", kernel=self.kernel,
-                                  qemu=self.qemu, libc32="", logs=self.logdir)
-        names += [name for name, _ in runner.host_tests(args)]
-        names += ["monitor." + n for n, _ in monitor_sessions.SESSIONS] + ["monitor.scripted"]
-        names += ["monitor." + n for n, _ in serial_tests.RUN_CHECKS]     # make run itself
-        return names
+        """The results a full make test reports: tests/run.py's own plan of the run (its
+        boots, host tests and monitor jobs), the self-test boot counted case by case."""
+        args = runner.make_parser().parse_args(
+            ["--kernel", self.kernel, "--qemu", self.qemu, "--logs", self.logdir,
+             "--host-dir", self.host_dir or "build/host"])
+        registered = manifest.read_manifest(self.kernel)
+        boots, host, monitor = runner.plan(args, runner.ALL_GROUPS, registered)
+        names = [f"{suite}.{c}" for suite, (explicit, cases) in registered.items()
+                 if not explicit for c in cases]
+        names += [boot.name for boot, _ in boots if boot.group != "selftest"]
+        return names + [name for name, _ in host] + [name for name, _ in monitor]
 
     # ---- make debug: a gdb session typed on a terminal (tests/docs_gdb.py)
 

@@ -178,7 +178,11 @@ def run_host_test(name, argv):
 
 # ---- main ----
 
-def main():
+ALL_GROUPS = ("selftest", "oops", "runner", "host", "monitor")
+
+
+def make_parser():
+    """The runner's command line (also used by tests/docs_sources.py to plan a run)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kernel", required=True, help="kernel ELF (multiboot)")
     ap.add_argument("--iso", help="boot this GRUB ISO instead of -kernel (self-tests only)")
@@ -190,7 +194,7 @@ def main():
     ap.add_argument("--host-dir", help="directory of the host test programs (host group)")
     ap.add_argument("--libc32", default="/usr/lib32/libc.so.6",
                     help="32-bit system library for the decoder cross-check")
-    ap.add_argument("--only", choices=["selftest", "oops", "runner", "host", "monitor"],
+    ap.add_argument("--only", choices=ALL_GROUPS,
                     action="append",
                     help="run only these groups (repeatable)")
     ap.add_argument("--timeout", type=float, default=90, help="seconds per self-test boot")
@@ -203,23 +207,13 @@ def main():
     ap.add_argument("--junit", metavar="PATH", help="also write the results as JUnit XML")
     ap.add_argument("--monitor-iso", metavar="ISO",
                     help="also pipe commands into this ISO's monitor (make iso's image)")
-    args = ap.parse_args()
-    monitor_selftest.EXPECTED_FAILURES = set(args.xfail)   # selftest typed at the prompt
-    started = time.time()
-    # --select names self-tests: alone it runs only them (--only adds other groups).
-    groups = set(args.only or (["selftest"] if args.select else
-                               ["selftest", "oops", "runner", "host", "monitor"]))
-    if args.iso:
-        groups &= {"selftest"}
-        if args.select:
-            ap.error("--select cannot reach the ISO's command line (iso/grub.cfg boots "
-                     "'selftest'); boot the ELF to select")
-    if not args.host_dir:
-        groups.discard("host")
+    return ap
 
+
+def plan(args, groups, registered):
+    """What a run of these groups does: (boots [(Boot, grader)], host tests [(name,
+    argv)], monitor jobs [(name, job)]). registered: the image's manifest, or None."""
     jobs = []   # (Boot, grader)
-    registered = (manifest.read_manifest(args.kernel) if groups & {"selftest", "runner"}
-                  else None)
     if "selftest" in groups:
         cmd = "selftest=" + args.select if args.select else "selftest"
         # The run is checked against the cases the image itself registers for cmd.
@@ -252,6 +246,27 @@ def main():
     if args.monitor_iso:    # input piped into an ISO boot from power-on (make test-iso)
         monitor.append(("monitor.iso_piped_input", lambda: serial_tests.check_iso_piped(
             args.qemu, args.monitor_iso, args.logs)))
+    return jobs, host, monitor
+
+
+def main():
+    ap = make_parser()
+    args = ap.parse_args()
+    monitor_selftest.EXPECTED_FAILURES = set(args.xfail)   # selftest typed at the prompt
+    started = time.time()
+    # --select names self-tests: alone it runs only them (--only adds other groups).
+    groups = set(args.only or (["selftest"] if args.select else ALL_GROUPS))
+    if args.iso:
+        groups &= {"selftest"}
+        if args.select:
+            ap.error("--select cannot reach the ISO's command line (iso/grub.cfg boots "
+                     "'selftest'); boot the ELF to select")
+    if not args.host_dir:
+        groups.discard("host")
+
+    registered = (manifest.read_manifest(args.kernel) if groups & {"selftest", "runner"}
+                  else None)
+    jobs, host, monitor = plan(args, groups, registered)
     print(f"jumper tests: {len(host)} host test(s), {len(monitor)} monitor session(s), "
           f"{len(jobs)} boot(s) of {args.iso or args.kernel}; "
           f"serial logs in {args.logs}/", flush=True)
