@@ -99,62 +99,62 @@ static void expect_clean(struct ktest *t)
 	KEXPECT_EQ(t, kprobe_in_handler, KPROBE_IN_PRE);
 }
 
-/* "probe demo_load+4" then "demo fault", in miniature: a pre handler's fault, fixed by
- * its fault_handler, while a second probe sits on the faulting instruction. */
-static void reentered_step_fault_goes_to_outer_fault_handler(struct ktest *t)
+/*
+ * "probe demo_load+4" then "demo fault", in miniature: outer's pre (or post) handler
+ * faults at LOAD_SITE, where inner sits; outer's fault_handler fixes it. Returns what
+ * the probed function returned; checks what both variants share.
+ */
+static int run_reentered_step_fault(struct ktest *t, bool in_post, struct kprobe *outer,
+				    struct kprobe *inner)
 {
-	struct kprobe outer = { .addr = (kprobe_opcode_t *)kp_target_add,
-				.pre_handler = pre_loads, .fault_handler = fix_load };
-	struct kprobe inner = { .addr = (kprobe_opcode_t *)LOAD_SITE, .pre_handler = count_inner };
+	*outer = (struct kprobe){ .addr = (kprobe_opcode_t *)(in_post ? (void *)kp_target_mul
+								    : (void *)kp_target_add),
+				  .pre_handler = in_post ? NULL : pre_loads,
+				  .post_handler = in_post ? post_loads : NULL,
+				  .fault_handler = fix_load };
+	*inner = (struct kprobe){ .addr = (kprobe_opcode_t *)LOAD_SITE, .pre_handler = count_inner };
 
-	skip_if_probed(t, outer.addr);
-	skip_if_probed(t, inner.addr);
+	skip_if_probed(t, outer->addr);
+	skip_if_probed(t, inner->addr);
 	memset(&rec, 0, sizeof(rec));
 	rec.claim = true;
-	KASSERT_EQ(t, register_kprobe(&outer), 0);
-	KASSERT_EQ(t, register_kprobe(&inner), 0);
-	int r = kp_target_add(2, 3);
-	unregister_kprobe(&inner);
-	unregister_kprobe(&outer);
-	KEXPECT_EQ(t, r, 5);
-	KEXPECT_EQ(t, rec.pre, 1);
+	KASSERT_EQ(t, register_kprobe(outer), 0);
+	int ret = register_kprobe(inner);
+	if (ret)
+		unregister_kprobe(outer);       /* never leave a registration behind */
+	KASSERT_EQ(t, ret, 0);
+	int r = in_post ? kp_target_mul(6, 7) : kp_target_add(2, 3);
+	unregister_kprobe(inner);
+	unregister_kprobe(outer);
 	KEXPECT_EQ(t, rec.fault, 1);
 	KEXPECT_TRUE(t, rec.went_on);
 	KEXPECT_EQ(t, rec.fault_eip, LOAD_SITE);         /* the original, not the slot */
 	KEXPECT_FALSE(t, rec.fault_eflags & X86_EFLAGS_TF);
-	KEXPECT_TRUE(t, rec.fault_cur == &outer);        /* the outer hit's state is back */
-	KEXPECT_EQ(t, rec.fault_status, KPROBE_HIT_ACTIVE);
+	KEXPECT_TRUE(t, rec.fault_cur == outer);         /* the outer hit's state is back */
 	KEXPECT_EQ(t, rec.in_fault, KPROBE_IN_FAULT);
 	KEXPECT_EQ(t, rec.inner, 0);                     /* a missed hit runs no handler */
-	KEXPECT_EQ(t, inner.nmissed, 1);
-	KEXPECT_EQ(t, outer.nmissed, 0);
+	KEXPECT_EQ(t, inner->nmissed, 1);
+	KEXPECT_EQ(t, outer->nmissed, 0);
 	expect_clean(t);
+	return r;
+}
+
+static void reentered_step_fault_goes_to_outer_fault_handler(struct ktest *t)
+{
+	struct kprobe outer, inner;
+
+	KEXPECT_EQ(t, run_reentered_step_fault(t, false, &outer, &inner), 5);
+	KEXPECT_EQ(t, rec.pre, 1);
+	KEXPECT_EQ(t, rec.fault_status, KPROBE_HIT_ACTIVE);
 }
 
 static void reentered_step_fault_in_post_handler_goes_to_outer(struct ktest *t)
 {
-	struct kprobe outer = { .addr = (kprobe_opcode_t *)kp_target_mul,
-				.post_handler = post_loads, .fault_handler = fix_load };
-	struct kprobe inner = { .addr = (kprobe_opcode_t *)LOAD_SITE, .pre_handler = count_inner };
+	struct kprobe outer, inner;
 
-	skip_if_probed(t, outer.addr);
-	skip_if_probed(t, inner.addr);
-	memset(&rec, 0, sizeof(rec));
-	rec.claim = true;
-	KASSERT_EQ(t, register_kprobe(&outer), 0);
-	KASSERT_EQ(t, register_kprobe(&inner), 0);
-	int r = kp_target_mul(6, 7);
-	unregister_kprobe(&inner);
-	unregister_kprobe(&outer);
-	KEXPECT_EQ(t, r, 42);
+	KEXPECT_EQ(t, run_reentered_step_fault(t, true, &outer, &inner), 42);
 	KEXPECT_EQ(t, rec.post, 1);
-	KEXPECT_EQ(t, rec.fault, 1);
-	KEXPECT_TRUE(t, rec.went_on);
-	KEXPECT_EQ(t, rec.fault_eip, LOAD_SITE);
-	KEXPECT_TRUE(t, rec.fault_cur == &outer);
 	KEXPECT_EQ(t, rec.fault_status, KPROBE_HIT_SSDONE);
-	KEXPECT_EQ(t, inner.nmissed, 1);
-	expect_clean(t);
 }
 
 /* What the kernel saw of one unclaimed fault in outer's pre handler. */
