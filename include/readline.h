@@ -35,6 +35,9 @@ struct readline_state {
 	const char *prompt;
 	bool drawn;                /* prompt + line are on screen, the cursor after them */
 	bool midline;              /* not drawn, and other output left the cursor mid-line */
+	bool busy;                 /* the editor is writing its own output (echo, redraw) */
+	bool cut;                  /* a message cut into that output: the rest is dropped */
+	unsigned in_message;       /* begin/end pairs open: a message printed inside one */
 	bool eot_ends_input;       /* see readline_eot_ends_input */
 };
 
@@ -74,7 +77,12 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
  * again under the output; output that ends mid-line is followed by a newline before the
  * editor next echoes. Outside readline() both do nothing. Call them with interrupts off:
  * readline() edits with interrupts off, so the line they redraw is never half-updated.
- * Like the echo, all they write is printable ASCII and "\n".
+ * A message can still come from inside the editor's own output -- a probe hit on the
+ * console's write path, which ignores IF -- or inside another message: then the editor
+ * drops the rest of what it was writing and draws the prompt and line again once its
+ * output is done (after a '\r', which puts the prompt over the one character that was on
+ * its way out), and a message inside a message is redrawn after the outer one ends.
+ * Like the echo, all they write is printable ASCII, "\r" and "\n".
  */
 void readline_output_begin(struct readline_state *rl);
 void readline_output_end(struct readline_state *rl, bool line_start);

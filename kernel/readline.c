@@ -32,9 +32,11 @@ struct rl_line {
 	bool truncated;       /* a byte did not fit: discard the rest of the line */
 };
 
+/* The editor's own output; dropped once a message has cut into it (see editor_end). */
 static void rl_putc(struct readline_state *rl, char c)
 {
-	rl->io.putc(c, rl->io.ctx);
+	if (!rl->cut)
+		rl->io.putc(c, rl->io.ctx);
 }
 
 static void rl_puts(struct readline_state *rl, const char *s)
@@ -73,9 +75,54 @@ static void ensure_drawn(struct readline_state *rl)
 	rl->midline = false;
 }
 
+/* The editor starts writing (interrupts off). */
+static void editor_begin(struct readline_state *rl)
+{
+	rl->busy = true;
+}
+
+/*
+ * The editor is done writing; then (a newline, or 0) was the last of it. If a message cut
+ * in -- it can only be a trap on the output path itself, interrupts are off -- what came
+ * after it was dropped: draw the prompt and the line again from the start of the line
+ * ('\r': the character that was already on its way out when the trap came is
+ * overwritten), and then. A handler that prints on every character would cut into
+ * every redraw: after a few tries the line is left for the next key to redraw.
+ */
+static void editor_end(struct readline_state *rl, char then)
+{
+	for (int tries = 0; rl->cut && tries < 3; tries++) {
+		rl->cut = false;
+		rl->drawn = false;       /* whatever the cut-short output thought it drew */
+		if (!rl->midline)
+			rl_putc(rl, '\r');
+		ensure_drawn(rl);
+		if (then)
+			rl_putc(rl, then);
+	}
+	if (rl->cut) {                   /* gave up: the next key draws the line again */
+		rl->cut = false;
+		rl->drawn = false;
+	}
+	rl->busy = false;
+}
+
 void readline_output_begin(struct readline_state *rl)
 {
-	if (!rl->active || !rl->drawn)
+	rl->in_message++;
+	if (!rl->active)
+		return;
+	if (rl->busy) {
+		/* Inside the editor's own output: the message gets a line of its own, and
+		 * the editor redraws when it is done (editor_end). */
+		if (!rl->cut)
+			rl->io.putc('\n', rl->io.ctx);
+		rl->cut = true;
+		rl->drawn = false;
+		rl->midline = false;
+		return;
+	}
+	if (!rl->drawn)
 		return;
 	/* Nothing on the line (no prompt, nothing typed): already at a line start. */
 	if (rl->prompt[0] || rl->active->len)
@@ -86,6 +133,8 @@ void readline_output_begin(struct readline_state *rl)
 
 void readline_output_end(struct readline_state *rl, bool line_start)
 {
+	if (rl->in_message)
+		rl->in_message--;
 	if (!rl->active)
 		return;
 	if (!line_start) {
@@ -93,7 +142,12 @@ void readline_output_end(struct readline_state *rl, bool line_start)
 		return;
 	}
 	rl->midline = false;
+	/* Inside the editor's output or another message: redrawn when that one is done. */
+	if (rl->busy || rl->in_message)
+		return;
+	editor_begin(rl);
 	ensure_drawn(rl);
+	editor_end(rl, 0);
 }
 
 void readline_eot_ends_input(struct readline_state *rl)
@@ -200,7 +254,8 @@ static void history_move(struct rl_line *l, enum rl_key key)
 /*
  * One byte of an unfinished line (not CR/LF, not the end of input). The line and its
  * echo change with interrupts off, so a printk from an interrupt redraws a line that
- * matches the screen.
+ * matches the screen; and inside editor_begin/end, so a message from a trap on the echo
+ * path itself does too.
  */
 static void edit(struct rl_line *l, int c, int *pending)
 {
@@ -212,6 +267,7 @@ static void edit(struct rl_line *l, int c, int *pending)
 	if (c == CH_ESC)
 		key = read_escape(l->rl, pending);   /* waits for input: interrupts on */
 	local_irq_save(flags);
+	editor_begin(l->rl);
 	ensure_drawn(l->rl);
 	if (c == CH_ESC) {
 		history_move(l, key);
@@ -232,6 +288,7 @@ static void edit(struct rl_line *l, int c, int *pending)
 		}
 	}
 	/* Anything else (NUL, other control bytes, >= 0x80) is ignored. */
+	editor_end(l->rl, 0);
 	local_irq_restore(flags);
 }
 
@@ -250,7 +307,9 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
 	rl->prompt = prompt ? prompt : "";
 	rl->drawn = false;
 	rl->midline = false;
+	editor_begin(rl);
 	ensure_drawn(rl);                        /* the prompt */
+	editor_end(rl, 0);
 	local_irq_restore(flags);
 	for (;;) {
 		int c = pending;
@@ -283,8 +342,10 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
 	}
 	buf[l.len] = '\0';
 	local_irq_save(flags);
+	editor_begin(rl);
 	ensure_drawn(rl);
 	rl_putc(rl, '\n');
+	editor_end(rl, '\n');
 	rl->active = NULL;
 	local_irq_restore(flags);
 	if (l.truncated) {

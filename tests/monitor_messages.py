@@ -103,3 +103,21 @@ def check_redraw(s):
     expect(s._until_prompt(), r"^  0  [0-9a-f]{8}  kprobe +\d+ +0  timer_interrupt",
            "the finished line ran 'list'")
     expect(s.send("unprobe 0"), r"removed", "unprobe")
+
+
+def check_redraw_probe_on_the_echo(s):
+    """Probes on the console's own write path hit inside the editor's echo and its
+    redraws (a trap ignores IF): the prompt and the typed line still come back whole, so
+    every command is read, echoed and run as typed; the kernel goes on."""
+    for n, spec in enumerate(("console_write", "console_readline_putc")):
+        expect(s.send(f"probe {spec}"), rf"^probe #{n} placed at {spec}\+0x0/",
+               f"probe {spec}")
+    out = s.send("list")        # typed while both probes log their first hits
+    expect(out, r"^  0  [0-9a-f]{8}  kprobe +\d+ +\d+  console_write\+0x0/", "list ran")
+    expect(out, r"^  1  [0-9a-f]{8}  kprobe +\d+ +\d+  console_readline_putc\+0x0/",
+           "list shows both probes")
+    expect(s.send("help halt"), r"^  halt ", "help halt ran, echoed whole")
+    for n in (0, 1):
+        expect(s.send(f"unprobe {n}"), r"removed after \d+ hits", "unprobe")
+    expect(s.send("help list"), r"^  list ", "the editor after the probes are gone")
+

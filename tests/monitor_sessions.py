@@ -293,7 +293,8 @@ from monitor_lab import check_lab  # noqa: E402
 
 # The sessions for the monitor's messages (help CMD, what is wrong with an argument, the
 # redraw of a half-typed line) are in tests/monitor_messages.py.
-from monitor_messages import check_help_cmd, check_messages, check_redraw  # noqa: E402
+from monitor_messages import (check_help_cmd, check_messages, check_redraw,  # noqa: E402
+                              check_redraw_probe_on_the_echo)
 
 
 SESSIONS = [
@@ -308,6 +309,7 @@ SESSIONS = [
     ("help_cmd", check_help_cmd),
     ("messages", check_messages),
     ("redraw", check_redraw),
+    ("redraw_probe_on_the_echo", check_redraw_probe_on_the_echo),
 ]
 
 

@@ -21,6 +21,11 @@ struct redraw_term {
 	size_t at_pos;
 	const char *chunks[MAX_CHUNKS];
 	bool printed;
+	/* A probe hit on the console's write path: trap_msg is printed just before the
+	 * trap_at-th byte written (or before every byte, trap_every) goes out. */
+	const char *trap_msg;
+	size_t trap_at, writes;
+	bool trap_every, in_trap;
 	char out[1024];
 	size_t out_len;
 };
@@ -29,10 +34,20 @@ static struct redraw_term term;
 static struct readline_state rl;
 static char line[64];
 
+static void kernel_prints(const char *s);
+
 static void term_putc(char c, void *ctx)
 {
 	struct redraw_term *rt = ctx;
 
+	if (!rt->in_trap) {
+		if (rt->trap_msg && (rt->trap_every || rt->writes == rt->trap_at)) {
+			rt->in_trap = true;      /* the handler's own output traps no more */
+			kernel_prints(rt->trap_msg);
+			rt->in_trap = false;
+		}
+		rt->writes++;
+	}
 	if (rt->out_len < sizeof(rt->out) - 1)
 		rt->out[rt->out_len++] = c;
 	rt->out[rt->out_len] = '\0';
@@ -138,6 +153,59 @@ static void message_between_lines_is_left_alone(struct ktest *t)
 	KEXPECT_STREQ(t, term.out, "> a\na command's output\n> b\n> after the end\n");
 }
 
+/* ---- messages from inside the editor's own output (a probe on the write path) ---- */
+
+static void trap_script(const char *in, size_t trap_at, bool every, const char *msg)
+{
+	script(in, 99, NULL, NULL, NULL);
+	term.trap_msg = msg;
+	term.trap_at = trap_at;
+	term.trap_every = every;
+}
+
+static void trap_in_the_echo_redraws_once(struct ktest *t)
+{
+	trap_script("ab\n", 2, false, "hit\n");     /* writes 0, 1: "> "; 2: the 'a' */
+	KEXPECT_EQ(t, next_line(), 2);
+	KEXPECT_STREQ(t, line, "ab");
+	/* The 'a' on its way out lands after the message; '\r' puts the prompt over it.
+	 * Not "> \nhit\n> aab": no redraw from inside the echo, no echo after a redraw. */
+	KEXPECT_STREQ(t, term.out, "> \nhit\na\r> ab\n");
+}
+
+static void trap_in_the_prompt_drops_the_rest(struct ktest *t)
+{
+	trap_script("ab\n", 0, false, "hit\n");
+	KEXPECT_EQ(t, next_line(), 2);
+	KEXPECT_STREQ(t, term.out, "\nhit\n>\r> ab\n");
+}
+
+static void trap_in_the_final_newline_ends_the_line(struct ktest *t)
+{
+	trap_script("ab\n", 4, false, "hit\n");
+	KEXPECT_EQ(t, next_line(), 2);
+	KEXPECT_STREQ(t, term.out, "> ab\nhit\n\n\r> ab\n");
+}
+
+static void trap_on_every_write_does_not_loop(struct ktest *t)
+{
+	trap_script("ab\n", 0, true, "hit\n");
+	KEXPECT_EQ(t, next_line(), 2);               /* returns: the redraws are bounded */
+	KEXPECT_STREQ(t, line, "ab");
+	KEXPECT_EQ(t, rl.in_message, 0);
+	KEXPECT_FALSE(t, rl.busy);
+}
+
+static void message_inside_a_message_redraws_after_the_outer(struct ktest *t)
+{
+	script("x\n", 0, "outer\n", NULL, NULL);
+	term.trap_msg = "hit\n";
+	term.trap_at = 4;                            /* inside "outer": its 'u' */
+	KEXPECT_EQ(t, next_line(), 1);
+	/* Not "> \nohit\n> uter\n": no prompt in the middle of the outer message. */
+	KEXPECT_STREQ(t, term.out, "> \nohit\nuter\n> x\n");
+}
+
 /* ---- the printk hook ---- */
 
 static struct {
@@ -196,6 +264,11 @@ static const struct ktest_case redraw_cases[] = {
 	KTEST_CASE(message_without_newline_ends_before_the_echo),
 	KTEST_CASE(editing_after_a_redraw),
 	KTEST_CASE(message_between_lines_is_left_alone),
+	KTEST_CASE(trap_in_the_echo_redraws_once),
+	KTEST_CASE(trap_in_the_prompt_drops_the_rest),
+	KTEST_CASE(trap_in_the_final_newline_ends_the_line),
+	KTEST_CASE(trap_on_every_write_does_not_loop),
+	KTEST_CASE(message_inside_a_message_redraws_after_the_outer),
 	KTEST_CASE(printk_calls_the_console_hook),
 	KTEST_END,
 };
