@@ -96,8 +96,12 @@ def check_redraw(s):
     for hit in re.finditer(r"probe #0 hit \d", out):
         if hit.start() and out[hit.start() - 1] != "\n":
             raise AssertionError("a hit did not start on a fresh line:\n" + out[-1500:])
-    expect(out, r"^probe #0 hit 1 .*\njumper> l?i?s?$", "prompt redrawn after hit 1")
-    expect(out, r"^probe #0 hit 2 .*\njumper> lis$", "half-typed line redrawn after hit 2")
+    # Hit 1 may come while 'probe' still prints (a tick right after the arming); the
+    # hits that find the prompt waiting are each followed by it, redrawn.
+    redrawn = re.findall(r"^probe #0 hit \d .*\njumper> (l?i?s?)$", out, re.M)
+    if len(redrawn) < 2 or "lis" not in redrawn:
+        raise AssertionError(f"prompt and half-typed line redrawn after hits: {redrawn}\n"
+                             + out[-1500:])
     s.proc.stdin.write(b"t\n")
     s.proc.stdin.flush()
     expect(s._until_prompt(), r"^  0  [0-9a-f]{8}  kprobe +\d+ +0  timer_interrupt",

@@ -414,3 +414,6 @@ SESSIONS += [
 # Self-tests typed at the monitor beside the user's own probes: tests/monitor_selftest.py.
 from monitor_selftest import SESSIONS as SELFTEST_SESSIONS  # noqa: E402
 SESSIONS += SELFTEST_SESSIONS
+# A kprobe and a jprobe on every function: tests/monitor_sweep.py.
+from monitor_sweep import SESSIONS as SWEEP_SESSIONS  # noqa: E402
+SESSIONS += SWEEP_SESSIONS

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* printk's formatting core (lib/vsprintf.c), checked through snprintf. */
+/* printk's formatting core (lib/vsprintf.c), checked through snprintf; printk itself. */
 #include "ktest.h"
 #include "printk.h"
 #include "string.h"
@@ -85,6 +85,45 @@ static void printk_returns_length(struct ktest *t)
 	KEXPECT_EQ(t, expected, 29);
 }
 
+/*
+ * A printk from inside printk's output (a probe hit in the console's write path whose
+ * handler prints) waits for the outer message: the hook, called around each message's
+ * text, sees outer before/after, then the nested one's -- not the nested one inside.
+ */
+static struct {
+	char order[8];
+	unsigned n;
+} seq;
+
+static void seq_before(void *ctx)
+{
+	(void)ctx;
+	if (seq.n < sizeof(seq.order) - 1)
+		seq.order[seq.n++] = 'B';
+	if (seq.n == 1)
+		printk("    # printk: a nested message\n");  /* "from the write path" */
+}
+
+static void seq_after(void *ctx, bool line_start)
+{
+	(void)ctx;
+	(void)line_start;
+	if (seq.n < sizeof(seq.order) - 1)
+		seq.order[seq.n++] = 'A';
+}
+
+static void printk_inside_printk_waits_for_the_outer(struct ktest *t)
+{
+	static const struct console_hook hook = { seq_before, seq_after, NULL };
+	const struct console_hook *old;
+
+	memset(&seq, 0, sizeof(seq));
+	old = console_set_hook(&hook);
+	printk("    # printk: the outer message\n");
+	console_set_hook(old);
+	KEXPECT_STREQ(t, seq.order, "BABA");        /* not "BBAA": nested inside */
+}
+
 static const struct ktest_case printk_cases[] = {
 	KTEST_CASE(signed_decimal),
 	KTEST_CASE(unsigned_and_hex),
@@ -93,6 +132,7 @@ static const struct ktest_case printk_cases[] = {
 	KTEST_CASE(pointers),
 	KTEST_CASE(truncation),
 	KTEST_CASE(printk_returns_length),
+	KTEST_CASE(printk_inside_printk_waits_for_the_outer),
 	KTEST_END,
 };
 KTEST_SUITE(printk_suite, "printk", printk_cases);
