@@ -15,6 +15,8 @@ import time
 from results import EXIT_HALT
 
 PROMPT = "jumper> "
+# A probe hit the monitor logs (kernel/monitor_probes.c): the messages that come at any time.
+HIT_LINE = re.compile(r"^j?probe #\d+ hit \d+ at ", re.M)
 
 
 class SessionError(Exception):
@@ -78,6 +80,24 @@ class Session:
         except OSError:         # BrokenPipeError: QEMU is gone
             raise SessionError(f"QEMU exited (status {self.proc.poll()}) before the input")
 
+    def _redrawn_after(self, echo, rest):
+        """True if the prompt that ended rest was a redraw of the whole typed line: a
+        probe hit printed after the line was echoed but before its Enter was read. After
+        the real prompt nothing follows until the next line is typed (a message would
+        start with a newline); after a redraw the line itself follows at once. Looked
+        for only when rest is nothing but hit lines (the one kind of message that comes
+        then): a command's own output means its Enter was read."""
+        lines = [ln for ln in rest.split("\n") if ln]
+        if not lines or not all(HIT_LINE.match(ln) for ln in lines):
+            return False
+        end = time.monotonic() + 0.3
+        while not self.buf and time.monotonic() < end:
+            try:
+                self._read(end)
+            except SessionError:
+                break
+        return self.buf[:1] == echo[:1]
+
     def send(self, line, timeout=None):
         """Types line + Enter; returns the output up to the prompt after it, without the
         echoed line itself. A kernel message printed while the prompt waits makes the
@@ -92,7 +112,7 @@ class Session:
         early = ""
         while True:
             first, _, rest = self._until_prompt(timeout).partition("\n")
-            if echo is None or first == echo:
+            if echo is None or (first == echo and not self._redrawn_after(echo, rest)):
                 break
             early += rest       # messages, after the prompt and partial line they redrew
         reply = early + rest
