@@ -351,24 +351,35 @@ def run_session(qemu, kernel, logdir, name, check):
             s.close()
 
 
-def run_scripted(qemu, kernel, logdir):
-    """The README's scripted use: printf '...' | make run, non-interactive, exits 37 (halt)."""
-    script = b"probe schedule\ndemo sched\nlist\nhalt\n"
-    os.makedirs(logdir, exist_ok=True)
+def pipe_into_qemu(qemu, boot_args, script, log_path, timeout, serial="stdio"):
+    """Boots QEMU (boot_args: -kernel ... or -cdrom ...) with script piped into COM1 from
+    power-on; returns (QEMU's exit status, its output without CRs), or None if it did not
+    end within timeout. The output is kept in log_path."""
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
     try:
         proc = subprocess.run(
-            [qemu, "-m", "128M", "-display", "none", "-serial", "mon:stdio", "-no-reboot",
-             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-             "-kernel", kernel, "-append", "demo monitor"],
-            input=script, capture_output=True, timeout=60)
+            [qemu, "-m", "128M", "-display", "none", "-serial", serial, "-monitor", "none",
+             "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", *boot_args],
+            input=script, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return False, "scripted run did not exit within 60 s", []
+        return None
     text = proc.stdout.decode("utf-8", "replace").replace("\r", "")
-    with open(os.path.join(logdir, "monitor.scripted.log"), "w") as f:
+    with open(log_path, "w") as f:
         f.write(text)
+    return proc.returncode, text
+
+
+def run_scripted(qemu, kernel, logdir):
+    """The README's scripted use: printf '...' | make run, non-interactive, exits 37 (halt)."""
+    ran = pipe_into_qemu(qemu, ["-kernel", kernel, "-append", "demo monitor"],
+                         b"probe schedule\ndemo sched\nlist\nhalt\n",
+                         os.path.join(logdir, "monitor.scripted.log"), 60, serial="mon:stdio")
+    if ran is None:
+        return False, "scripted run did not exit within 60 s", []
+    rc, text = ran
     lines = text.splitlines()
-    if proc.returncode != EXIT_HALT:
-        return False, f"QEMU exit status {proc.returncode}, expected {EXIT_HALT}", lines[-20:]
+    if rc != EXIT_HALT:
+        return False, f"QEMU exit status {rc}, expected {EXIT_HALT}", lines[-20:]
     if not re.search(r"^  0  [0-9a-f]{8}  kprobe +[1-9]\d* +\d+  schedule\+0x0/", text, re.M):
         return False, "list did not show hits on schedule", lines[-20:]
     return True, "", []

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import time
 
+import monitor_sessions
 from results import EXIT_HALT
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -274,25 +275,18 @@ def jobs(qemu, kernel, logdir):
 
 def check_iso_piped(qemu, iso, logdir):
     """The first command piped into an ISO boot of the monitor arrives whole."""
-    os.makedirs(logdir, exist_ok=True)
-    script = b"syms ip_*\nlist\nhalt\n"
-    try:
-        proc = subprocess.run(
-            [qemu, "-m", "128M", "-display", "none", "-serial", "stdio", "-monitor", "none",
-             "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-             "-cdrom", iso, "-boot", "d"],
-            input=script, capture_output=True, timeout=90)
-    except subprocess.TimeoutExpired:
+    ran = monitor_sessions.pipe_into_qemu(qemu, ["-cdrom", iso, "-boot", "d"],
+                                          b"syms ip_*\nlist\nhalt\n",
+                                          os.path.join(logdir, "monitor.iso_piped_input.log"),
+                                          90)
+    if ran is None:
         return False, "the ISO boot did not end within 90 s", []
-    out = proc.stdout.decode("utf-8", "replace").replace("\r", "")
-    with open(os.path.join(logdir, "monitor.iso_piped_input.log"), "w") as f:
-        f.write(out)
+    rc, out = ran
     echoed = [ln[len(PROMPT):] for ln in out.splitlines() if ln.startswith(PROMPT)]
     if echoed[:1] != ["syms ip_*"]:
         return False, f"first command arrived as {echoed[:1]}, sent 'syms ip_*'", out.splitlines()[-8:]
     if not re.search(r"^[0-9a-f]{8} +\d+  ip_queue_xmit$", out, re.M):
         return False, "syms ip_* did not list ip_queue_xmit", out.splitlines()[-8:]
-    if proc.returncode != EXIT_HALT:
-        return (False, f"QEMU exit status {proc.returncode}, expected {EXIT_HALT} (halt)",
-                out.splitlines()[-8:])
+    if rc != EXIT_HALT:
+        return False, f"QEMU exit status {rc}, expected {EXIT_HALT} (halt)", out.splitlines()[-8:]
     return True, "", []
