@@ -49,9 +49,17 @@ NASMFLAGS := -f elf32 -g -F dwarf -DTHREAD_SIZE=$(THREAD_SIZE)
 LDFLAGS := -m elf_i386 -nostdlib -z noexecstack -T linker.ld --defsym THREAD_SIZE=$(THREAD_SIZE)
 LIBGCC   = $(shell $(CC) -m32 -print-libgcc-file-name)
 
-# Layers, lowest first: lib <- drivers <- kernel (core, probes) <- tests.
-C_SRCS   := $(wildcard lib/*.c drivers/*.c kernel/*.c tests/*.c)
-ASM_SRCS := boot/multiboot.asm $(wildcard lib/*.asm kernel/*.asm)
+# The file map, one folder per kind of code, lowest layer first (docs/architecture.md;
+# host.layers checks that includes and calls only point down):
+#   lib/ lib/insn/   freestanding helpers, the x86 decoder (also built on the host)
+#   drivers/         serial, PIC, PIT, QEMU exit
+#   kernel/ mm/      the core (traps, scheduler, symbols) and the probes; memory
+#   samples/         the demo and the 2004 patch's jprobe sample
+#   monitor/         the jumper> prompt and its line editor
+#   tests/kernel/ tests/bench/   in-kernel self-tests, crash scenarios, the bench
+SRC_DIRS := lib lib/insn drivers kernel mm samples monitor tests/kernel tests/bench
+C_SRCS   := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
+ASM_SRCS := boot/multiboot.asm $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.asm))
 OBJS     := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(ASM_SRCS) $(C_SRCS)))
 
 TOOLS_STAMP := $(BUILD)/.tools-ok
@@ -149,10 +157,10 @@ test: $(KERNEL) $(HOST_TESTS)
 # Probe costs in guest instructions (QEMU -icount); table, build/bench.json, targets.
 # bench-profile adds where one hit's instructions go, function by function.
 bench: $(KERNEL)
-	@$(PYTHON) tests/bench.py --kernel $(KERNEL) --json build/bench.json
+	@$(PYTHON) tests/bench/bench.py --kernel $(KERNEL) --json build/bench.json
 
 bench-profile: $(KERNEL)
-	@$(PYTHON) tests/bench.py --kernel $(KERNEL) --json build/bench.json --profile
+	@$(PYTHON) tests/bench/bench.py --kernel $(KERNEL) --json build/bench.json --profile
 
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
 ISO      := $(BUILD)/jumper.iso

@@ -13,7 +13,7 @@
  * drains the UART itself and turns the interrupt back on.
  *
  * COM1 is the console (serial_console below); the self-tests run the same code on a
- * private UART at COM2 in loopback (tests/test_serial_rx.c).
+ * private UART at COM2 in loopback (tests/kernel/test_serial_rx.c).
  */
 #include "serial.h"
 #include "io.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What a plain boot (no "selftest" on the command line) shows: kernel/demo.c. */
+/* What a plain boot (no "selftest" on the command line) shows: samples/demo.c. */
 #ifndef JUMPER_DEMO_H
 #define JUMPER_DEMO_H
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Physical page frames (kernel/page_alloc.c) and page tables (kernel/paging.c).
+ * Physical page frames (mm/page_alloc.c) and page tables (mm/paging.c).
  *
  * Virtual memory map once paging is on (physical = virtual for all of RAM):
  *

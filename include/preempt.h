@@ -74,7 +74,7 @@ void preempt_schedule(void);
  * On the way out of an interrupt: preempt the interrupted thread only if it was
  * preemptible (count 0) and had interrupts enabled. A hardware IRQ cannot arrive with
  * IF=0, so the IF test matters for software interrupts (int $0x20 from a cli section,
- * tests/test_sched.c): such a context is inside a critical section even at count 0.
+ * tests/kernel/test_sched.c): such a context is inside a critical section even at count 0.
  */
 void preempt_schedule_irq_check(struct pt_regs *regs);
 

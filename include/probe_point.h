@@ -11,7 +11,7 @@
  *   -EPERM       blacklisted: .kprobes.text (trap entry, notifiers, the probe code)
  *   -EILSEQ      not the start of an instruction (decoded from the function's start)
  *   -EOPNOTSUPP  an instruction that cannot be single-stepped out of line (int3, iret,
- *                hlt, far jumps, mov ss ...; see the SS_SAFE column in kernel/insn.c)
+ *                hlt, far jumps, mov ss ...; see the SS_SAFE column in lib/insn/insn.c)
  */
 #ifndef JUMPER_PROBE_POINT_H
 #define JUMPER_PROBE_POINT_H

@@ -18,7 +18,7 @@
  * For a trap taken in ring 0 the CPU pushes only eflags/cs/eip, so the word where
  * regs->esp would be is exactly where the interrupted code's stack pointer pointed:
  * &regs->esp IS the interrupted esp (kernel_stack_pointer()). jprobes rely on this to find
- * the probed function's arguments; tests/test_traps.c proves it.
+ * the probed function's arguments; tests/kernel/test_traps.c proves it.
  */
 #ifndef JUMPER_PTRACE_H
 #define JUMPER_PTRACE_H

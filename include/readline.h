@@ -21,7 +21,7 @@ struct readline_io {
 
 /*
  * About 2 KiB, mostly history: give it static storage, not a place on a 4 KiB kernel
- * stack. Fields are private to kernel/readline.c.
+ * stack. Fields are private to monitor/readline.c.
  */
 struct rl_line;
 struct readline_state {

@@ -1,28 +1,46 @@
 // SPDX-License-Identifier: MIT
 /*
  * kmain: the C entry point, called by _start (boot/multiboot.asm) on the boot stack with
- * interrupts off. It brings the machine up layer by layer, then either runs what the
- * command line asks for (self-tests, a crash scenario) or the demo.
+ * interrupts off. It brings the machine up layer by layer, then runs the boot programs
+ * the command line asks for (include/init.h: self-tests, a crash scenario, the bench, the
+ * demo, the monitor), which register themselves, so the core names none of them.
  */
 #include "desc.h"
 #include "gdt.h"
+#include "init.h"
 #include "mm.h"
 #include "timer.h"
 #include "kernel.h"
 #include "kprobes.h"
-#include "ktest.h"
 #include "multiboot.h"
 #include "pic.h"
 #include "irqflags.h"
 #include "qemu_exit.h"
 #include "sched.h"
 #include "serial.h"
-#include "demo.h"
-#include "monitor.h"
+#include "string.h"
 
 #define JUMPER_VERSION "0.1"
 
 void __noreturn kmain(u32 magic, const struct multiboot_info *info);
+
+/* Runs each boot program named on the command line, in order; none named: the default. */
+static void run_boot_programs(void)
+{
+	const struct boot_program *p, *fallback = NULL;
+	bool named = false;
+
+	for (p = __boot_programs_start; p < __boot_programs_end; p++) {
+		if (!strcmp(p->word, BOOT_PROGRAM_DEFAULT))
+			fallback = p;
+		if (cmdline_get(p->word, NULL, 0)) {
+			named = true;
+			p->run();
+		}
+	}
+	if (!named && fallback)
+		fallback->run();
+}
 
 void __noreturn kmain(u32 magic, const struct multiboot_info *info)
 {
@@ -50,12 +68,7 @@ void __noreturn kmain(u32 magic, const struct multiboot_info *info)
 	 * on kthread_start later then sees only the threads started after it. */
 	schedule_timeout(1);
 
-	ktest_main();       /* returns only when no test, crash or bench was asked for */
-	bool monitor = cmdline_get("monitor", NULL, 0);
-	if (!monitor || cmdline_get("demo", NULL, 0))
-		demo_main();
-	if (monitor)
-		monitor_main();         /* until "halt" or the end of input */
+	run_boot_programs();
 	printk("jumper: demo finished, shutting down.\n");
 	qemu_exit(true);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* A small vsnprintf: the subset of C's printf the kernel needs (see include/printk.h). */
-#include "printk.h"
+/* A small vsnprintf: the subset of C's printf the kernel needs (see include/sprintf.h). */
+#include "sprintf.h"
 #include "string.h"
 
 struct out {

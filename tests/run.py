@@ -4,11 +4,11 @@
 
 What it runs (in parallel, one QEMU per boot):
   * the self-test boot ("selftest"): every KTAP case becomes one result, suite.case;
-  * the expected-oops scenarios of tests/scenarios.py ("crash=NAME"): one result each;
+  * the expected-oops scenarios of tests/runner/scenarios.py ("crash=NAME"): one result each;
   * its own self-tests (runner.*): boots that fail on purpose -- a failing KTAP case, a
     hang, a triple fault, an unmatched selection, KTAP that lies consistently (a case
     reported twice, one dropped, one renamed), a WARNING no case announced -- each must
-    be graded as a failure (tests/selftest_grade.py);
+    be graded as a failure (tests/runner/selftest_grade.py);
   * host tests (host.*): programs run on this machine (decoder cross-checks, the parser,
     gdb attached to a halted QEMU, make bench's self-check); each passes on exit 0.
 
@@ -28,7 +28,8 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The runner's modules live in tests/runner/ (one kind of code per folder).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner"))
 import scenarios  # noqa: E402
 import monitor_sessions  # noqa: E402
 import monitor_selftest  # noqa: E402
@@ -119,12 +120,12 @@ def host_tests(args):
         # every source file names its license (LICENSE) on its first line
         ("host.spdx", [sys.executable, os.path.join(here, "host", "spdx_check.py")]),
         # the samples and figures of README.md and docs/ against this kernel's output
-        ("host.docs_samples", [sys.executable, os.path.join(here, "docs_samples.py"),
+        ("host.docs_samples", [sys.executable, os.path.join(here, "runner", "docs_samples.py"),
                                "--kernel", args.kernel, "--qemu", args.qemu,
                                "--host-dir", h, "--logs", args.logs]),
         # make bench's own correctness (exact, repeatable, traps, profile); targets are
         # make bench's to enforce, this only reports them
-        ("host.bench", [sys.executable, os.path.join(here, "bench.py"), "--kernel",
+        ("host.bench", [sys.executable, os.path.join(here, "bench", "bench.py"), "--kernel",
                         args.kernel, "--qemu", args.qemu, "--check"]),
     ]
 
@@ -182,7 +183,7 @@ ALL_GROUPS = ("selftest", "oops", "runner", "host", "monitor")
 
 
 def make_parser():
-    """The runner's command line (also used by tests/docs_sources.py to plan a run)."""
+    """The runner's command line (also used by tests/runner/docs_sources.py to plan a run)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kernel", required=True, help="kernel ELF (multiboot)")
     ap.add_argument("--iso", help="boot this GRUB ISO instead of -kernel (self-tests only)")
@@ -235,7 +236,7 @@ def plan(args, groups, registered):
                          lambda b, c=check: grade_self_test(b, c, registered)))
 
     host = host_tests(args) if "host" in groups else []
-    # Monitor sessions: the runner types at the jumper> prompt (tests/monitor_sessions.py).
+    # Monitor sessions: the runner types at the jumper> prompt (tests/runner/monitor_sessions.py).
     monitor = []
     if "monitor" in groups:
         monitor = [(f"monitor.{name}", monitor_session_job(args, name, check))

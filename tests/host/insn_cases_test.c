@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * insn_cases_test.c - run the hand-written vectors of tests/insn_cases.h
- * through kernel/insn.c on the host.  Prints "ok N name" / "not ok N name"
+ * insn_cases_test.c - run the hand-written vectors of tests/kernel/insn_cases.h
+ * through lib/insn/insn.c on the host.  Prints "ok N name" / "not ok N name"
  * per case (KTAP-like) and exits non-zero if any case fails.
- * Build: gcc -O2 -std=c11 -Wall -Wextra -Werror -Iinclude -Itests \
- *            tests/host/insn_cases_test.c kernel/insn.c
+ * Build: gcc -O2 -std=c11 -Wall -Wextra -Werror -Iinclude -Itests/kernel \
+ *            tests/host/insn_cases_test.c lib/insn/insn.c
  */
-#include <insn.h>
-#include <insn_cases.h>
+#include "insn.h"
+#include "insn_cases.h"
 #include <stdio.h>
 
 int main(void)

@@ -6,11 +6,11 @@
  * IDX and EXPLEN decimal).  HEXBYTES are the instruction's bytes followed by
  * whatever bytes come after it in the section (up to 16 in total).  EXPLEN is
  * the length objdump found, or 0 if objdump said "(bad)".
- * For every line where kernel/insn.c disagrees it prints "IDX RESULT", where
+ * For every line where lib/insn/insn.c disagrees it prints "IDX RESULT", where
  * RESULT is our length or our negative error code.  Last line: "done N".
  * Driven by tests/host/insn_xcheck.py; exits 0 unless the input is malformed.
  */
-#include <insn.h>
+#include "insn.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

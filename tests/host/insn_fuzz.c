@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * insn_fuzz.c - feed kernel/insn.c random byte strings and check its contract.
+ * insn_fuzz.c - feed lib/insn/insn.c random byte strings and check its contract.
  *
  * Each case is a random string of 0..20 bytes from a fixed-seed xorshift
  * PRNG, copied to the END of a read-only page that is followed by a
@@ -15,7 +15,7 @@
  * Prints the ok/invalid/truncated counts; exits non-zero on any violation.
  */
 #define _DEFAULT_SOURCE
-#include <insn.h>
+#include "insn.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>

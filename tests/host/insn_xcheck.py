@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""insn_xcheck.py - cross-check kernel/insn.c instruction lengths against objdump.
+"""insn_xcheck.py - cross-check lib/insn/insn.c instruction lengths against objdump.
 
 usage: insn_xcheck.py [-v] CHECKER ELF [ELF...]
 

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The runner's KTAP parser must flag broken output (tests/ktap.py parse_ktap):
+"""The runner's KTAP parser must flag broken output (tests/runner/ktap.py parse_ktap):
 renumbered or repeated cases, unparsable result lines, missing plans, a suite result
 that closes the wrong subtest, stray results, and output cut off mid-suite; checked
-against the image's cases (tests/manifest.py), forged output that keeps numbering and
+against the image's cases (tests/runner/manifest.py), forged output that keeps numbering and
 plans consistent: a case reported twice, one dropped, one renamed; WARNING/BUG lines no
 case announced, or announced by another case. The manifest's selection must mirror the
-kernel's (tests/ktest.c): globs, explicit-only suites, the command line word."""
+kernel's (tests/kernel/ktest.c): globs, explicit-only suites, the command line word."""
 import os
 import sys
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runner"))
 from ktap import parse_ktap, unexpected_reports  # noqa: E402
 import manifest  # noqa: E402
 

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* The probe benchmark (tests/bench/bench.c). */
+#ifndef JUMPER_TESTS_BENCH_H
+#define JUMPER_TESTS_BENCH_H
+
+#include "compiler.h"
+
+int bench_target(int a, int b);
+/* Hits counted by the handlers of the row being timed (printed as hits=). */
+extern unsigned long bench_hits;
+/*
+ * Runs every row and prints "BENCH ..." lines on the console, each row timing `calls`
+ * calls (the command line's bench=N; make bench uses the default, BENCH_CALLS, and its
+ * profile a handful, since it logs every instruction).
+ */
+#define BENCH_CALLS     2000
+#define BENCH_CALLS_MAX 100000
+void bench_main(unsigned long calls);
+/* Times the calls of bench_target and prints a BENCH line; returns the ticks. */
+u64 bench_row(const char *name, u64 baseline);
+/* Rows for other probe types (tests/bench/bench_jprobe.c). */
+void bench_more_rows(u64 baseline);
+
+#endif

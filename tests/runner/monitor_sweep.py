@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: MIT
+"""A probe on every function of the kernel, from the jumper> prompt (tests/run.py, group
+monitor): what a student who probes "everything" does. Every function listed by
+`syms *` gets a kprobe, then a jprobe, 16 at a time (the monitor's limit); with each
+batch armed the commands that exercise the kernel run (the demos, list, ps, regs, dis,
+a self-test suite), and none may print an oops, a BUG or an unexpected WARNING; then the
+batch is removed. A refused function must be refused for a documented reason.
+Registered in tests/runner/monitor_sessions.py's SESSIONS.
+"""
+import re
+
+BATCH = 16      # MON_MAX_PROBES
+EXERCISE = ["demo net", "demo sched", "demo fault", "list", "ps", "regs",
+            "dis kthread_create 3", "selftest printk"]
+# Why a function may be refused (include/probe_point.h): blacklisted, or an instruction
+# that cannot run out of line at its entry.
+REFUSALS = ("EPERM", "EOPNOTSUPP")
+DEATH = re.compile(r"^(Oops|BUG:|Kernel panic|WARNING:(?!.*\(expected by ))", re.M)
+
+
+def sweep(s, fmt, funcs):
+    """Places fmt.format(FUNC) ("probe {}", "jprobe {} 3") on every function, a batch at a
+    time; returns (how many were placed, {errno: how many were refused with it})."""
+    placed, refused, batch = 0, {}, []
+
+    def exercise():
+        for cmd in EXERCISE:
+            out = s.send(cmd, timeout=120)
+            if DEATH.search(out):
+                raise AssertionError(f"'{cmd}' with '{fmt}' on {batch}:\n" + out[-2000:])
+        for n in range(len(batch)):
+            if not re.search(r"removed after \d+ hits", s.send(f"unprobe {n}")):
+                raise AssertionError(f"unprobe {n} ({batch[n]}) failed")
+
+    for f in funcs:
+        out = s.send(fmt.format(f))
+        if re.search(rf"^[kj]?probe #{len(batch)} placed at {re.escape(f)}\+0x0/", out, re.M):
+            batch.append(f)
+        else:
+            m = re.search(r": (E[A-Z]+) \(", out)
+            if not m or m[1] not in REFUSALS:
+                raise AssertionError(f"{fmt.format(f)}: refused for no documented "
+                                     f"reason:\n{out}")
+            refused[m[1]] = refused.get(m[1], 0) + 1
+        if len(batch) == BATCH:
+            exercise()
+            placed, batch = placed + BATCH, []
+    if batch:
+        exercise()
+        placed += len(batch)
+    if "no probes" not in s.send("list"):
+        raise AssertionError(f"'{fmt}': probes left after the sweep")
+    return placed, refused
+
+
+def check_probe_every_function(s):
+    """A kprobe, then a jprobe (3 arguments), on every function; the kernel lives on."""
+    funcs = re.findall(r"^[0-9a-f]{8} +\d+  (\S+)$", s.send("syms *", timeout=60), re.M)
+    if len(funcs) < 300:
+        raise AssertionError(f"syms * listed only {len(funcs)} functions")
+    for fmt in ("probe {}", "jprobe {} 3"):
+        placed, refused = sweep(s, fmt, funcs)
+        # Most of the kernel is probe-able; the blacklist (.kprobes.text) is the rest.
+        if placed < len(funcs) * 2 // 3:
+            raise AssertionError(f"'{fmt}': placed on only {placed} of {len(funcs)} "
+                                 f"functions (refused: {refused})")
+
+
+SESSIONS = [("probe_every_function", check_probe_every_function)]
