@@ -181,7 +181,8 @@ void __kprobes __used jprobe_report_missing_return(void)
 	jprobe_saved_esp = NULL;
 	preempt_enable_no_resched();
 	if (p)
-		sprint_symbol(sym, sizeof(sym), (unsigned long)container_of(p, struct jprobe, kp)->entry);
+		sprint_symbol(sym, sizeof(sym),
+			      (unsigned long)container_of(p, struct jprobe, kp)->entry);
 	printk("jprobes: handler %s returned without calling jprobe_return()\n",
 	       p ? sym : "?");
 	BUG();

@@ -33,7 +33,8 @@ bool page_is_allocatable(unsigned long pa)
 		return false;
 	for (unsigned i = 0; i < boot_info.nr_regions; i++) {
 		const struct mem_region *r = &boot_info.regions[i];
-		if (r->type == MB_MEM_AVAILABLE && pa >= r->addr && pa + PAGE_SIZE <= r->addr + r->len)
+		if (r->type == MB_MEM_AVAILABLE && pa >= r->addr &&
+		    pa + PAGE_SIZE <= r->addr + r->len)
 			return true;
 	}
 	return false;

@@ -325,7 +325,8 @@ int readline(struct readline_state *rl, const char *prompt, char *buf, size_t si
 			break;                   /* a last line without its newline */
 		}
 		if (c == '\n' && rl->after_cr) {
-			rl->after_cr = false;    /* the second half of the CRLF that ended the last line */
+			/* the second half of the CRLF that ended the last line */
+			rl->after_cr = false;
 			continue;
 		}
 		rl->after_cr = false;

@@ -110,4 +110,5 @@ static void crash_reentered_step_fault(void)
 		return;
 	kp_target_other(1, 2);
 }
-KTEST_CRASH(crash_reentered_step_fault_s, "kprobe_reentered_step_fault", crash_reentered_step_fault);
+KTEST_CRASH(crash_reentered_step_fault_s, "kprobe_reentered_step_fault",
+	    crash_reentered_step_fault);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Functions the jprobe tests probe, and their handlers' shared record (tests/kernel/jprobe_targets.c). */
+/*
+ * Functions the jprobe tests probe, and their handlers' shared record
+ * (tests/kernel/jprobe_targets.c).
+ */
 #ifndef JUMPER_TESTS_JPROBE_TARGETS_H
 #define JUMPER_TESTS_JPROBE_TARGETS_H
 

@@ -28,7 +28,8 @@ static void parse_globs(char *spec)
 	nr_globs = 0;
 	for (char *p = spec; *p;) {
 		if (nr_globs == MAX_GLOBS) {
-			printk("selftest: more than %d patterns; the rest are ignored\n", MAX_GLOBS);
+			printk("selftest: more than %d patterns; the rest are ignored\n",
+			       MAX_GLOBS);
 			break;
 		}
 		globs[nr_globs++] = p;

@@ -76,8 +76,9 @@ static void decoder_hand_written_cases(struct ktest *t)
 				   "case '%s': attr %08x, want set %08x clear %08x", c->name,
 				   in.attr, c->attr_set, c->attr_clear);
 		if ((c->attr_set & INSN_ATTR_REL_ANY) && in.rel_target != c->target)
-			ktest_fail(t, false, __FILE__, __LINE__, "case '%s': target %08x, want %08x",
-				   c->name, in.rel_target, c->target);
+			ktest_fail(t, false, __FILE__, __LINE__,
+				   "case '%s': target %08x, want %08x", c->name, in.rel_target,
+				   c->target);
 	}
 	ktest_info(t, "%u cases", (unsigned)ARRAY_SIZE(insn_cases));
 }

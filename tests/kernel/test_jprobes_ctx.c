@@ -69,7 +69,8 @@ static void hit_near_stack_top_copies_only_to_the_top(struct ktest *t)
 	struct task_struct *th;
 
 	seen_hits = 0;
-	jp = (struct jprobe){ .kp.addr = (kprobe_opcode_t *)jp_thread_body, .entry = j_thread_body };
+	jp = (struct jprobe){ .kp.addr = (kprobe_opcode_t *)jp_thread_body,
+			      .entry = j_thread_body };
 	KASSERT_EQ(t, register_jprobe(&jp), 0);
 	/* A thread whose first function is the probed one: its entry esp is a few words
 	 * below the stack top, and the page above the top is unmapped. Copying 64 bytes

@@ -112,7 +112,8 @@ static int run_reentered_step_fault(struct ktest *t, bool in_post, struct kprobe
 				  .pre_handler = in_post ? NULL : pre_loads,
 				  .post_handler = in_post ? post_loads : NULL,
 				  .fault_handler = fix_load };
-	*inner = (struct kprobe){ .addr = (kprobe_opcode_t *)LOAD_SITE, .pre_handler = count_inner };
+	*inner = (struct kprobe){ .addr = (kprobe_opcode_t *)LOAD_SITE,
+				  .pre_handler = count_inner };
 
 	skip_if_probed(t, outer->addr);
 	skip_if_probed(t, inner->addr);

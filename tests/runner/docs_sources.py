@@ -137,9 +137,10 @@ class Sources:
         log = os.path.join(self.logdir, "docs.bench.log")
         with tempfile.TemporaryDirectory() as tmp:
             out_json = os.path.join(tmp, "bench.json")
-            proc = subprocess.run([sys.executable, os.path.join(TESTS, "bench", "bench.py"), "--kernel",
-                                   self.kernel, "--qemu", self.qemu, "--json", out_json,
-                                   "--profile"], capture_output=True, text=True, timeout=300)
+            bench_py = os.path.join(TESTS, "bench", "bench.py")
+            proc = subprocess.run([sys.executable, bench_py, "--kernel", self.kernel,
+                                   "--qemu", self.qemu, "--json", out_json, "--profile"],
+                                  capture_output=True, text=True, timeout=300)
             with open(log, "w") as f:
                 f.write(proc.stdout + proc.stderr)
             if not os.path.exists(out_json):

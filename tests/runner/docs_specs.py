@@ -227,7 +227,8 @@ def normalize_gdb(line):
 
 def make_debug_banner(kernel):
     """The line make debug echoes before gdb starts, from the Makefile itself."""
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Makefile")) as f:
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "Makefile")) as f:
         m = re.search(r'@echo "(QEMU waits for gdb on [^"]*)"', f.read())
     if not m:
         raise SourceError("the Makefile's debug target no longer echoes 'QEMU waits for gdb'")

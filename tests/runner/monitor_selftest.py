@@ -162,7 +162,8 @@ def check_selftest_beside_user_probes(s):
             raise AssertionError(f"{spec}: {byte}{note} after unprobe, want {orig[spec]}")
     # The suites left nothing behind: a second run is as clean, now with no user probes,
     # and every address a suite probes is free again (a stale registration: EEXIST).
-    cases = check_selftest_verdicts(s.send("selftest", timeout=300), "selftest after unprobe", s.kernel, "")
+    cases = check_selftest_verdicts(s.send("selftest", timeout=300), "selftest after unprobe",
+                                    s.kernel, "")
     user_probe_skips(cases, [], "selftest after unprobe")
     for spec in SUITE_TARGETS:
         expect(s.send(f"probe {spec}"), r"^probe #0 placed at ", f"{spec} free again")
@@ -173,14 +174,17 @@ def check_selftest_kprobes_mid_function(s):
     """Issue 11 4c: a user probe inside kp_target_neg (alone, then beside one on its first
     byte) under "selftest kprobes", then more registrations: no case fails, no oops."""
     expect(s.send("probe kp_target_neg+1"), r"^probe #0 placed", "probe kp_target_neg+1")
-    cases = check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +1", s.kernel, "kprobes")
+    cases = check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +1",
+                                    s.kernel, "kprobes")
     if not ran(cases, "kprobes.bad_registrations_rejected"):
         raise AssertionError("with +1: bad_registrations_rejected did not run")
     expect(s.send("probe kp_target_neg"), r"^probe #1 placed", "probe kp_target_neg")
-    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +0 and +1", s.kernel, "kprobes")
+    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with +0 and +1",
+                            s.kernel, "kprobes")
     # A registration the suite left behind on its stack would oops these.
     expect(s.send("probe kp_target_add"), r"^probe #2 placed", "probe after the suite")
-    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with three probes", s.kernel, "kprobes")
+    check_selftest_verdicts(s.send("selftest kprobes", timeout=120), "with three probes",
+                            s.kernel, "kprobes")
     rows = probe_rows(s.send("list"))
     if [r[0] for r in rows] != ["0", "1", "2"]:
         raise AssertionError(f"list after the suites: {rows}")

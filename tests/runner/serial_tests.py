@@ -128,9 +128,10 @@ def check_piped_64k(qemu, kernel, logdir):
     if echoed != cmds:
         bad = next((i for i, (a, b) in enumerate(zip(echoed, cmds)) if a != b),
                    min(len(echoed), len(cmds)))
+        sent = cmds[bad] if bad < len(cmds) else "(none)"
+        received = echoed[bad] if bad < len(echoed) else "(none)"
         return False, (f"{len(echoed)} of {len(cmds)} command lines arrived intact; first "
-                       f"difference at #{bad}"), [f"sent:     {cmds[bad] if bad < len(cmds) else '(none)'}",
-                                                  f"received: {echoed[bad] if bad < len(echoed) else '(none)'}"]
+                       f"difference at #{bad}"), [f"sent:     {sent}", f"received: {received}"]
     # Every numbered command answered once, in order, on a line of its own.
     answered = [m.group(1) for ln in lines if not ln.startswith(PROMPT)
                 for m in [re.search(r"\b(seq\d{5})\b", ln)] if m]
@@ -224,7 +225,8 @@ def check_tty(qemu, kernel, logdir):
         mark = len(buf)
         os.write(fd, b"help\r")
         if not until(b"stop the machine", 30):
-            return False, "help not answered on the terminal", [buf[-300:].decode("utf-8", "replace")]
+            return False, "help not answered on the terminal", [
+                buf[-300:].decode("utf-8", "replace")]
         typed = buf[mark:].decode("utf-8", "replace")
         os.write(fd, b"\x01x")
         until(b"] Error", 30)       # make's last line, after the wrapper's
@@ -284,7 +286,8 @@ def check_iso_piped(qemu, iso, logdir):
     rc, out = ran
     echoed = [ln[len(PROMPT):] for ln in out.splitlines() if ln.startswith(PROMPT)]
     if echoed[:1] != ["syms ip_*"]:
-        return False, f"first command arrived as {echoed[:1]}, sent 'syms ip_*'", out.splitlines()[-8:]
+        return (False, f"first command arrived as {echoed[:1]}, sent 'syms ip_*'",
+                out.splitlines()[-8:])
     if not re.search(r"^[0-9a-f]{8} +\d+  ip_queue_xmit$", out, re.M):
         return False, "syms ip_* did not list ip_queue_xmit", out.splitlines()[-8:]
     if rc != EXIT_HALT:
