@@ -6,6 +6,7 @@
 #include "types.h"
 
 #define X86_EFLAGS_CF   0x00000001
+#define X86_EFLAGS_FIXED 0x00000002 /* bit 1 always reads as 1 */
 #define X86_EFLAGS_PF   0x00000004
 #define X86_EFLAGS_ZF   0x00000040
 #define X86_EFLAGS_SF   0x00000080
@@ -16,6 +17,7 @@
 #define X86_EFLAGS_NT   0x00004000
 #define X86_EFLAGS_RF   0x00010000
 #define X86_EFLAGS_VM   0x00020000
+#define X86_EFLAGS_AC   0x00040000  /* alignment check (only faults at CPL 3) */
 
 #define X86_CR0_PE      0x00000001
 #define X86_CR0_WP      0x00010000

@@ -19,6 +19,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "preempt.h"
+#include "processor.h"
 #include "string.h"
 
 #define PAGES_PER_STACK (THREAD_SIZE / PAGE_SIZE)
@@ -107,11 +108,14 @@ struct task_struct *kthread_create(int (*fn)(void *arg), void *arg, const char *
 	ti->task = t;
 	ti->stack_end = STACK_END_MAGIC;
 
-	/* The stack switch_to expects: edi esi ebx ebp, then the return address; above
-	 * that a zero "return address" for kthread_start, which ends backtraces. */
+	/* The stack switch_to expects: edi esi ebx ebp, EFLAGS, then the return address;
+	 * above that a zero "return address" for kthread_start, which ends backtraces. The
+	 * flags are clean (no TF, AC, NT inherited from anyone) with IF off, as __schedule
+	 * runs the switch; kthread_start turns interrupts on. */
 	unsigned long *sp = (unsigned long *)stack_top(ti);
 	*--sp = 0;
 	*--sp = (unsigned long)kthread_start;
+	*--sp = X86_EFLAGS_FIXED;
 	*--sp = 0;      /* ebp: 0 also ends the frame-pointer chain */
 	*--sp = 0;      /* ebx */
 	*--sp = 0;      /* esi */
