@@ -10,15 +10,16 @@ What is checked:
               (linker.ld, Makefile, LICENSE, README.md), must exist in the tree; a glob
               (tests/kernel/test_*.c) must match at least one file.
   line refs   `PATH:LINE` (gdb's `at PATH:LINE`) and gdb's `file PATH, line LINE` must name
-              a line the file has. When the reference says which function the line is in
-              -- gdb's frame form `FUNC (ARGS) at PATH:LINE` (the `at` may be wrapped onto
-              the next line), gdb's `Breakpoint N at ADDR: file PATH, line LINE` right
-              after `(gdb) break FUNC`, or a backticked `FUNC` right before it -- and PATH is a C
-              file, LINE must lie inside FUNC's definition: from the line that names FUNC
-              before its parameters down to the `}` at column 0 that closes its body (the
-              kernel's style puts a function's braces at column 0). Assembly lines are only
-              checked to exist (entry stubs are macro expansions, gdb's names for them are
-              not in the source).
+              a line the file has. When the text says which function the line is in, and
+              PATH is a C file, LINE must lie inside that function's definition: from the
+              line naming it before its parameters down to the `}` at column 0 closing its
+              body (the kernel's style puts a function's braces at column 0). The text
+              says so in gdb's frame form `FUNC (ARGS) at PATH:LINE` (`at` may be wrapped
+              onto the next line), in gdb's `Breakpoint N at ADDR: file PATH, line LINE`
+              right after `(gdb) break FUNC`, or with a backticked `FUNC` right before the
+              reference. Assembly lines are only checked to exist (the entry stubs are
+              macro expansions, and gdb's names for them are not in the source).
+  names       "`NAME` in `PATH`": NAME must occur in PATH, as a word.
   comments    every such path in a comment of a source file git knows (.c .h .asm .py .sh
               .ld .inc, Makefiles, gdbinit): C `/* */` and `//`, NASM `;`, `#` comments,
               and Python docstrings.
@@ -61,7 +62,9 @@ GDB_BREAK_RE = re.compile(r"^\(gdb\) b(?:reak)? ([A-Za-z_]\w*)\s*$")
 GDB_BREAK_AT_RE = re.compile(r"^Breakpoint \d+ at 0x[0-9a-f]+: file ")
 # "`NAME` in `PATH`": the text says where NAME is
 NAMED_IN_RE = re.compile(r"`([A-Za-z_]\w*)(?:\(\))?` in `?$")
-TICKED_FUNC_RE = re.compile(r"`([A-Za-z_]\w*)(?:\(\))?`[\s(]*(?:at\s+|in\s+)?$")
+TICKED_FUNC_RE = re.compile(r"`([A-Za-z_]\w*)(?:\(\))?`[\s(]*(?:at\s+|in\s+)?`?$")
+# The line of a C function definition, up to its name's '('
+DEF_RE = re.compile(r"^[A-Za-z_][^;=]*?\b([A-Za-z_]\w*)\s*\(")
 
 SOURCE_EXT = (".c", ".h", ".asm", ".py", ".sh", ".ld", ".inc")
 HASH_NAMES = ("gdbinit",)
@@ -204,19 +207,16 @@ class Tree:
         the line naming the function, last the column-0 '}' closing its body."""
         if p in self.funcs:
             return self.funcs[p]
-        found, lines, pending = {}, self.source_lines(p), None
-        start = None
-        for no, s in enumerate(lines, 1):
+        found, pending, start = {}, None, None
+        for no, s in enumerate(self.source_lines(p), 1):
             if start is None:
-                m = re.match(r"^[A-Za-z_][^;=]*?\b([A-Za-z_]\w*)\s*\(", s)
-                if m and not s.startswith(("#", "typedef", "struct ", "static const")):
-                    pending = (m.group(1), no)
-                elif s.startswith("{") and pending:
-                    start = pending
-                elif s.strip() == "" or s.endswith(";"):
-                    pending = None
+                m = DEF_RE.match(s)
+                if m and not s.startswith(("#", "typedef")):
+                    pending = (m.group(1), no)     # a definition, if a '{' line follows
                 if s.startswith("{") and pending:
                     start = pending
+                elif s.strip() == "" or s.endswith(";"):
+                    pending = None                 # a declaration
             elif s.startswith("}"):
                 found.setdefault(start[0], []).append((start[1], no))
                 start = pending = None
@@ -224,7 +224,7 @@ class Tree:
         return found
 
 
-REFS = {"lines": 0, "in_function": 0, "names": 0}
+REFS = {"lines": 0, "in_function": 0, "names": 0}    # what was checked, for the summary
 
 
 def check_ref(tree, path, line, func):
