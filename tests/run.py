@@ -119,6 +119,8 @@ def host_tests(args):
         ("host.need_tools", [sys.executable, os.path.join(here, "host", "need_tools_test.py")]),
         # every source file names its license (LICENSE) on its first line
         ("host.spdx", [sys.executable, os.path.join(here, "host", "spdx_check.py")]),
+        # every path, line reference and function the documents and code comments name
+        ("host.doc_paths", [sys.executable, os.path.join(here, "host", "doc_paths_check.py")]),
         # the samples and figures of README.md and docs/ against this kernel's output
         ("host.docs_samples", [sys.executable, os.path.join(here, "runner", "docs_samples.py"),
                                "--kernel", args.kernel, "--qemu", args.qemu,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The differential test (in the spirit of ARM's kprobes test-core): for every
- * instruction boundary of the corpus (tests/kprobe_corpus_*.c), run the code once
+ * instruction boundary of the corpus (tests/kernel/kprobe_corpus_*.c), run the code once
  * unprobed and once with a pre+post probe on that instruction, from the same inputs,
  * and require the same registers, flags and memory — and handlers called exactly as
  * often as the instruction ran. How often each instruction runs is measured first by
