@@ -6,6 +6,9 @@
 #include "compiler.h"
 #include "trapnr.h"
 
+/* A selector is its descriptor's offset in boot/multiboot.asm's gdt_table. The asm reads
+ * these through asm-offsets.inc (kernel/asm-offsets.c) and refuses to assemble a table
+ * laid out in another order. */
 #define KERNEL_CS     0x08
 #define KERNEL_DS     0x10
 #define TSS_SEL       0x18   /* the running CPU's TSS */

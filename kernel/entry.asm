@@ -4,9 +4,9 @@
 ;
 ; Every stub leaves the stack in one shape, [error code][vector] above what the CPU pushed:
 ; exceptions with a hardware error code (#DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX)
-; already have it; the others push a 0 in its place. common_entry then pushes the registers, takes the vector
-; and error code out of the two slots, and reuses the slots for es and orig_eax, so the
-; frame is exactly i386 Linux's pt_regs.
+; already have it; the others push a 0 in its place. common_entry then pushes the
+; registers, takes the vector and error code out of the two slots, and reuses the slots
+; for es and orig_eax, so the frame is exactly i386 Linux's pt_regs.
 ;
 ; This file is in .kprobes.text: a probe here would trap inside the trap path.
 ;

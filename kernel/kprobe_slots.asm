@@ -5,9 +5,9 @@
 ; from the slot, either single-stepped with TF set, or "boosted" (see
 ; kernel/kprobe_register.c). The slots are part of kernel text: mapped read-only and
 ; executable, written only through text_poke, and inside the probe blacklist (a probe on
-; a slot would trap in the middle of a single-step). Keeping the copies away from data written at run time
-; (the 2004 patch kept each copy inside its struct kprobe) also spares an emulator from
-; re-translating code on every write to a nearby variable.
+; a slot would trap in the middle of a single-step). Keeping the copies away from data
+; written at run time (the 2004 patch kept each copy inside its struct kprobe) also spares
+; an emulator from re-translating code on every write to a nearby variable.
 ;
 ; Unused slots hold int3, so a stray jump into one traps instead of running garbage.
 
