@@ -12,8 +12,9 @@ MB_PAGEALIGN equ 1 << 0          ; modules page-aligned
 MB_MEMINFO   equ 1 << 1          ; ask for mem_lower/upper and the memory map
 MB_FLAGS     equ MB_PAGEALIGN | MB_MEMINFO
 
-KERNEL_CS    equ 0x08
-KERNEL_DS    equ 0x10
+; KERNEL_CS, KERNEL_DS and the TSS selectors are include/desc.h's, through the generated
+; asm-offsets.inc (kernel/asm-offsets.c): C loads the same selectors.
+%include "asm-offsets.inc"
 
 ; The header must be 4-byte aligned within the first 8 KiB of the image; linker.ld puts
 ; the .multiboot section first so that always holds (the build checks with grub-file).
@@ -29,11 +30,16 @@ align 8
 global gdt_table
 gdt_table:
 	dq 0                             ; 0x00 null descriptor
-	dq 0x00CF9A000000FFFF            ; 0x08 ring-0 code: base 0, limit 4 GiB, 32-bit, r/x
-	dq 0x00CF92000000FFFF            ; 0x10 ring-0 data: base 0, limit 4 GiB, r/w
-	dq 0                             ; 0x18 TSS of the running CPU (gdt.c)
-	dq 0                             ; 0x20 TSS of the double-fault task (gdt.c)
+	dq 0x00CF9A000000FFFF            ; KERNEL_CS: ring-0 code, base 0, 4 GiB, 32-bit, r/x
+	dq 0x00CF92000000FFFF            ; KERNEL_DS: ring-0 data, base 0, 4 GiB, r/w
+	dq 0                             ; TSS_SEL: TSS of the running CPU (gdt.c)
+	dq 0                             ; DF_TSS_SEL: TSS of the double-fault task (gdt.c)
 gdt_end:
+; A selector is its descriptor's byte offset in the table: the order above must be the
+; selectors' order in desc.h, or the far jump below would load a data segment into CS.
+%if KERNEL_CS != 1 * 8 || KERNEL_DS != 2 * 8 || TSS_SEL != 3 * 8 || DF_TSS_SEL != 4 * 8
+%error "gdt_table's layout does not match the selectors in include/desc.h"
+%endif
 global gdt_descr
 gdt_descr:
 	dw gdt_end - gdt_table - 1

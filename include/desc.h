@@ -4,14 +4,18 @@
 #define JUMPER_DESC_H
 
 #include "compiler.h"
+#include "trapnr.h"
 
+/* A selector is its descriptor's offset in boot/multiboot.asm's gdt_table. The asm reads
+ * these through asm-offsets.inc (kernel/asm-offsets.c) and refuses to assemble a table
+ * laid out in another order. */
 #define KERNEL_CS     0x08
 #define KERNEL_DS     0x10
 #define TSS_SEL       0x18   /* the running CPU's TSS */
 #define DF_TSS_SEL    0x20   /* the double-fault task's TSS */
 
 #define NR_VECTORS    256
-#define NR_EXCEPTIONS 32
+#define NR_EXCEPTIONS X86_NR_HW_TRAPS   /* vectors 0-31: each has an entry stub */
 
 /* Gate types (the low 4 bits of a gate's type/attribute byte). */
 #define GATE_TASK      0x5

@@ -66,10 +66,14 @@ struct arch_specific_insn {
  *   +16  insn, sti, jmp back       boosted when IF was 1
  * "jmp back" jumps to the instruction after the probed one.
  */
-#define KPROBE_SLOT_SIZE      32
+#define KPROBE_SLOT_SIZE      32     /* also kprobe_slots.asm's, via asm-offsets.inc */
 #define KPROBE_NR_SLOTS       256
 #define KPROBE_BOOST_IF_ON    16
 #define KPROBE_BOOST_MAX_LEN  10     /* insn + sti + jmp rel32 fit in 16 bytes */
+
+/* The slots themselves (kernel/kprobe_slots.asm), in kernel text: written only through
+ * text_poke. The fault path and the tests ask whether an eip lies in one. */
+extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
 
 #define KPROBE_FLAG_DISABLED 0x1   /* registered, but the original byte is in place */
 

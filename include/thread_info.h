@@ -59,4 +59,8 @@ static inline unsigned long stack_top(const struct thread_info *ti)
 	return (unsigned long)ti + THREAD_SIZE;
 }
 
+/* The boot thread's stack (linker.ld's .boot_stack): its base, where its thread_info is,
+ * and its top, where _start points esp. */
+extern char boot_stack[], boot_stack_top[];
+
 #endif

@@ -13,13 +13,14 @@
 
 #include "ptrace.h"
 #include "compiler.h"
+#include "trapnr.h"
 
 enum die_val {
 	DIE_OOPS = 1,    /* die() is about to print an oops: last chance to look */
-	DIE_INT3,        /* breakpoint (vector 3); regs->eip is just past the int3 */
-	DIE_DEBUG,       /* debug trap (vector 1); args->err holds DR6 */
-	DIE_PAGE_FAULT,  /* vector 14; args->addr holds CR2 */
-	DIE_GPF,         /* general protection (vector 13) */
+	DIE_INT3,        /* X86_TRAP_BP; regs->eip is just past the int3 */
+	DIE_DEBUG,       /* X86_TRAP_DB; args->err holds DR6 */
+	DIE_PAGE_FAULT,  /* X86_TRAP_PF; args->addr holds CR2 */
+	DIE_GPF,         /* X86_TRAP_GP */
 	DIE_TRAP,        /* any other exception */
 	DIE_NMI,
 };
@@ -32,7 +33,7 @@ struct die_args {
 	struct pt_regs *regs;
 	const char *str;
 	long err;                /* hardware error code, or DR6 for DIE_DEBUG */
-	int trapnr;
+	int trapnr;              /* the vector, X86_TRAP_* (include/trapnr.h) */
 	unsigned long addr;      /* CR2 for DIE_PAGE_FAULT, else 0 */
 };
 
@@ -53,7 +54,7 @@ int notify_die(enum die_val val, const char *str, struct pt_regs *regs, long err
 	       int trapnr, unsigned long addr);
 
 /* Exceptions taken since boot, per vector. */
-extern unsigned long trap_counts[32];
+extern unsigned long trap_counts[X86_NR_HW_TRAPS];
 
 /*
  * The probe layer's first look at a trap. The 2004 patch put kprobes on the die chain
@@ -64,8 +65,8 @@ extern unsigned long trap_counts[32];
  * Each returns 1 if the trap was handled (the trap then returns to regs).
  */
 struct trap_probe_hooks {
-	int (*int3)(struct pt_regs *regs);                  /* vector 3 */
-	int (*debug)(struct pt_regs *regs);                 /* vector 1 */
+	int (*int3)(struct pt_regs *regs);                  /* X86_TRAP_BP */
+	int (*debug)(struct pt_regs *regs);                 /* X86_TRAP_DB */
 	int (*fault)(struct pt_regs *regs, int trapnr);     /* any other exception */
 	/* In every oops, after its "Oops:" line: what the probe layer knows (may be NULL). */
 	void (*oops)(const char *str, struct pt_regs *regs);
@@ -79,8 +80,11 @@ void do_debug(struct pt_regs *regs);
 extern void (*const trap_handlers[])(struct pt_regs *regs, unsigned long vector,
 				      unsigned long error_code);
 
-/* Prints an oops for regs and ends the boot as a failure. */
-void __noreturn die(const char *str, struct pt_regs *regs, long err);
+/*
+ * Prints an oops for regs and ends the boot as a failure. trapnr is the vector that led
+ * here (X86_TRAP_PF adds the page-fault lines), or -1 for an oops no trap raised.
+ */
+void __noreturn die(const char *str, struct pt_regs *regs, long err, int trapnr);
 /* Prints a backtrace of the caller (used by panic and WARN). */
 void dump_stack(void);
 /* Human name of an exception vector ("page fault"). */

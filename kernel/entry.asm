@@ -3,28 +3,41 @@
 ; (include/ptrace.h) and call trap_handlers[vector](regs, vector, error_code), kernel/trap.c.
 ;
 ; Every stub leaves the stack in one shape, [error code][vector] above what the CPU pushed:
-; exceptions with a hardware error code (8, 10-14, 17, 21, 29, 30) already have it; the
-; others push a 0 in its place. common_entry then pushes the registers, takes the vector
-; and error code out of the two slots, and reuses the slots for es and orig_eax, so the
-; frame is exactly i386 Linux's pt_regs.
+; exceptions with a hardware error code (#DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX)
+; already have it; the others push a 0 in its place. common_entry then pushes the
+; registers, takes the vector and error code out of the two slots, and reuses the slots
+; for es and orig_eax, so the frame is exactly i386 Linux's pt_regs.
 ;
 ; This file is in .kprobes.text: a probe here would trap inside the trap path.
+;
+; The vector numbers (X86_TRAP_*), KERNEL_DS, the pt_regs offsets (PT_*) and the size of
+; the vector space come from include/trapnr.h, desc.h, ptrace.h and pic.h through the
+; generated asm-offsets.inc (kernel/asm-offsets.c): one definition, shared with C.
 
-KERNEL_DS equ 0x10
+%include "asm-offsets.inc"
 
 section .kprobes.text exec
 
 extern trap_handlers
 
+; Each stub is labelled stub_N by its vector's number (the trap_stubs table below lists
+; them by number); a stub given a name such as X86_TRAP_GP evaluates it first. Assembling
+; two stubs for one vector is a duplicate label, and a vector without a stub an undefined
+; one: either way the build fails.
+%macro STUB_LABEL 1
+%assign stub_vector %1
+stub_ %+ stub_vector:
+%endmacro
+
 %macro STUB_NOERR 1
-stub_%1:
+STUB_LABEL %1
 	push dword 0                 ; no hardware error code: keep the frame shape
 	push dword %1
 	jmp common_entry
 %endmacro
 
 %macro STUB_ERR 1
-stub_%1:
+STUB_LABEL %1
 	push dword %1                ; the CPU pushed the error code already
 	jmp common_entry
 %endmacro
@@ -57,13 +70,13 @@ stub_%1:
 	iret
 %endmacro
 
-; The probe hot path: a probe's int3 (vector 3) and the debug trap ending its single-step
-; (vector 1). Neither has an error code or needs the vector dispatch, so their stubs build
+; The probe hot path: a probe's int3 (#BP) and the debug trap ending its single-step
+; (#DB). Neither has an error code or needs the vector dispatch, so their stubs build
 ; pt_regs in place and call their handler directly, and a trap the handler claims returns
 ; straight from here -- about half of common_entry's instructions, on a path make bench
 ; counts to the instruction.
 %macro FAST_STUB 3               ; vector, probe hook pointer, slow handler(regs)
-stub_%1:
+STUB_LABEL %1
 	push dword -1                ; orig_eax: -1, an exception
 	push es
 	push ds
@@ -88,38 +101,43 @@ stub_%1:
 
 extern do_int3, do_debug, trap_counts, trap_int3_hook, trap_debug_hook
 
-STUB_NOERR 0
-FAST_STUB  1, trap_debug_hook, do_debug
-STUB_NOERR 2
-FAST_STUB  3, trap_int3_hook, do_int3
-STUB_NOERR 4
-STUB_NOERR 5
-STUB_NOERR 6
-STUB_NOERR 7
-STUB_ERR   8
-STUB_NOERR 9
-STUB_ERR   10
-STUB_ERR   11
-STUB_ERR   12
-STUB_ERR   13
-STUB_ERR   14
-STUB_NOERR 15
-STUB_NOERR 16
-STUB_ERR   17
-STUB_NOERR 18
-STUB_NOERR 19
-STUB_NOERR 20
-STUB_ERR   21
-%assign v 22
-%rep 7
+STUB_NOERR X86_TRAP_DE
+FAST_STUB  X86_TRAP_DB, trap_debug_hook, do_debug
+STUB_NOERR X86_TRAP_NMI
+FAST_STUB  X86_TRAP_BP, trap_int3_hook, do_int3
+STUB_NOERR X86_TRAP_OF
+STUB_NOERR X86_TRAP_BR
+STUB_NOERR X86_TRAP_UD
+STUB_NOERR X86_TRAP_NM
+STUB_ERR   X86_TRAP_DF
+STUB_NOERR X86_TRAP_OLD_MF
+STUB_ERR   X86_TRAP_TS
+STUB_ERR   X86_TRAP_NP
+STUB_ERR   X86_TRAP_SS
+STUB_ERR   X86_TRAP_GP
+STUB_ERR   X86_TRAP_PF
+STUB_NOERR X86_TRAP_SPURIOUS
+STUB_NOERR X86_TRAP_MF
+STUB_ERR   X86_TRAP_AC
+STUB_NOERR X86_TRAP_MC
+STUB_NOERR X86_TRAP_XF
+STUB_NOERR X86_TRAP_VE
+STUB_ERR   X86_TRAP_CP
+%assign v X86_TRAP_CP + 1
+%rep X86_TRAP_HV - v             ; reserved
 STUB_NOERR v
 %assign v v+1
 %endrep
-STUB_ERR   29
-STUB_ERR   30
-STUB_NOERR 31
-%assign v 32
-%rep 16                          ; IRQ 0-15 after the PIC remap
+STUB_NOERR X86_TRAP_HV
+STUB_ERR   X86_TRAP_VC
+STUB_ERR   X86_TRAP_SX
+%assign v X86_TRAP_SX + 1
+%rep NR_EXCEPTIONS - v           ; reserved
+STUB_NOERR v
+%assign v v+1
+%endrep
+%assign v IRQ_BASE_VECTOR
+%rep NR_IRQS                     ; IRQ 0-15 after the PIC remap
 STUB_NOERR v
 %assign v v+1
 %endrep
@@ -130,19 +148,19 @@ common_entry:
 	PUSH_GPRS
 	xor eax, eax
 	mov ax, ds
-	mov [esp + 28], eax          ; pt_regs.ds
-	mov ecx, [esp + 32]          ; the vector, in the slot that becomes pt_regs.es
-	mov edx, [esp + 36]          ; the error code, in the slot that becomes orig_eax
+	mov [esp + PT_DS], eax
+	mov ecx, [esp + PT_ES]       ; the vector, in the slot that becomes pt_regs.es
+	mov edx, [esp + PT_ORIG_EAX] ; the error code, in the slot that becomes orig_eax
 	mov ax, es
-	mov [esp + 32], eax          ; pt_regs.es
+	mov [esp + PT_ES], eax
 	; orig_eax follows Linux: -1 for an exception, ~irq for a hardware interrupt.
 	mov eax, -1
-	cmp ecx, 32
+	cmp ecx, IRQ_BASE_VECTOR
 	jb .store_orig
-	lea eax, [ecx - 32]
+	lea eax, [ecx - IRQ_BASE_VECTOR]
 	not eax
 .store_orig:
-	mov [esp + 36], eax
+	mov [esp + PT_ORIG_EAX], eax
 	mov ax, KERNEL_DS
 	mov ds, ax
 	mov es, ax
@@ -164,7 +182,7 @@ section .rodata
 global trap_stubs
 trap_stubs:
 %assign v 0
-%rep 48
+%rep NR_EXCEPTIONS + NR_IRQS
 	dd stub_ %+ v
 %assign v v+1
 %endrep

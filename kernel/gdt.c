@@ -62,7 +62,7 @@ void gdt_init_tss(void)
 	set_tss_desc(TSS_SEL, &cpu_tss);
 	set_tss_desc(DF_TSS_SEL, &df_tss);
 	__asm__ volatile("ltr %w0" : : "r"(TSS_SEL));
-	set_task_gate(8, DF_TSS_SEL);
+	set_task_gate(X86_TRAP_DF, DF_TSS_SEL);
 }
 
 /* Rebuilds a pt_regs from what the task switch saved in cpu_tss. */

@@ -3,15 +3,16 @@
  * The interrupt descriptor table.
  *
  * Gate type matters for probes. An interrupt gate clears IF on entry, a trap gate does
- * not. Vectors 1 (debug) and 3 (breakpoint) are interrupt gates, as in Linux: between the
+ * not. #DB and #BP (debug, breakpoint) are interrupt gates, as in Linux: between the
  * int3 of a probe and the end of its single-step, kprobes keeps per-CPU state
  * (current_kprobe, kprobe_status, saved eflags); an interrupt arriving in that window
- * could run code that hits another probe and overwrite it. The page fault (14) is an
+ * could run code that hits another probe and overwrite it. The page fault is an
  * interrupt gate too so a nested fault cannot replace CR2 before it is read. The other
  * exceptions are trap gates, and IRQs interrupt gates, as on i386 Linux.
  */
 #include "desc.h"
 #include "pic.h"
+#include "trapnr.h"
 
 extern void *trap_stubs[NR_EXCEPTIONS + NR_IRQS];   /* kernel/entry.asm */
 
@@ -55,10 +56,13 @@ void idt_init(void)
 {
 	for (unsigned v = 0; v < NR_EXCEPTIONS; v++)
 		set_trap_gate(v, trap_stubs[v]);
-	set_intr_gate(1, trap_stubs[1]);    /* debug: single-step of a probed instruction */
-	set_intr_gate(2, trap_stubs[2]);    /* NMI */
-	set_intr_gate(3, trap_stubs[3]);    /* int3: the probe breakpoint */
-	set_intr_gate(14, trap_stubs[14]);  /* page fault: keep CR2 */
+	/* debug: the single-step of a probed instruction */
+	set_intr_gate(X86_TRAP_DB, trap_stubs[X86_TRAP_DB]);
+	set_intr_gate(X86_TRAP_NMI, trap_stubs[X86_TRAP_NMI]);
+	/* int3: the probe breakpoint */
+	set_intr_gate(X86_TRAP_BP, trap_stubs[X86_TRAP_BP]);
+	/* page fault: keep CR2 until the handler read it */
+	set_intr_gate(X86_TRAP_PF, trap_stubs[X86_TRAP_PF]);
 	for (unsigned irq = 0; irq < NR_IRQS; irq++)
 		set_intr_gate(IRQ_BASE_VECTOR + irq, trap_stubs[NR_EXCEPTIONS + irq]);
 

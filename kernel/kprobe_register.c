@@ -17,7 +17,6 @@
 
 struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
 
-extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
 static u32 slot_used[KPROBE_NR_SLOTS / 32];
 
 /* A free instruction slot, marked used, or NULL. Interrupts must be off. */

@@ -16,6 +16,4 @@ extern unsigned long kprobe_old_eflags;
 /* Ends a reentered hit: the outer hit's state (probe, status, flags) comes back. */
 void restore_previous_kprobe(void);
 
-extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
-
 #endif

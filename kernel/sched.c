@@ -16,7 +16,6 @@
 #include "string.h"
 #include "timer.h"
 
-extern char boot_stack[];   /* linker.ld: base of the boot thread's stack */
 void switch_to(unsigned long *prev_esp, unsigned long next_esp);   /* switch.asm */
 
 struct task_struct boot_task = {

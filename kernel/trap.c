@@ -6,6 +6,7 @@
  * the code that handles probes would trap forever.
  */
 #include "traps.h"
+#include "trapnr.h"
 #include "desc.h"
 #include "errno.h"
 #include "irq.h"
@@ -17,22 +18,42 @@
 #include "sched.h"
 #include "stacktrace.h"
 
-#define NR_EXCEPTIONS_NAMED 22
-
-static const char *const trap_names[NR_EXCEPTIONS_NAMED] = {
-	"divide error", "debug", "nmi", "int3", "overflow", "bounds",
-	"invalid opcode", "device not available", "double fault",
-	"coprocessor segment overrun", "invalid TSS", "segment not present",
-	"stack segment", "general protection fault", "page fault", "reserved 15",
-	"coprocessor error", "alignment check", "machine check",
-	"SIMD coprocessor error", "virtualization exception", "control protection",
+/* Indexed by vector; a vector without a name here prints as reserved. */
+static const char *const trap_names[NR_EXCEPTIONS] = {
+	[X86_TRAP_DE] = "divide error",
+	[X86_TRAP_DB] = "debug",
+	[X86_TRAP_NMI] = "nmi",
+	[X86_TRAP_BP] = "int3",
+	[X86_TRAP_OF] = "overflow",
+	[X86_TRAP_BR] = "bounds",
+	[X86_TRAP_UD] = "invalid opcode",
+	[X86_TRAP_NM] = "device not available",
+	[X86_TRAP_DF] = "double fault",
+	[X86_TRAP_OLD_MF] = "coprocessor segment overrun",
+	[X86_TRAP_TS] = "invalid TSS",
+	[X86_TRAP_NP] = "segment not present",
+	[X86_TRAP_SS] = "stack segment",
+	[X86_TRAP_GP] = "general protection fault",
+	[X86_TRAP_PF] = "page fault",
+	[X86_TRAP_SPURIOUS] = "reserved 15",
+	[X86_TRAP_MF] = "coprocessor error",
+	[X86_TRAP_AC] = "alignment check",
+	[X86_TRAP_MC] = "machine check",
+	[X86_TRAP_XF] = "SIMD coprocessor error",
+	[X86_TRAP_VE] = "virtualization exception",
+	[X86_TRAP_CP] = "control protection",
 };
+
+/* The exception stubs and handlers come first in the vector space, the IRQs right after:
+ * trap_handlers[] and entry.asm's trap_stubs are indexed by vector on that assumption. */
+_Static_assert(IRQ_BASE_VECTOR == NR_EXCEPTIONS, "IRQ vectors follow the exceptions");
+_Static_assert(NR_EXCEPTIONS + NR_IRQS <= NR_VECTORS, "every stub has an IDT gate");
 
 const char *__kprobes trap_name(unsigned vector)
 {
-	if (vector < NR_EXCEPTIONS_NAMED)
-		return trap_names[vector];
-	return vector < 32 ? "reserved exception" : "interrupt";
+	if (vector < NR_EXCEPTIONS)
+		return trap_names[vector] ? trap_names[vector] : "reserved exception";
+	return "interrupt";
 }
 
 /* ---- the die notifier chain ---- */
@@ -138,23 +159,23 @@ static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned lon
 	unsigned long addr = 0;
 
 	switch (vector) {
-	case 1:
+	case X86_TRAP_DB:
 		/* DR6 says why (single-step, breakpoint register ...). The CPU never clears
 		 * it, so clear it here or the next #DB would see stale bits. */
 		err = (long)read_dr6();
 		write_dr6(0);
 		val = DIE_DEBUG;
 		break;
-	case 2:
+	case X86_TRAP_NMI:
 		val = DIE_NMI;
 		break;
-	case 3:
+	case X86_TRAP_BP:
 		val = DIE_INT3;
 		break;
-	case 13:
+	case X86_TRAP_GP:
 		val = DIE_GPF;
 		break;
-	case 14:
+	case X86_TRAP_PF:
 		addr = read_cr2();
 		oops_cr2 = addr;
 		val = DIE_PAGE_FAULT;
@@ -162,11 +183,11 @@ static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned lon
 	}
 	if (notify_die(val, trap_name(vector), regs, err, (int)vector, addr) & NOTIFY_STOP)
 		return;
-	die(trap_name(vector), regs, err);
+	die(trap_name(vector), regs, err, (int)vector);
 }
 
 /*
- * The C handlers kernel/entry.asm calls. Vectors 1 and 3 are the hot path of a probe hit
+ * The C handlers kernel/entry.asm calls. #DB and #BP are the hot path of a probe hit
  * (make bench counts it to the instruction): their stubs count the trap and call the
  * kprobes hook themselves, and come here only for a trap kprobes did not claim. The
  * other vectors go through trap_handlers[].
@@ -174,12 +195,12 @@ static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned lon
 /* int3 and debug traps kprobes did not claim (the stubs offered them first). */
 void __kprobes do_int3(struct pt_regs *regs)
 {
-	do_trap_slow(regs, 3, 0);
+	do_trap_slow(regs, X86_TRAP_BP, 0);
 }
 
 void __kprobes do_debug(struct pt_regs *regs)
 {
-	do_trap_slow(regs, 1, 0);
+	do_trap_slow(regs, X86_TRAP_DB, 0);
 }
 
 /* Every other exception: kprobes first (a fault inside a probe), then the chain. */
@@ -200,8 +221,8 @@ static void __kprobes do_irq_entry(struct pt_regs *regs, unsigned long vector,
 
 void (*const trap_handlers[NR_EXCEPTIONS + NR_IRQS])(struct pt_regs *, unsigned long,
 						     unsigned long) = {
-	/* 1 and 3 have stubs of their own (entry.asm, FAST_STUB) calling do_debug and
-	 * do_int3; their entries here are never used. */
+	/* X86_TRAP_DB and X86_TRAP_BP have stubs of their own (entry.asm, FAST_STUB)
+	 * calling do_debug and do_int3; their entries here are never used. */
 	[0 ... NR_EXCEPTIONS - 1] = do_trap,
 	[NR_EXCEPTIONS ... NR_EXCEPTIONS + NR_IRQS - 1] = do_irq_entry,
 };
@@ -227,7 +248,7 @@ static void __kprobes show_page_fault(const struct pt_regs *regs, long err)
 
 static int die_counter;
 
-void __kprobes __noreturn die(const char *str, struct pt_regs *regs, long err)
+void __kprobes __noreturn die(const char *str, struct pt_regs *regs, long err, int trapnr)
 {
 	static bool in_die;
 
@@ -239,10 +260,10 @@ void __kprobes __noreturn die(const char *str, struct pt_regs *regs, long err)
 		qemu_exit(false);
 	}
 	in_die = true;
-	notify_die(DIE_OOPS, str, regs, err, -1, 0);
+	notify_die(DIE_OOPS, str, regs, err, trapnr, 0);
 
 	printk("------------[ cut here ]------------\n");
-	if (str == trap_name(14))
+	if (trapnr == X86_TRAP_PF)
 		show_page_fault(regs, err);
 	printk("Oops: %s: %04lx [#%d]\n", str, (unsigned long)err & 0xffff, ++die_counter);
 	/* A probe hit in progress: which probe, which of its handlers (kernel/kprobes.c). */

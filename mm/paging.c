@@ -20,7 +20,6 @@
 
 static u32 page_directory[1024] __aligned(PAGE_SIZE);
 
-extern char boot_stack[], boot_stack_top[];   /* linker.ld */
 extern char __kallsyms_start[], __kallsyms_end[];
 
 unsigned long page_directory_phys(void)

@@ -15,6 +15,7 @@
 #include "qemu_exit.h"
 #include "string.h"
 #include "traps.h"
+#include "trapnr.h"
 
 static unsigned long bench_calls = BENCH_CALLS;
 
@@ -51,7 +52,7 @@ static void bench_post(struct kprobe *p, struct pt_regs *regs, unsigned long fla
 static unsigned long total_traps(void)
 {
 	unsigned long n = 0;
-	for (unsigned v = 0; v < 32; v++)
+	for (unsigned v = 0; v < X86_NR_HW_TRAPS; v++)
 		n += trap_counts[v];
 	return n;
 }

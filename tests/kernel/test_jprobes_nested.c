@@ -18,6 +18,7 @@
 #include "preempt.h"
 #include "processor.h"
 #include "string.h"
+#include "trapnr.h"
 #include "user_probes.h"
 
 static struct {
@@ -124,7 +125,7 @@ static int j_faults(int a, int b, int c, int d, int e, int f)
 static int skip_load(struct kprobe *p, struct pt_regs *regs, int trapnr)
 {
 	(void)p;
-	if (trapnr != 14 || regs->eip != (unsigned long)kp_load + KP_LOAD_INSN_OFFSET)
+	if (trapnr != X86_TRAP_PF || regs->eip != (unsigned long)kp_load + KP_LOAD_INSN_OFFSET)
 		return 0;
 	rec.faults++;
 	regs->eip += 2;

@@ -19,6 +19,7 @@
 #include "processor.h"
 #include "string.h"
 #include "trap_hook.h"
+#include "trapnr.h"
 #include "user_probes.h"
 
 #define LOAD_SITE ((unsigned long)kp_load + KP_LOAD_INSN_OFFSET)
@@ -68,7 +69,7 @@ static int fix_load(struct kprobe *p, struct pt_regs *regs, int trapnr)
 	rec.fault_status = kprobe_status;
 	if (rec.refault)
 		kp_load(NULL);          /* caught by trap_hook, if not offered to us again */
-	if (!rec.claim || trapnr != 14 || regs->eip != LOAD_SITE)
+	if (!rec.claim || trapnr != X86_TRAP_PF || regs->eip != LOAD_SITE)
 		return 0;
 	regs->eip += sizeof(load_insn);
 	return 1;
@@ -175,7 +176,7 @@ static void run_declined(struct ktest *t, bool with_inner, struct fault_view *v)
 	KASSERT_EQ(t, register_kprobe(&outer), 0);
 	if (with_inner)
 		KASSERT_EQ(t, register_kprobe(&inner), 0);
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_insn, sizeof(load_insn));
+	trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, load_insn, sizeof(load_insn));
 	v->r = kp_target_add(20, 22);
 	trap_hook_disarm();
 	if (with_inner) {
@@ -232,7 +233,7 @@ static void own_step_fault_not_offered_to_own_fault_handler(struct ktest *t)
 		rec.claim = true;       /* it would fix the load up, if it were asked */
 		KASSERT_EQ(t, register_kprobe(&kp), 0);
 		KEXPECT_EQ(t, kp.ainsn.boostable && !kp.post_handler, boosted[i]);
-		trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_insn, sizeof(load_insn));
+		trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, load_insn, sizeof(load_insn));
 		kp_load(NULL);
 		trap_hook_disarm();
 		unregister_kprobe(&kp);
@@ -257,7 +258,7 @@ static void fault_in_fault_handler_not_offered_again(struct ktest *t)
 	memset(&rec, 0, sizeof(rec));
 	rec.claim = rec.refault = true;
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_insn, sizeof(load_insn));
+	trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, load_insn, sizeof(load_insn));
 	int r = kp_target_neg(7);
 	trap_hook_disarm();
 	unregister_kprobe(&kp);

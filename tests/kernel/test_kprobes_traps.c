@@ -14,9 +14,8 @@
 #include "processor.h"
 #include "string.h"
 #include "trap_hook.h"
+#include "trapnr.h"
 #include "user_probes.h"
-
-extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
 
 static struct {
 	int pre, post, fault;
@@ -53,7 +52,7 @@ static void post_faulting(struct kprobe *p, struct pt_regs *regs, unsigned long 
 static int fault_fixup(struct kprobe *p, struct pt_regs *regs, int trapnr)
 {
 	(void)p;
-	if (trapnr != 14 || regs->eip != (unsigned long)kp_load + KP_LOAD_INSN_OFFSET)
+	if (trapnr != X86_TRAP_PF || regs->eip != (unsigned long)kp_load + KP_LOAD_INSN_OFFSET)
 		return 0;
 	seen.fault++;
 	regs->eip += 2;                        /* skip the 2-byte load */
@@ -89,7 +88,7 @@ static void single_step_fault_reported_at_original(struct ktest *t)
 
 	memset(&seen, 0, sizeof(seen));
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_insn, sizeof(load_insn));
+	trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, load_insn, sizeof(load_insn));
 	kp_load(NULL);
 	trap_hook_disarm();
 	unregister_kprobe(&kp);
@@ -114,7 +113,7 @@ static void boosted_fault_reported_at_original(struct ktest *t)
 	memset(&seen, 0, sizeof(seen));
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
 	KEXPECT_TRUE(t, kp.ainsn.boostable);
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_insn, sizeof(load_insn));
+	trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, load_insn, sizeof(load_insn));
 	kp_load(NULL);
 	trap_hook_disarm();
 	unregister_kprobe(&kp);
@@ -131,7 +130,7 @@ static void foreign_int3_passes_through(struct ktest *t)
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = count_pre };
 
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	trap_hook_arm(t, DIE_INT3, 3, NULL, 0);
+	trap_hook_arm(t, DIE_INT3, X86_TRAP_BP, NULL, 0);
 	__asm__ volatile("int3" ::: "memory");
 	trap_hook_disarm();
 	unregister_kprobe(&kp);

@@ -12,6 +12,7 @@
 #include "stacktrace.h"
 #include "string.h"
 #include "trap_hook.h"
+#include "trapnr.h"
 
 #define TEST_FRAMES 4096
 
@@ -90,7 +91,7 @@ static void write_to_text_faults(struct ktest *t)
 	unsigned long target = (unsigned long)text_read_only_data_writable + 1;
 	u8 before = *(volatile u8 *)target;
 
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, store_edx_to_eax, sizeof(store_edx_to_eax));
+	trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, store_edx_to_eax, sizeof(store_edx_to_eax));
 	__asm__ volatile(".byte 0x89, 0x10" : : "a"(target), "d"(0x90909090) : "memory");
 	trap_hook_disarm();
 	KEXPECT_EQ(t, trap_hook.hits, 1);
@@ -103,7 +104,7 @@ static void write_to_data_does_not_fault(struct ktest *t)
 {
 	static volatile u32 cell;
 
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, NULL, 0);   /* catch anything, fail if hit */
+	trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, NULL, 0);   /* catch anything, fail if hit */
 	cell = 0x1234;
 	cell += 1;
 	trap_hook_disarm();
@@ -117,7 +118,7 @@ static void null_read_faults_with_cr2(struct ktest *t)
 
 	for (unsigned i = 0; i < ARRAY_SIZE(addrs); i++) {
 		unsigned long v = addrs[i];
-		trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_eax_from_eax,
+		trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, load_eax_from_eax,
 			      sizeof(load_eax_from_eax));
 		__asm__ volatile(".byte 0x8b, 0x00" : "+a"(v) : : "memory");
 		trap_hook_disarm();
@@ -132,7 +133,7 @@ static int probe_read(struct ktest *t, unsigned long addr)
 {
 	unsigned long v = addr;
 
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_eax_from_eax, sizeof(load_eax_from_eax));
+	trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, load_eax_from_eax, sizeof(load_eax_from_eax));
 	__asm__ volatile(".byte 0x8b, 0x00" : "+a"(v) : : "memory");
 	trap_hook_disarm();
 	return trap_hook.hits;

@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "timer.h"
 #include "trap_hook.h"
+#include "trapnr.h"
 
 
 /* ---- current_thread_info() everywhere ---- */
@@ -216,12 +217,12 @@ static void no_preemption_from_an_irqs_off_context(struct ktest *t)
 	local_irq_disable();
 	preempt_enable_no_resched();         /* count 0, reschedule pending, IF=0 */
 	unsigned long before = boot_task.nivcsw;
-	__asm__ volatile("int $0x20" ::: "memory");     /* IRQ 0's vector, by hand */
+	__asm__ volatile("int %0" : : "i"(IRQ_BASE_VECTOR) : "memory");   /* IRQ 0, by hand */
 	unsigned long after_irqs_off = boot_task.nivcsw;
 	bool pending = need_resched();
 	local_irq_enable();
 	set_tsk_need_resched(current);
-	__asm__ volatile("int $0x20" ::: "memory");
+	__asm__ volatile("int %0" : : "i"(IRQ_BASE_VECTOR) : "memory");
 	unsigned long after_irqs_on = boot_task.nivcsw;
 
 	other[1] = 1;
@@ -378,7 +379,7 @@ static void over_read_past_thread_stack_faults(struct ktest *t)
 	KEXPECT_FALSE(t, page_mapped(top));
 	KEXPECT_FALSE(t, page_mapped(stack_base(th->stack) - 1));
 	KEXPECT_TRUE(t, page_mapped(top - 1));
-	trap_hook_arm(t, DIE_PAGE_FAULT, 14, load_eax_from_eax, sizeof(load_eax_from_eax));
+	trap_hook_arm(t, DIE_PAGE_FAULT, X86_TRAP_PF, load_eax_from_eax, sizeof(load_eax_from_eax));
 	go = true;
 	int hits = kthread_join(th);
 	trap_hook_disarm();

@@ -9,10 +9,12 @@
 #include "desc.h"
 #include "errno.h"
 #include "ktest.h"
+#include "pic.h"
 #include "processor.h"
 #include "string.h"
 #include "traps.h"
 #include "trap_hook.h"
+#include "trapnr.h"
 
 #define hook trap_hook
 #define arm(t, want, trapnr) trap_hook_arm(t, want, trapnr, NULL, 0)
@@ -20,14 +22,15 @@
 
 static void gates_1_and_3_are_interrupt_gates(struct ktest *t)
 {
-	for (unsigned v = 0; v < 48; v++) {
+	for (unsigned v = 0; v < NR_EXCEPTIONS + NR_IRQS; v++) {
 		const struct gate_desc *g = idt_gate(v);
 		u8 type = g->type_attr & 0xF;
-		bool want_intr = v == 1 || v == 2 || v == 3 || v == 14 || v >= 32;
+		bool want_intr = v == X86_TRAP_DB || v == X86_TRAP_NMI || v == X86_TRAP_BP ||
+				 v == X86_TRAP_PF || v >= IRQ_BASE_VECTOR;
 
 		KEXPECT_TRUE(t, g->type_attr & 0x80);              /* present */
 		KEXPECT_EQ(t, (g->type_attr >> 5) & 3, 0);         /* DPL 0 */
-		if (v == 8) {   /* double fault: a task gate to its own TSS and stack */
+		if (v == X86_TRAP_DF) {   /* double fault: a task gate to its own TSS and stack */
 			KEXPECT_EQ(t, type, GATE_TASK);
 			KEXPECT_EQ(t, g->selector, DF_TSS_SEL);
 			continue;
@@ -136,7 +139,7 @@ static void divide_error_caught_by_hook(struct ktest *t)
 {
 	unsigned long q = 1, zero = 0, rem = 0;
 
-	trap_hook_arm(t, DIE_TRAP, 0, div_ecx, sizeof(div_ecx));
+	trap_hook_arm(t, DIE_TRAP, X86_TRAP_DE, div_ecx, sizeof(div_ecx));
 	__asm__ volatile(".byte 0xf7, 0xf1" : "+a"(q), "+d"(rem) : "c"(zero) : "cc");
 	disarm();
 	/* The hook claims the fault only if eip points at the div: a fault's eip is the
@@ -148,7 +151,7 @@ static void divide_error_caught_by_hook(struct ktest *t)
 static void gp_fault_caught_with_error_code(struct ktest *t)
 {
 	/* Selector 0x1230 (GDT index 0x246) is past the GDT limit: #GP(selector). */
-	trap_hook_arm(t, DIE_GPF, 13, mov_ax_ds, sizeof(mov_ax_ds));
+	trap_hook_arm(t, DIE_GPF, X86_TRAP_GP, mov_ax_ds, sizeof(mov_ax_ds));
 	__asm__ volatile("movw $0x1230, %%ax\n\t.byte 0x8e, 0xd8" : : : "eax", "memory");
 	disarm();
 	KEXPECT_EQ(t, hook.hits, 1);
