@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Registering probes, as a recipe of named steps like Linux's register_kprobe: resolve
- * the address (kprobe_lookup_addr), check it (check_kprobe_rereg,
- * check_kprobe_address_safe, check_kprobe_unclaimed), prepare the slot
- * (arch_prepare_kprobe), publish p in the hash table (publish_kprobe), arm it
- * (arm_kprobe: the int3 in). Unregistering runs the recipe backwards.
+ * Registering probes, a recipe of named steps as in Linux's register_kprobe: resolve the
+ * address, check it, prepare the slot, publish p in the hash table, arm it (the int3 in).
+ * Unregistering runs the recipe backwards.
  *
  * Every change to the table and to text happens with interrupts off. The int3 handler
  * also runs with interrupts off (vector 3 is an interrupt gate), so on this single CPU
@@ -228,9 +226,8 @@ static void unpublish_kprobe(struct kprobe *p)
 }
 
 /*
- * Step 5, arm (Linux: arm_kprobe): the int3 over the first byte of published p's
- * instruction; disarm_kprobe puts the original byte back. Interrupts must be off.
- * 0 or text_poke's error.
+ * Step 5, arm: the int3 over the first byte of published p's instruction; disarm_kprobe
+ * puts the original byte back. Interrupts must be off. 0 or text_poke's error.
  */
 static int arm_kprobe(struct kprobe *p)
 {
@@ -249,7 +246,8 @@ static int disarm_kprobe(struct kprobe *p)
  *
  * Publish before arm, as Linux does: once the int3 is in, the next instruction run may be
  * the probed one (a probe on this very code, after the arm), and the int3 handler must
- * find p in the table. Armed first, that int3 was nobody's: an oops (kprobe_register.*).
+ * find p in the table. Armed first, that int3 was nobody's: an oops
+ * (kprobe_register.probes_on_the_registration_path).
  */
 int register_kprobe(struct kprobe *p)
 {
@@ -352,8 +350,7 @@ int disable_kprobe(struct kprobe *p)
 	return set_disabled(p, true);
 }
 
-/* The table, read: for the hit path's neighbours, self-tests and the monitor. */
-
+/* Reading the table: for the fault path, self-tests and the monitor. */
 struct kprobe *kprobe_in_range(unsigned long start, unsigned long end)
 {
 	struct kprobe *first = NULL;
