@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Registering probes: resolving and validating the address, copying the instruction,
- * the hash table of probes, arming (int3 in) and disarming (original byte back).
+ * Registering probes, a recipe of named steps as in Linux's register_kprobe: resolve the
+ * address, check it, prepare the slot, publish p in the hash table, arm it (the int3 in).
+ * Unregistering runs the recipe backwards.
  *
  * Every change to the table and to text happens with interrupts off. The int3 handler
  * also runs with interrupts off (vector 3 is an interrupt gate), so on this single CPU
@@ -18,6 +19,70 @@
 struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
 
 static u32 slot_used[KPROBE_NR_SLOTS / 32];
+
+/* True if p is in the table (searched everywhere: p->addr may not be its key yet). */
+static bool registered(const struct kprobe *p)
+{
+	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
+		for (struct kprobe *q = kprobe_table[i]; q; q = q->hnext)
+			if (q == p)
+				return true;
+	return false;
+}
+
+/* Step 1, resolve: the address p names (include/kprobes.h). */
+int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr)
+{
+	if (p->symbol_name && p->addr)
+		return -EINVAL;
+	if (p->symbol_name) {
+		unsigned long base = kallsyms_lookup_name(p->symbol_name);
+		if (!base)
+			return -ENOENT;
+		*addr = base + p->offset;
+	} else {
+		if (!p->addr)
+			return -EINVAL;
+		*addr = (unsigned long)p->addr + p->offset;
+	}
+	return 0;
+}
+
+/* Step 2, check: -EINVAL if p is NULL or already registered, else 0. */
+static int check_kprobe_rereg(const struct kprobe *p)
+{
+	unsigned long flags;
+	bool again;
+
+	if (!p)
+		return -EINVAL;
+	local_irq_save(flags);
+	again = registered(p);
+	local_irq_restore(flags);
+	return again ? -EINVAL : 0;
+}
+
+/*
+ * May a probe go at addr? probe_point_check's rules and errors (include/probe_point.h);
+ * on success the instruction there is decoded into *insn. The text is read with other
+ * probes' int3s taken back out, so a neighbour's breakpoint cannot spoil the decode.
+ */
+static int check_kprobe_address_safe(unsigned long addr, struct insn *insn)
+{
+	return probe_point_check(addr, insn, kprobe_recover_text);
+}
+
+/*
+ * The checks above ran with interrupts on, so another thread may have registered a probe
+ * at addr, or registered p itself, since. -EEXIST or -EINVAL for those (in that order),
+ * else 0. Interrupts must be off, and stay off until p is published.
+ */
+static int check_kprobe_unclaimed(const struct kprobe *p, unsigned long addr)
+{
+	if (get_kprobe((void *)addr))
+		return -EEXIST;
+	return registered(p) ? -EINVAL : 0;
+}
 
 /* A free instruction slot, marked used, or NULL. Interrupts must be off. */
 static kprobe_opcode_t *get_insn_slot(void)
@@ -41,42 +106,6 @@ static void free_insn_slot(kprobe_opcode_t *slot)
 	BUG_ON(i >= KPROBE_NR_SLOTS || !(slot_used[i / 32] & (1u << (i % 32))));
 	text_poke(slot, int3s, KPROBE_SLOT_SIZE);
 	slot_used[i / 32] &= ~(1u << (i % 32));
-}
-
-/* True if p is in the table (searched everywhere: p->addr may not be its key yet). */
-static bool registered(const struct kprobe *p)
-{
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *q = kprobe_table[i]; q; q = q->hnext)
-			if (q == p)
-				return true;
-	return false;
-}
-
-struct kprobe *kprobe_in_range(unsigned long start, unsigned long end)
-{
-	struct kprobe *first = NULL;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
-			unsigned long a = (unsigned long)p->addr;
-			if (a >= start && a < end && (!first || p->addr < first->addr))
-				first = p;
-		}
-	local_irq_restore(flags);
-	return first;
-}
-
-void kprobe_recover_text(unsigned long start, u8 *buf, size_t len)
-{
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
-			unsigned long a = (unsigned long)p->addr;
-			if (a >= start && a < start + len && !kprobe_disabled(p))
-				buf[a - start] = p->opcode;
-		}
 }
 
 /*
@@ -131,23 +160,78 @@ static void build_slot(kprobe_opcode_t *image, const kprobe_opcode_t *addr,
 	put_jmp(image, KPROBE_BOOST_IF_ON + len + 1, slot, next);
 }
 
-/* The probe whose slot contains addr, or NULL (for faults inside a boosted copy). */
-struct kprobe *__kprobes kprobe_by_slot(unsigned long addr)
+/*
+ * Step 3, prepare the slot: takes one and fills it for the instruction at addr, already
+ * decoded into ainsn->decoded; sets ainsn->insn and ainsn->boostable. 0, or -ENOMEM (no
+ * free slot) or text_poke's error with no slot taken. Interrupts must be off, so the
+ * bytes copied from addr are the ones that stay there until the int3 goes in.
+ */
+static int arch_prepare_kprobe(struct arch_specific_insn *ainsn, unsigned long addr)
 {
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
-			unsigned long s = (unsigned long)p->ainsn.insn;
-			if (addr >= s && addr < s + KPROBE_SLOT_SIZE)
-				return p;
-		}
-	return NULL;
+	kprobe_opcode_t image[KPROBE_SLOT_SIZE];
+	kprobe_opcode_t *slot = get_insn_slot();
+	int ret;
+
+	if (!slot)
+		return -ENOMEM;
+	ainsn->boostable = can_boost(&ainsn->decoded);
+	build_slot(image, (const kprobe_opcode_t *)addr, &ainsn->decoded, (unsigned long)slot,
+		   ainsn->boostable);
+	ret = text_poke(slot, image, KPROBE_SLOT_SIZE);
+	if (ret) {
+		free_insn_slot(slot);
+		return ret;
+	}
+	ainsn->insn = slot;
+	return 0;
 }
 
-/* Writes the int3 over the first byte of the instruction at addr. */
-static int arm_at(void *addr)
+/* Gives back what arch_prepare_kprobe took. Interrupts must be off. */
+static void arch_remove_kprobe(struct arch_specific_insn *ainsn)
+{
+	free_insn_slot(ainsn->insn);
+	ainsn->insn = NULL;
+}
+
+/*
+ * Step 4, publish: fills p in for the hit path and puts it in the table (Linux:
+ * hlist_add_head_rcu), where the int3 handler, kprobe_recover_text and kprobe_by_slot
+ * find it; symbol_name and offset are consumed into addr. Interrupts must be off and the
+ * slot ready: from here on a hit on p is handled.
+ */
+static void publish_kprobe(struct kprobe *p, unsigned long addr,
+			   const struct arch_specific_insn *ainsn)
+{
+	p->opcode = *(kprobe_opcode_t *)addr;
+	p->addr = (kprobe_opcode_t *)addr;
+	p->offset = 0;
+	p->symbol_name = NULL;
+	p->nmissed = 0;
+	p->ainsn = *ainsn;
+	unsigned h = kprobe_hash(p->addr);
+	p->hnext = kprobe_table[h];
+	kprobe_table[h] = p;
+}
+
+/* Takes registered p out of the table (Linux: hlist_del_rcu). Interrupts must be off. */
+static void unpublish_kprobe(struct kprobe *p)
+{
+	for (struct kprobe **pp = &kprobe_table[kprobe_hash(p->addr)]; *pp; pp = &(*pp)->hnext)
+		if (*pp == p) {
+			*pp = p->hnext;
+			break;
+		}
+	p->hnext = NULL;
+}
+
+/*
+ * Step 5, arm: the int3 over the first byte of published p's instruction; disarm_kprobe
+ * puts the original byte back. Interrupts must be off. 0 or text_poke's error.
+ */
+static int arm_kprobe(struct kprobe *p)
 {
 	const kprobe_opcode_t brk = BREAKPOINT_INSTRUCTION;
-	return text_poke(addr, &brk, 1);
+	return text_poke(p->addr, &brk, 1);
 }
 
 static int disarm_kprobe(struct kprobe *p)
@@ -155,106 +239,86 @@ static int disarm_kprobe(struct kprobe *p)
 	return text_poke(p->addr, &p->opcode, 1);
 }
 
-int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr)
-{
-	if (p->symbol_name && p->addr)
-		return -EINVAL;
-	if (p->symbol_name) {
-		unsigned long base = kallsyms_lookup_name(p->symbol_name);
-		if (!base)
-			return -ENOENT;
-		*addr = base + p->offset;
-	} else {
-		if (!p->addr)
-			return -EINVAL;
-		*addr = (unsigned long)p->addr + p->offset;
-	}
-	return 0;
-}
-
+/*
+ * The recipe. Each step succeeds or undoes everything before it, so a refused p is as the
+ * caller left it, no slot is taken and no text is changed (errors: include/kprobes.h).
+ *
+ * Publish before arm, as Linux does: once the int3 is in, the next instruction run may be
+ * the probed one (a probe on this very code, after the arm), and the int3 handler must
+ * find p in the table. Armed first, that int3 was nobody's: an oops
+ * (kprobe_register.probes_on_the_registration_path).
+ */
 int register_kprobe(struct kprobe *p)
 {
-	struct insn insn;
+	struct arch_specific_insn ainsn;
+	struct kprobe caller;
 	unsigned long addr, flags;
 	int ret;
 
-	if (!p)
-		return -EINVAL;
-	local_irq_save(flags);
-	bool again = registered(p);
-	local_irq_restore(flags);
-	if (again)
-		return -EINVAL;
-	ret = kprobe_lookup_addr(p, &addr);
+	ret = check_kprobe_rereg(p);
+	if (!ret)
+		ret = kprobe_lookup_addr(p, &addr);
+	if (!ret)
+		ret = check_kprobe_address_safe(addr, &ainsn.decoded);
 	if (ret)
-		return ret;
-	/* Decode with other probes' int3s taken back out of the bytes. */
-	ret = probe_point_check(addr, &insn, kprobe_recover_text);
-	if (ret)
-		return ret;
+		return ret;                             /* nothing taken yet */
 
 	local_irq_save(flags);
-	if (get_kprobe((void *)addr) || registered(p)) {
-		/* Someone got there first (or p was registered) while we validated. */
-		local_irq_restore(flags);
-		return get_kprobe((void *)addr) ? -EEXIST : -EINVAL;
+	ret = check_kprobe_unclaimed(p, addr);
+	if (!ret)
+		ret = arch_prepare_kprobe(&ainsn, addr);  /* on failure it took no slot */
+	if (ret)
+		goto out;
+	caller = *p;
+	publish_kprobe(p, addr, &ainsn);
+	if (!kprobe_disabled(p)) {
+		ret = arm_kprobe(p);
+		if (ret) {
+			/* No int3 went in, so nothing saw p: take it back unseen. */
+			unpublish_kprobe(p);
+			*p = caller;
+			arch_remove_kprobe(&ainsn);
+		}
 	}
-	kprobe_opcode_t *slot = get_insn_slot();
-	if (!slot) {
-		local_irq_restore(flags);
-		return -ENOMEM;
-	}
-	bool boost = can_boost(&insn);
-	kprobe_opcode_t image[KPROBE_SLOT_SIZE];
-	build_slot(image, (const kprobe_opcode_t *)addr, &insn, (unsigned long)slot, boost);
-	kprobe_opcode_t opcode = *(kprobe_opcode_t *)addr;
-	ret = text_poke(slot, image, KPROBE_SLOT_SIZE);
-	if (!ret && !kprobe_disabled(p))
-		ret = arm_at((void *)addr);
-	if (ret) {
-		free_insn_slot(slot);       /* p is as the caller left it */
-	} else {
-		/* Armed (or registered disabled): now p is filled in and published. */
-		p->opcode = opcode;
-		p->addr = (kprobe_opcode_t *)addr;
-		p->offset = 0;
-		p->symbol_name = NULL;
-		p->nmissed = 0;
-		p->ainsn.insn = slot;
-		p->ainsn.decoded = insn;
-		p->ainsn.boostable = boost;
-		unsigned h = kprobe_hash(p->addr);
-		p->hnext = kprobe_table[h];
-		kprobe_table[h] = p;
-	}
+out:
 	local_irq_restore(flags);
 	return ret;
 }
 
+/*
+ * Why p may not be unregistered now, or NULL: not registered, or being handled right now
+ * (from its own handler: the hit in progress still needs p's slot). Interrupts off.
+ */
+static const char *unregister_refusal(const struct kprobe *p)
+{
+	if (!p)
+		return "NULL probe";
+	if (!registered(p))
+		return "probe not registered";
+	return kprobe_hit_in_progress(p) ? "called from the probe's own handler" : NULL;
+}
+
+/*
+ * The recipe backwards: disarm, unpublish, free the slot. Disarm first: an int3 of p's
+ * left in the text after p left the table would be nobody's. No wait for hits in flight:
+ * on one CPU with interrupts off the only one can be a hit whose handler called us, which
+ * is refused, and no preempted thread is ever inside a slot (see can_boost).
+ */
 void unregister_kprobe(struct kprobe *p)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
-	/* Not registered, or being handled right now (unregistering from one's own
-	 * handler): the hit in progress still needs p's slot. Refuse, loudly. */
-	if (!p || !registered(p) || kprobe_hit_in_progress(p)) {
-		const char *why = !p ? "NULL probe" : !registered(p) ? "probe not registered"
-				 : "called from the probe's own handler";
+	const char *why = unregister_refusal(p);
+	if (why) {
 		local_irq_restore(flags);
 		WARN(1, "unregister_kprobe: %s", why);
 		return;
 	}
 	if (!kprobe_disabled(p))
 		BUG_ON(disarm_kprobe(p));
-	for (struct kprobe **pp = &kprobe_table[kprobe_hash(p->addr)]; *pp; pp = &(*pp)->hnext)
-		if (*pp == p) {
-			*pp = p->hnext;
-			break;
-		}
-	p->hnext = NULL;
-	free_insn_slot(p->ainsn.insn);
-	p->ainsn.insn = NULL;
+	unpublish_kprobe(p);
+	arch_remove_kprobe(&p->ainsn);
 	local_irq_restore(flags);
 }
 
@@ -267,7 +331,7 @@ static int set_disabled(struct kprobe *p, bool disable)
 	if (!p || !registered(p))
 		ret = -EINVAL;
 	else if (disable != kprobe_disabled(p)) {
-		ret = disable ? disarm_kprobe(p) : arm_at(p->addr);
+		ret = disable ? disarm_kprobe(p) : arm_kprobe(p);
 		if (!ret)
 			p->flags ^= KPROBE_FLAG_DISABLED;
 	}
@@ -283,6 +347,45 @@ int enable_kprobe(struct kprobe *p)
 int disable_kprobe(struct kprobe *p)
 {
 	return set_disabled(p, true);
+}
+
+/* Reading the table: for the fault path, self-tests and the monitor. */
+struct kprobe *kprobe_in_range(unsigned long start, unsigned long end)
+{
+	struct kprobe *first = NULL;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
+		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
+			unsigned long a = (unsigned long)p->addr;
+			if (a >= start && a < end && (!first || p->addr < first->addr))
+				first = p;
+		}
+	local_irq_restore(flags);
+	return first;
+}
+
+void kprobe_recover_text(unsigned long start, u8 *buf, size_t len)
+{
+	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
+		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
+			unsigned long a = (unsigned long)p->addr;
+			if (a >= start && a < start + len && !kprobe_disabled(p))
+				buf[a - start] = p->opcode;
+		}
+}
+
+/* The probe whose slot contains addr, or NULL (for faults inside a boosted copy). */
+struct kprobe *__kprobes kprobe_by_slot(unsigned long addr)
+{
+	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
+		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
+			unsigned long s = (unsigned long)p->ainsn.insn;
+			if (addr >= s && addr < s + KPROBE_SLOT_SIZE)
+				return p;
+		}
+	return NULL;
 }
 
 void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data)
