@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""host.layers: includes and calls only point down (docs/architecture.md, "Layers").
+"""host.layers: includes and calls only point down (docs/architecture.md, "Layout and layers").
 
 The kernel's source is cut into rooms, lowest first: lib, drivers, core, probes, samples,
 monitor, tests. A room may use its own room and the rooms below it, never one above,
@@ -19,7 +19,8 @@ architecture.md). Two graphs are checked:
 
 Each violation is one line, `path:line: ROOM includes HEADER (ROOM)` or `path:line: ROOM
 uses SYMBOL, defined in PATH (ROOM)`. An allowed exception the tree no longer uses is a
-failure too, so the list (and the document quoting it) stays exact. The last line is the
+failure too, so the list stays exact; and docs/architecture.md's header and exception
+tables must say exactly what HEADER_ROOMS and ALLOWED_* say. The last line is the
 summary. --self-test runs the checker on a small synthetic tree with planted violations
 and demands that each be found (and that the clean tree passes), so the check cannot pass
 forever by checking nothing. Standard library only.
@@ -58,7 +59,7 @@ HEADER_ROOMS = {
     "qemu_exit.h": "drivers",
     # core: the CPU and its traps, interrupts, memory, threads, symbols, the console
     "processor.h": "core", "irqflags.h": "core", "ptrace.h": "core", "desc.h": "core",
-    "gdt.h": "core", "traps.h": "core", "irq.h": "core", "mm.h": "core",
+    "gdt.h": "core", "traps.h": "core", "trapnr.h": "core", "irq.h": "core", "mm.h": "core",
     "thread_info.h": "core", "preempt.h": "core", "sched.h": "core", "stacktrace.h": "core",
     "kallsyms.h": "core", "multiboot.h": "core", "printk.h": "core", "kernel.h": "core",
     "init.h": "core",
@@ -294,6 +295,50 @@ def check_calls(root, objdir, used):
     return len(objs), refs, bad
 
 
+def table_rows(text, heading):
+    """The rows ([cells]) of the first table after the line `heading`."""
+    rows, lines = [], text.split("\n")
+    if heading not in lines:
+        return rows
+    for line in lines[lines.index(heading) + 1:]:
+        if line.startswith("#"):
+            break
+        if line.lstrip().startswith("|") and not re.match(r"^\s*\|[-| ]+\|\s*$", line):
+            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif rows and not line.lstrip().startswith("|"):
+            break
+    return rows[1:]     # the header row
+
+
+def check_document(root):
+    """Violation lines where docs/architecture.md's header table or exception table says
+    other than HEADER_ROOMS and ALLOWED_*: the document must state exactly what is allowed."""
+    doc = "docs/architecture.md"
+    with open(os.path.join(root, doc), encoding="utf-8") as f:
+        text = f.read()
+    said = {}
+    for cells in table_rows(text, "### Headers"):
+        for name in re.findall(r"`([\w.]+\.h)`", cells[1]):
+            said[name] = cells[0]
+    bad = [f"{doc}: the header table puts {h} in {said.get(h, 'no room')}, the test in "
+           f"{HEADER_ROOMS.get(h, 'no room')}" for h in sorted(set(said) | set(HEADER_ROOMS))
+           if said.get(h) != HEADER_ROOMS.get(h)]
+    said = set()
+    for cells in table_rows(text, "### The rules"):
+        who, kind = cells[0].strip("`"), None
+        for word in re.findall(r"`[^`]+`|\w+", cells[2]):
+            if word.startswith("header") or word.startswith("symbol"):
+                kind = word.rstrip("s")
+            elif word.startswith("`") and kind:
+                said.add((kind, who, word.strip("`")))
+    table = {("header",) + k for k in ALLOWED_HEADERS} | {("symbol",) + k for k in ALLOWED_SYMBOLS}
+    bad += [f"{doc}: the exception table allows {k[0]} {k[2]} for {k[1]}, the test does not"
+            for k in sorted(said - table)]
+    bad += [f"{doc}: the exception table does not list {k[0]} {k[2]} for {k[1]}, the test "
+            "allows it" for k in sorted(table - said)]
+    return bad
+
+
 def check(root, objdir, header_rooms=None):
     """(summary line, violation lines) for the tree at root built into objdir."""
     used = set()
@@ -308,9 +353,11 @@ def check(root, objdir, header_rooms=None):
             for key in sorted(set(table) - {k[1:] for k in used if k[0] == kind}):
                 bad.append(f"tests/host/layer_check.py: allowed {kind} {key[1]} for {key[0]}"
                            " is no longer used: remove it here and in docs/architecture.md")
+    if os.path.isfile(os.path.join(root, "docs", "architecture.md")) and header_rooms is None:
+        bad += check_document(root)
     summary = (f"layers: {files} files, {n_inc} includes, {n_obj} objects, {n_refs} "
                f"cross-object references, ")
-    summary += (f"{len(bad)} point the wrong way" if bad else "all point down")
+    summary += (f"{len(bad)} problem(s) above" if bad else "all point down")
     return summary, bad
 
 
