@@ -254,10 +254,10 @@ def check_calls(root, objdir, used):
     if not objs:
         return 0, 0, [f"{objdir}: no objects (build the kernel first)"]
     strong, weak = {}, {}
-    for src, syms in objs.items():
+    for src, syms in sorted(objs.items()):
         for name, t in syms:
-            if t in "Uuvw":
-                continue
+            if not t.isupper() or t == "U":
+                continue        # undefined, or local to its object (a static): not a provider
             (weak if t in "WV" else strong).setdefault(name, src)
     linker, libgcc = linker_symbols(root), None
     refs, bad = 0, []

@@ -3,10 +3,11 @@
 """layer_check.py --self-test: the checker on a synthetic tree, clean, then with each kind
 of violation planted in turn (an upward include, an upward extern call, a header missing
 from the table, a private header included from another folder, lib including core, an
-include that resolves nowhere). It passes only if the clean tree passes and every plant is
-reported, once, with the expected line, so host.layers cannot pass forever by checking
-nothing. The tree is compiled with the host's gcc, so the calls go through a real nm.
-Standard library only.
+include that resolves nowhere; a static of the same name as the callee must not pass for
+its provider). It passes only if the clean tree passes and every plant is reported, once,
+with the expected line, so host.layers cannot pass forever by checking nothing. The tree
+is compiled with the host's gcc, so the calls go through a real nm. Standard library
+only.
 """
 import os
 import shutil
@@ -22,6 +23,8 @@ SELF_TREE = {
     "include/kernel.h": '#include "types.h"\nvoid panic(const char *m);\n',
     "include/monitor.h": "void monitor_x(void);\n",
     "lib/string.c": '#include "types.h"\n#include <stdarg.h>\nu32 strlen2(void) { return 0; }\n',
+    # a static of the same name as monitor's global: no provider of the planted call
+    "lib/local.c": "static void monitor_x(void) {}\nvoid (*lib_local)(void) = monitor_x;\n",
     "drivers/serial.c": '#include "kernel.h"\nvoid serial_init(void) { panic("x"); }\n',
     "kernel/panic.c": '#include "kernel.h"\n#include "panic_private.h"\n'
                       "void panic(const char *m) { (void)m; }\n",
