@@ -117,6 +117,10 @@ def host_tests(args):
                             "--log", os.path.join(args.logs, "host.gdb_kmain.log")]),
         # scripts/need-tools.sh names the package for each missing piece (never installs)
         ("host.need_tools", [sys.executable, os.path.join(here, "host", "need_tools_test.py")]),
+        # includes and calls only point down the layers (docs/architecture.md); its
+        # --self-test first proves the checker finds violations planted in a synthetic tree
+        ("host.layers", [sys.executable, os.path.join(here, "host", "layer_check.py"),
+                         "--self-test", os.path.join(os.path.dirname(args.kernel), "obj")]),
         # every source file names its license (LICENSE) on its first line
         ("host.spdx", [sys.executable, os.path.join(here, "host", "spdx_check.py")]),
         # every path, line reference and function the documents and code comments name
