@@ -145,9 +145,10 @@ bool insn_check_legacy(const struct insn *insn, u8 op, u8 mp)
  */
 u32 insn_classify(const struct insn *insn)
 {
+	const u32 safe = INSN_ATTR_SS_SAFE;     /* each case names it, or leaves it out */
 	u8 op = insn->opcode[insn->opcode_len - 1];
 	unsigned reg = (insn->modrm >> 3) & 7;
-	u32 a = 0, unsafe = 0;
+	u32 a = 0;
 	unsigned i;
 
 	for (i = 0; i < insn->nprefixes; i++) {
@@ -163,163 +164,87 @@ u32 insn_classify(const struct insn *insn)
 
 	if (insn->map == INSN_MAP_1BYTE) {
 		if (op >= 0x70 && op <= 0x7f)
-			a |= INSN_ATTR_REL_JCC;
-		else if (op >= 0xe0 && op <= 0xe3)
-			a |= INSN_ATTR_LOOP;
+			return a | INSN_ATTR_REL_JCC | safe;
+		if (op >= 0xe0 && op <= 0xe3)
+			return a | INSN_ATTR_LOOP | safe;
 		switch (op) {
-		case 0xeb:
-		case 0xe9:
-			a |= INSN_ATTR_REL_JMP;
-			break;
-		case 0xe8:
-			a |= INSN_ATTR_REL_CALL;
-			break;
-		case 0xc3:
-		case 0xc2:
-			a |= INSN_ATTR_RET;
-			break;
-		case 0xcb:
-		case 0xca:
-			a |= INSN_ATTR_RET_FAR;
-			unsafe = 1;
-			break;
-		case 0xcf:
-			a |= INSN_ATTR_IRET | INSN_ATTR_MODIFIES_IF;
-			unsafe = 1;
-			break;
-		case 0xcd:
-			a |= INSN_ATTR_INT;
-			unsafe = 1;
-			break;
-		case 0xcc:
-			a |= INSN_ATTR_INT3;
-			unsafe = 1;
-			break;
-		case 0xce:
-			a |= INSN_ATTR_INTO;
-			unsafe = 1;
-			break;
-		case 0xf1:
-			a |= INSN_ATTR_INT1;
-			unsafe = 1;
-			break;
-		case 0xfa:
-			a |= INSN_ATTR_CLI | INSN_ATTR_MODIFIES_IF;
-			break;
-		case 0xfb:
-			a |= INSN_ATTR_STI | INSN_ATTR_MODIFIES_IF;
-			break;
-		case 0x9d:
-			a |= INSN_ATTR_POPF | INSN_ATTR_MODIFIES_IF;
-			break;
-		case 0x9c:
-			a |= INSN_ATTR_PUSHF;
-			break;
-		case 0xea:
-			a |= INSN_ATTR_FAR_JMP;
-			unsafe = 1;
-			break;
-		case 0x9a:
-			a |= INSN_ATTR_FAR_CALL;
-			unsafe = 1;
-			break;
-		case 0xf4:
-			a |= INSN_ATTR_HLT | INSN_ATTR_PRIVILEGED;
-			unsafe = 1;
-			break;
-		case 0x8c:
-			a |= INSN_ATTR_MOV_SEG;
-			break;
-		case 0x8e:
-			a |= INSN_ATTR_MOV_SEG;
-			if (reg == 2) {
-				a |= INSN_ATTR_LOADS_SS;
-				unsafe = 1;
-			}
-			break;
-		case 0x17:                  /* pop ss */
-			a |= INSN_ATTR_LOADS_SS;
-			unsafe = 1;
-			break;
-		case 0xc6:                  /* xabort */
-		case 0xc7:                  /* xbegin */
-			if (insn->modrm == 0xf8)
-				unsafe = 1;
-			break;
-		case 0xff:
+		case 0xeb: case 0xe9: return a | INSN_ATTR_REL_JMP | safe;
+		case 0xe8: return a | INSN_ATTR_REL_CALL | safe;
+		case 0xc3: case 0xc2: return a | INSN_ATTR_RET | safe;
+		case 0xfa: return a | INSN_ATTR_CLI | INSN_ATTR_MODIFIES_IF | safe;
+		case 0xfb: return a | INSN_ATTR_STI | INSN_ATTR_MODIFIES_IF | safe;
+		case 0x9d: return a | INSN_ATTR_POPF | INSN_ATTR_MODIFIES_IF | safe;
+		case 0x9c: return a | INSN_ATTR_PUSHF | safe;
+		case 0x8c: return a | INSN_ATTR_MOV_SEG | safe;
+		case 0x8e:                                  /* mov sreg, Ew; /2 is mov ss */
 			if (reg == 2)
-				a |= INSN_ATTR_INDIRECT_CALL;
-			if (reg == 3) {
-				a |= INSN_ATTR_FAR_CALL;
-				unsafe = 1;
-			}
-			if (reg == 4)
-				a |= INSN_ATTR_INDIRECT_JMP;
-			if (reg == 5) {
-				a |= INSN_ATTR_FAR_JMP;
-				unsafe = 1;
-			}
-			break;
-		}
-	} else if (insn->map == INSN_MAP_0F) {
-		if (op >= 0x80 && op <= 0x8f)
-			a |= INSN_ATTR_REL_JCC;
-		switch (op) {
-		case 0x00:                  /* lldt, ltr */
-			if (reg == 2 || reg == 3) {
-				a |= INSN_ATTR_PRIVILEGED;
-				unsafe = 1;
-			}
-			break;
-		case 0x01:                  /* lgdt, lidt, lmsw, and all register forms */
-			if (insn->modrm >= 0xc0 || reg == 2 || reg == 3 || reg == 6) {
-				a |= INSN_ATTR_PRIVILEGED;
-				unsafe = 1;
-			}
-			break;
-		case 0x05: case 0x07: case 0x34: case 0x35:
-			a |= INSN_ATTR_SYSCALL;
-			unsafe = 1;
-			break;
-		case 0x06: case 0x09: case 0x32:    /* clts wbinvd rdmsr: privileged, harmless */
-			a |= INSN_ATTR_PRIVILEGED;
-			break;
-		case 0x08: case 0x30: case 0xaa: case 0x37:   /* invd wrmsr rsm getsec */
-			a |= INSN_ATTR_PRIVILEGED;
-			unsafe = 1;
-			break;
-		case 0x0b: case 0xb9: case 0xff:              /* ud2, ud1, ud0 */
-			unsafe = 1;
-			break;
-		case 0x20:
-			a |= INSN_ATTR_MOV_CR | INSN_ATTR_PRIVILEGED;
-			break;
-		case 0x22:
-			a |= INSN_ATTR_MOV_CR | INSN_ATTR_PRIVILEGED;
-			unsafe = 1;
-			break;
-		case 0x21: case 0x23:
-			a |= INSN_ATTR_MOV_DR | INSN_ATTR_PRIVILEGED;
-			unsafe = 1;
-			break;
-		case 0x24: case 0x26:                         /* test registers: gone since P5 */
-			unsafe = 1;
-			break;
-		case 0xb2:                                    /* lss */
-			a |= INSN_ATTR_LOADS_SS;
-			unsafe = 1;
-			break;
-		case 0x78: case 0x79:                         /* vmread/vmwrite */
-			if (insn->opnd_size == 4 && !(a & INSN_ATTR_REPNE))
-				unsafe = 1;
-			break;
-		case 0xc7:                                    /* vmptrld/vmclear/vmxon/vmptrst */
-			if (insn->modrm < 0xc0 && reg >= 6) {
-				a |= INSN_ATTR_PRIVILEGED;
-				unsafe = 1;
+				return a | INSN_ATTR_MOV_SEG | INSN_ATTR_LOADS_SS;
+			return a | INSN_ATTR_MOV_SEG | safe;
+		/* Not SS_SAFE: */
+		case 0xcb: case 0xca: return a | INSN_ATTR_RET_FAR;
+		case 0xcf: return a | INSN_ATTR_IRET | INSN_ATTR_MODIFIES_IF;
+		case 0xcd: return a | INSN_ATTR_INT;
+		case 0xcc: return a | INSN_ATTR_INT3;
+		case 0xce: return a | INSN_ATTR_INTO;
+		case 0xf1: return a | INSN_ATTR_INT1;
+		case 0xea: return a | INSN_ATTR_FAR_JMP;
+		case 0x9a: return a | INSN_ATTR_FAR_CALL;
+		case 0xf4: return a | INSN_ATTR_HLT | INSN_ATTR_PRIVILEGED;
+		case 0x17: return a | INSN_ATTR_LOADS_SS;   /* pop ss */
+		case 0xc6: case 0xc7:                       /* xabort, xbegin are C6/C7 F8 */
+			return insn->modrm == 0xf8 ? a : a | safe;
+		case 0xff:
+			switch (reg) {
+			case 2: return a | INSN_ATTR_INDIRECT_CALL | safe;
+			case 3: return a | INSN_ATTR_FAR_CALL;
+			case 4: return a | INSN_ATTR_INDIRECT_JMP | safe;
+			case 5: return a | INSN_ATTR_FAR_JMP;
 			}
 			break;
 		}
+		return a | safe;
 	}
-	return unsafe ? a : (a | INSN_ATTR_SS_SAFE);
+	if (insn->map != INSN_MAP_0F)
+		return a | safe;
+
+	if (op >= 0x80 && op <= 0x8f)
+		return a | INSN_ATTR_REL_JCC | safe;
+	switch (op) {
+	case 0x00:                                  /* lldt, ltr */
+		if (reg == 2 || reg == 3)
+			return a | INSN_ATTR_PRIVILEGED;
+		break;
+	case 0x01:                                  /* lgdt, lidt, lmsw, all register forms */
+		if (insn->modrm >= 0xc0 || reg == 2 || reg == 3 || reg == 6)
+			return a | INSN_ATTR_PRIVILEGED;
+		break;
+	case 0x06: case 0x09: case 0x32:            /* clts wbinvd rdmsr: privileged, harmless */
+		return a | INSN_ATTR_PRIVILEGED | safe;
+	case 0x20:                                  /* mov from CR */
+		return a | INSN_ATTR_MOV_CR | INSN_ATTR_PRIVILEGED | safe;
+	case 0x78: case 0x79:                       /* vmread/vmwrite (66/F2: SSE4a) */
+		if (insn->opnd_size == 4 && !(a & INSN_ATTR_REPNE))
+			return a;
+		break;
+	case 0xc7:                                  /* vmptrld/vmclear/vmxon/vmptrst */
+		if (insn->modrm < 0xc0 && reg >= 6)
+			return a | INSN_ATTR_PRIVILEGED;
+		break;
+	/* Not SS_SAFE: */
+	case 0x05: case 0x07: case 0x34: case 0x35: /* syscall sysret sysenter sysexit */
+		return a | INSN_ATTR_SYSCALL;
+	case 0x08: case 0x30: case 0xaa: case 0x37: /* invd wrmsr rsm getsec */
+		return a | INSN_ATTR_PRIVILEGED;
+	case 0x0b: case 0xb9: case 0xff:            /* ud2, ud1, ud0 */
+		return a;
+	case 0x22:                                  /* mov to CR */
+		return a | INSN_ATTR_MOV_CR | INSN_ATTR_PRIVILEGED;
+	case 0x21: case 0x23:                       /* mov from/to DR */
+		return a | INSN_ATTR_MOV_DR | INSN_ATTR_PRIVILEGED;
+	case 0x24: case 0x26:                       /* test registers: gone since P5 */
+		return a;
+	case 0xb2:                                  /* lss */
+		return a | INSN_ATTR_LOADS_SS;
+	}
+	return a | safe;
 }
