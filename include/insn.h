@@ -1,30 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * insn.h - x86-32 instruction decoder (protected mode, 32-bit code segment).
+ * The x86-32 instruction decoder (protected mode, 32-bit code segment), lib/insn/.
  *
- * The kprobes code needs to know, for any instruction it is asked to probe,
- * how long it is and whether it may be copied to another address and
- * single-stepped there ("executed out of line").  This decoder answers both
- * questions from the raw bytes alone.  It is plain C with no library calls
- * and no mutable globals, so the same file is built into the kernel and into
- * host test programs (see tests/host/).
+ * The kprobes code needs to know, for any instruction it is asked to probe, how long it
+ * is and whether it may be copied to another address and single-stepped there
+ * ("executed out of line"). This decoder answers both questions from the raw bytes
+ * alone. It calls no other code and has no writable globals, so the same files are built
+ * into the kernel and into the host's test programs (tests/host/).
  *
- * Scope: everything a 32-bit code segment can contain - legacy prefixes,
- * the one-byte, 0F, 0F 38 and 0F 3A opcode maps, x87, MMX/SSE, 3DNow!
- * (0F 0F), VEX (C4/C5), EVEX (62) and AMD XOP (8F).  For VEX/EVEX/XOP/3DNow!
- * only the *length* is decoded; they are always reported as not safe to
- * single-step out of line.
+ * Scope: everything a 32-bit code segment can contain: legacy prefixes, the one-byte,
+ * 0F, 0F 38 and 0F 3A opcode maps, x87, MMX/SSE, 3DNow! (0F 0F), VEX (C4/C5), EVEX (62)
+ * and AMD XOP (8F). For VEX/EVEX/XOP/3DNow! only the *length* is decoded; they are
+ * always reported as not safe to single-step out of line.
  *
- * Policy: an opcode the decoder does not know is an error, never a guess.
- * The reference for "is this valid, and how long is it" is the Intel SDM
- * opcode maps, cross-checked against GNU objdump (tests/host/insn_xcheck.py).
+ * Policy: an opcode the decoder does not know is an error, never a guess. The reference
+ * for "is this valid, and how long is it" is the Intel SDM opcode maps, cross-checked
+ * against GNU objdump (tests/host/insn_xcheck.py).
  */
 #ifndef JUMPER_INSN_H
 #define JUMPER_INSN_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "types.h"
 
 /* Architectural limit: an instruction longer than this raises #GP/#UD. */
 #define INSN_MAX_LEN 15
@@ -56,10 +52,7 @@ enum insn_encoding {
 	INSN_ENC_XOP    = 4,    /* 8F xx xx (AMD)        */
 };
 
-/*
- * Attribute bits (insn->attr).  Several may be set at once, e.g. popf has
- * POPF | MODIFIES_IF | SS_SAFE.
- */
+/* Attribute bits (insn->attr), several at once: popf has POPF | MODIFIES_IF | SS_SAFE. */
 #define INSN_ATTR_REL_JMP        (1u << 0)  /* EB rel8, E9 rel16/32                      */
 #define INSN_ATTR_REL_JCC        (1u << 1)  /* 7x rel8, 0F 8x rel16/32                   */
 #define INSN_ATTR_REL_CALL       (1u << 2)  /* E8 rel16/32                               */
@@ -89,7 +82,7 @@ enum insn_encoding {
 #define INSN_ATTR_REP            (1u << 26) /* F3 prefix present (rep/repe, or SSE sel.) */
 #define INSN_ATTR_REPNE          (1u << 27) /* F2 prefix present                         */
 #define INSN_ATTR_SYSCALL        (1u << 28) /* sysenter/sysexit/syscall/sysret           */
-#define INSN_ATTR_PRIVILEGED     (1u << 29) /* system-state instruction, see insn.c      */
+#define INSN_ATTR_PRIVILEGED     (1u << 29) /* system-state insn, see insn_classify()    */
 #define INSN_ATTR_SS_SAFE        (1u << 31) /* may be single-stepped from a copy         */
 
 /* Any IP-relative transfer: target = address of next instruction + rel. */
@@ -97,53 +90,50 @@ enum insn_encoding {
 	(INSN_ATTR_REL_JMP | INSN_ATTR_REL_JCC | INSN_ATTR_REL_CALL | INSN_ATTR_LOOP)
 
 struct insn {
-	uint8_t  length;        /* total bytes, 1..15                              */
-	uint8_t  nprefixes;     /* legacy prefixes seen (before VEX/opcode)        */
-	uint8_t  prefixes[INSN_MAX_LEN]; /* their bytes, in order                  */
-	uint8_t  encoding;      /* enum insn_encoding                              */
-	uint8_t  map;           /* enum insn_map                                   */
-	uint8_t  opcode[3];     /* escape bytes included: e.g. 0F 38 00            */
-	uint8_t  opcode_len;    /* for VEX/EVEX/XOP: 1 (the byte after the prefix) */
-	uint8_t  vex[3];        /* VEX/EVEX/XOP payload bytes after C4/C5/62/8F    */
-	uint8_t  vex_len;       /* 0, 1 (C5), 2 (C4, 8F) or 3 (62)                 */
-	bool     has_modrm;
-	uint8_t  modrm;
-	bool     has_sib;
-	uint8_t  sib;
-	uint8_t  disp_size;     /* 0, 1, 2 or 4                                    */
-	int32_t  disp;          /* sign-extended                                   */
-	uint8_t  imm_size;      /* 0, 1, 2 or 4 (first immediate / rel / offset)   */
-	uint32_t imm;           /* raw, zero-extended; rel8/16 are sign-extended   */
-	uint8_t  imm2_size;     /* second immediate: enter ib, far ptr selector,   */
-	uint32_t imm2;          /*   extrq/insertq second ib                       */
-	uint8_t  opnd_size;     /* 2 or 4 (66 prefix)                              */
-	uint8_t  addr_size;     /* 2 or 4 (67 prefix)                              */
-	uint32_t attr;          /* INSN_ATTR_* bits                                */
-	int32_t  rel;           /* branch displacement (REL_ANY, and xbegin)       */
-	uint32_t rel_target;    /* addr + length + rel, truncated to 16 bits when  */
-	                        /*   the operand size is 16 (as the CPU does)      */
+	u8 length;              /* total bytes, 1..15                                 */
+	u8 nprefixes;           /* legacy prefixes seen (before VEX/opcode)           */
+	u8 prefixes[INSN_MAX_LEN];      /* their bytes, in order                      */
+	u8 encoding;            /* enum insn_encoding                                 */
+	u8 map;                 /* enum insn_map                                      */
+	u8 opcode[3];           /* escape bytes included: e.g. 0F 38 00               */
+	u8 opcode_len;          /* for VEX/EVEX/XOP: 1 (the byte after the prefix)    */
+	u8 vex[3];              /* VEX/EVEX/XOP payload bytes after C4/C5/62/8F       */
+	u8 vex_len;             /* 0, 1 (C5), 2 (C4, 8F) or 3 (62)                    */
+	bool has_modrm;
+	u8 modrm;
+	bool has_sib;
+	u8 sib;
+	u8 disp_size;           /* 0, 1, 2 or 4                                       */
+	s32 disp;               /* sign-extended                                      */
+	u8 imm_size;            /* 0, 1, 2 or 4 (first immediate / rel / offset)      */
+	u32 imm;                /* raw, zero-extended; rel8/16 are sign-extended      */
+	u8 imm2_size;           /* second immediate: enter ib, far ptr selector,      */
+	u32 imm2;               /*   extrq/insertq second ib                          */
+	u8 opnd_size;           /* 2 or 4 (66 prefix)                                 */
+	u8 addr_size;           /* 2 or 4 (67 prefix)                                 */
+	u32 attr;               /* INSN_ATTR_* bits                                   */
+	s32 rel;                /* branch displacement (REL_ANY, and xbegin)          */
+	u32 rel_target;         /* addr + length + rel, truncated to 16 bits when the */
+				/*   operand size is 16 (as the CPU does)             */
 };
 
 /*
- * insn_decode - decode the instruction at @buf.
- * @insn:   filled in on success; contents undefined on error.
- * @buf:    the bytes; at most @buflen of them are ever read (never past).
- * @buflen: number of readable bytes at @buf (more than 15 is never needed).
- * @addr:   the instruction's address, used only for insn->rel_target.
- *
- * Returns the length (1..15) on success, -INSN_ERR_TRUNCATED when @buflen
- * bytes end before the instruction does (a longer buffer may succeed),
- * -INSN_ERR_INVALID when the bytes are not a defined instruction.
+ * Decodes the instruction at buf into *insn. At most buflen bytes are read, never one
+ * past them (more than INSN_MAX_LEN are never needed); addr is the instruction's
+ * address, used only for insn->rel_target. Returns the length (1..15) on success,
+ * -INSN_ERR_TRUNCATED when the buflen bytes end before the instruction does (a longer
+ * buffer may succeed), -INSN_ERR_INVALID when the bytes are not a defined instruction.
+ * On error *insn is left in an unspecified state.
  */
-int insn_decode(struct insn *insn, const uint8_t *buf, size_t buflen, uint32_t addr);
+int insn_decode(struct insn *insn, const u8 *buf, size_t buflen, u32 addr);
 
-/* insn_is_rel - true if the instruction is an IP-relative branch or call. */
+/* True if the decoded instruction is an IP-relative branch or call (INSN_ATTR_REL_ANY). */
 static inline bool insn_is_rel(const struct insn *insn)
 {
 	return (insn->attr & INSN_ATTR_REL_ANY) != 0;
 }
 
-/* insn_errstr - short text for an error code (positive or negative). */
+/* A short text for a decoder error code, given positive or negative ("ok" for 0). */
 const char *insn_errstr(int err);
 
-#endif /* JUMPER_INSN_H */
+#endif

@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * insn_tables.h - opcode tables for the x86-32 decoder (lib/insn/insn.c).
- * Private to insn.c: include it from nowhere else.  The VEX and XOP tables
- * are used only by lib/insn/insn_vex.c and live there; the x87 register-form
- * table is used only by lib/insn/insn_classify.c and lives there.
+ * The legacy opcode tables of the x86-32 instruction decoder. Private to insn.c: include
+ * it from nowhere else (the tables are static, one copy per includer). The VEX and XOP
+ * tables are used only by insn_vex.c and live there; the x87 register-form table is used
+ * only by insn_classify.c and lives there.
  *
- * Why these tables look the way they do
- * -------------------------------------
- * To find the *length* of an instruction you need, per opcode, only three
- * facts: is there a ModRM byte, what immediate follows, and is the opcode
- * defined at all.  Everything else (mnemonic, operand types) is irrelevant.
- * So each opcode map is written as 16 strings of 16 characters, one string
- * per row of the Intel SDM opcode map (high nibble), one character per
- * column (low nibble).  Reading a row here is reading a row of the SDM table.
+ * Why these tables look the way they do: to find the *length* of an instruction you need,
+ * per opcode, only three facts: is there a ModRM byte, what immediate follows, and is the
+ * opcode defined at all. Everything else (mnemonic, operand types) is irrelevant. So each
+ * opcode map is written as 16 strings of 16 characters, one string per row of the Intel
+ * SDM opcode map (high nibble), one character per column (low nibble). Reading a row here
+ * is reading a row of the SDM table.
  *
  * Legend (format characters):
  *   .  undefined in 32-bit mode: decoding fails
@@ -32,23 +30,23 @@
  *   e  enter: iw followed by ib
  *   g  group 3 (F6/F7): ModRM; /0 and /1 (test) take ib (F6) or iz (F7)
  *
- * Opcodes whose validity depends on the ModRM byte (groups, register-only
- * or memory-only forms) carry 'm'/'B'/'Z' here and are refined in code
- * (insn_check_legacy(), lib/insn/insn_classify.c).
+ * Opcodes whose validity depends on the ModRM byte (groups, register-only or memory-only
+ * forms) carry 'm'/'B'/'Z' here and are refined in code (insn_check_legacy(),
+ * insn_classify.c).
  */
 #ifndef JUMPER_INSN_TABLES_H
 #define JUMPER_INSN_TABLES_H
 
-#include <stdint.h>
+#include "types.h"
 
 /*
- * One-byte map.  Notes:
- *  62 bound, C4 les, C5 lds: memory ModRM only; with mod == 11b the byte
- *     pair is instead an EVEX (62) or VEX (C4/C5) prefix - handled in code.
+ * One-byte map. Notes:
+ *  62 bound, C4 les, C5 lds: memory ModRM only; with mod == 11b the byte pair is instead
+ *     an EVEX (62) or VEX (C4/C5) prefix, handled in code.
  *  8F: /0 is pop Ev; any other reg field starts an AMD XOP prefix.
- *  D6 (salc) is undocumented and rejected, like objdump does.
- *  D8-DF x87: validity of the register forms is in insn_x87_reg_valid
- *     (lib/insn/insn_classify.c).
+ *  D6 (salc) is undocumented and rejected, as objdump does.
+ *  D8-DF x87: the validity of the register forms is in insn_x87_reg_valid
+ *     (insn_classify.c).
  */
 static const char insn_map1[16][17] = {
 	/*      0123456789ABCDEF */
@@ -64,36 +62,41 @@ static const char insn_map1[16][17] = {
 	/* 9 */ "----------f-----",  /* xchg, cwde, cdq, call far, fwait, pushf, popf, sahf, lahf */
 	/* A */ "oooo----bz------",  /* mov moffs, movs, cmps, test, stos, lods, scas */
 	/* B */ "bbbbbbbbzzzzzzzz",  /* mov r8, ib / mov r32, iz                  */
-	/* C */ "BBw-mmBZe-w--b--",  /* shift ib, ret, les, lds, mov Ev,imm, enter, leave, retf, int3, int, into, iret */
+	/* C */ "BBw-mmBZe-w--b--",  /* shift ib, ret, les, lds, mov Ev,imm, enter, leave, retf, */
+				     /* int3, int, into, iret */
 	/* D */ "mmmmbb.-mmmmmmmm",  /* shift 1/cl, aam, aad, (salc), xlat, x87   */
-	/* E */ "jjjjbbbbJJfj----",  /* loop/jecxz, in/out ib, call, jmp, jmp far, jmp rel8, in/out dx */
+	/* E */ "jjjjbbbbJJfj----",  /* loop/jecxz, in/out ib, call, jmp, jmp far, jmp rel8, */
+				     /* in/out dx */
 	/* F */ "p-pp--gg------mm",  /* lock, int1, rep, hlt, cmc, group 3, flags, group 4/5 */
 };
 
 /*
- * Two-byte map (0F xx).  The mandatory SSE prefixes (66/F2/F3) select
- * among instructions of the same length, so one character per opcode is
- * enough; the few prefix-dependent exceptions are handled in insn.c and
- * insn_classify.c.
+ * Two-byte map (0F xx). The mandatory SSE prefixes (66/F2/F3) select among instructions
+ * of the same length, so one character per opcode is enough; the few prefix-dependent
+ * exceptions are handled in insn.c and insn_classify.c.
  *  0F 0F is the 3DNow! escape (ModRM, then an opcode byte in imm8 position).
  *  0F 24/26: mov to/from test registers (386/486), still decoded by objdump.
  *  0F A6/A7: VIA PadLock (fixed second byte, treated as a ModRM in code).
- *  0F B8: popcnt with F3 only.  0F B9: ud1.  0F FF: ud0 (with ModRM).
+ *  0F B8: popcnt with F3 only. 0F B9: ud1. 0F FF: ud0 (with ModRM).
  */
 static const char insn_map0f[16][17] = {
 	/*      0123456789ABCDEF */
-	/* 0 */ "mmmm.-----.-.m-x",  /* grp6 grp7 lar lsl syscall clts sysret invd wbinvd ud2 prefetch femms 3DNow */
+	/* 0 */ "mmmm.-----.-.m-x",  /* grp6 grp7 lar lsl syscall clts sysret invd wbinvd ud2 */
+				     /* prefetch femms 3DNow */
 	/* 1 */ "mmmmmmmmmmmmmmmm",  /* SSE moves, prefetch/hint nops            */
 	/* 2 */ "mmmmm.m.mmmmmmmm",  /* mov cr/dr/tr, SSE moves/converts          */
-	/* 3 */ "------.-x.x.....",  /* wrmsr rdtsc rdmsr rdpmc sysenter sysexit getsec, 38/3A escapes */
+	/* 3 */ "------.-x.x.....",  /* wrmsr rdtsc rdmsr rdpmc sysenter sysexit getsec, */
+				     /* 38/3A escapes */
 	/* 4 */ "mmmmmmmmmmmmmmmm",  /* cmovcc                                    */
 	/* 5 */ "mmmmmmmmmmmmmmmm",  /* SSE arithmetic                            */
 	/* 6 */ "mmmmmmmmmmmmmmmm",  /* MMX/SSE2 unpack/pack                      */
 	/* 7 */ "BBBBmmm-mm..mmmm",  /* pshuf, shift groups 12-14 ib, emms, vmread/vmwrite */
 	/* 8 */ "JJJJJJJJJJJJJJJJ",  /* jcc rel16/32                              */
 	/* 9 */ "mmmmmmmmmmmmmmmm",  /* setcc                                     */
-	/* A */ "---mBmmm---mBmmm",  /* push/pop fs, cpuid, bt, shld, padlock, push/pop gs, rsm, bts, shrd, grp15, imul */
-	/* B */ "mmmmmmmmmmBmmmmm",  /* cmpxchg lss btr lfs lgs movzx popcnt ud1 grp8 btc bsf bsr movsx */
+	/* A */ "---mBmmm---mBmmm",  /* push/pop fs, cpuid, bt, shld, padlock, push/pop gs, rsm, */
+				     /* bts, shrd, grp15, imul */
+	/* B */ "mmmmmmmmmmBmmmmm",  /* cmpxchg lss btr lfs lgs movzx popcnt ud1 grp8 btc */
+				     /* bsf bsr movsx */
 	/* C */ "mmBmBBBm--------",  /* xadd cmpps movnti pinsrw pextrw shufps grp9, bswap */
 	/* D */ "mmmmmmmmmmmmmmmm",  /* MMX/SSE                                   */
 	/* E */ "mmmmmmmmmmmmmmmm",  /* MMX/SSE                                   */
@@ -101,11 +104,11 @@ static const char insn_map0f[16][17] = {
 };
 
 /*
- * Which mandatory prefix each 0F opcode accepts, one hex digit per opcode:
- * bit 0 = no prefix, bit 1 = 66, bit 2 = F3, bit 3 = F2 ("F" = any).
- * The mandatory prefix is the last F2/F3 if there is one, else 66.
- * E.g. 0F 7C haddpd/haddps exist only as 66 0F 7C and F2 0F 7C -> "A";
- * 0F B8 is popcnt only with F3 -> "4"; 0F 77 emms has no SSE form -> "1".
+ * Which mandatory prefix each 0F opcode accepts, one hex digit per opcode: bit 0 = no
+ * prefix, bit 1 = 66, bit 2 = F3, bit 3 = F2 ("F" = any). The mandatory prefix is the
+ * last F2/F3 if there is one, else 66. E.g. 0F 7C haddpd/haddps exist only as 66 0F 7C
+ * and F2 0F 7C -> "A"; 0F B8 is popcnt only with F3 -> "4"; 0F 77 emms has no SSE
+ * form -> "1".
  */
 static const char insn_map0f_prefix[16][17] = {
 	/*      0123456789ABCDEF */
@@ -128,12 +131,11 @@ static const char insn_map0f_prefix[16][17] = {
 };
 
 /*
- * Three-byte maps, legacy (non-VEX) encoding.  Every 0F 38 instruction has
- * a ModRM and no immediate; every 0F 3A instruction has ModRM + ib.  So only
- * validity needs a table: '.' undefined, else a hex digit of allowed
- * mandatory prefixes exactly as in insn_map0f_prefix ("3" = MMX form without
- * prefix and SSE form with 66, "2" = 66 only, "B" = none/66/F2 as for
- * movbe/crc32).
+ * Three-byte maps, legacy (non-VEX) encoding. Every 0F 38 instruction has a ModRM and no
+ * immediate; every 0F 3A instruction has ModRM + ib. So only validity needs a table: '.'
+ * undefined, else a hex digit of allowed mandatory prefixes exactly as in
+ * insn_map0f_prefix ("3" = MMX form without prefix and SSE form with 66, "2" = 66 only,
+ * "B" = none/66/F2 as for movbe/crc32).
  */
 static const char insn_map0f38[16][17] = {
 	/*      0123456789ABCDEF */
@@ -152,7 +154,8 @@ static const char insn_map0f38[16][17] = {
 	/* C */ "........111111.2",  /* sha1/sha256, gf2p8mulb                   */
 	/* D */ "........4..26666",  /* aes*kl (F3), aesimc aesenc.. (66)        */
 	/* E */ "................",
-	/* F */ "BB...27.E144F...",  /* movbe/crc32 wrss adcx/adox movdir64b/enqcmd movdiri encodekey, RAO-INT */
+	/* F */ "BB...27.E144F...",  /* movbe/crc32 wrss adcx/adox movdir64b/enqcmd movdiri */
+				     /* encodekey, RAO-INT */
 };
 
 static const char insn_map0f3a[16][17] = {
@@ -176,9 +179,9 @@ static const char insn_map0f3a[16][17] = {
 };
 
 /* 3DNow! (0F 0F modrm ib): the trailing ib is the real opcode. */
-static const uint8_t insn_3dnow_ops[] = {
+static const u8 insn_3dnow_ops[] = {
 	0x0c, 0x0d, 0x1c, 0x1d, 0x8a, 0x8e, 0x90, 0x94, 0x96, 0x97, 0x9a, 0x9e,
 	0xa0, 0xa4, 0xa6, 0xa7, 0xaa, 0xae, 0xb0, 0xb4, 0xb6, 0xb7, 0xbb, 0xbf,
 };
 
-#endif /* JUMPER_INSN_TABLES_H */
+#endif

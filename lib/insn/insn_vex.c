@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * insn_vex.c - x86-32 instruction decoder, VEX (C4/C5), EVEX (62) and AMD
- * XOP (8F) encodings.  Contract: include/insn.h; the rest of the decoder
- * (prefixes, legacy opcode maps, operands, classification) is in insn.c,
- * which recognises the escape byte and calls insn_decode_vex().
+ * The x86-32 instruction decoder's VEX (C4/C5), EVEX (62) and AMD XOP (8F) encodings
+ * (contract: include/insn.h). insn.c recognises the escape byte and calls
+ * insn_decode_vex(); the prefixes, legacy opcode maps, operands and classification are
+ * there and in insn_classify.c.
  *
- * Only the length is decoded: the payload gives the opcode map, the map and
- * opcode give ModRM and immediate.  These tables are used only here, so they
- * live here rather than in lib/insn/insn_tables.h.
+ * Only the length is decoded: the payload gives the opcode map, the map and opcode give
+ * the ModRM and the immediate. These tables are used only here, so they live here rather
+ * than in insn_tables.h.
  *
- * Freestanding: no library calls, no writable globals, only const tables.
+ * Freestanding: no calls outside the decoder, no writable globals, only const tables.
  */
 #include "insn_internal.h"
 
 /*
- * AMD XOP (8F, map 8: ib, map 9: none, map 10: id).  Defined opcodes,
- * one bit per opcode, 8 words of 32 bits per map.
+ * AMD XOP (8F; map 8 takes an ib, map 9 none, map 10 an id). The defined opcodes, one bit
+ * per opcode, 8 words of 32 bits per map.
  */
-static const uint32_t insn_xop_valid[3][8] = {
+static const u32 insn_xop_valid[3][8] = {
 	/* map 8: vpmacs*, vpmadcs*, vpcmov, vpperm, vprot* ib, vpcom* */
 	{ 0, 0, 0, 0, 0xc0e0c0e0u, 0x0040004cu, 0x0000f00fu, 0x0000f000u },
 	/* map 9: TBM groups, lwp, vfrcz*, vprot*, vpsh*, vphadd*, vphsub* */
@@ -27,13 +27,12 @@ static const uint32_t insn_xop_valid[3][8] = {
 };
 
 /*
- * VEX-encoded maps (C4/C5 prefix; map 1 = 0F, 2 = 0F 38, 3 = 0F 3A).
- * Same legend as lib/insn/insn_tables.h.  Almost everything has a ModRM; the exception is
- * vzeroupper/vzeroall (map 1, 77).  Immediates: all of map 3, and in map 1
- * the shuffles/shift groups 70-73 and C2 (vcmpps), C4-C6 (vpinsrw, vpextrw,
- * vshufps).  Validity is the union over VEX.pp/L/W: finer checks (e.g.
- * "only with 66", "L must be 0") are not made - the decoder only needs the
- * length, and VEX instructions are never single-stepped out of line.
+ * VEX-encoded maps (C4/C5 prefix; map 1 = 0F, 2 = 0F 38, 3 = 0F 3A), in the legend of
+ * insn_tables.h. Almost everything has a ModRM; the exception is vzeroupper/vzeroall
+ * (map 1, 77). Immediates: all of map 3, and in map 1 the shuffles/shift groups 70-73 and
+ * C2 (vcmpps), C4-C6 (vpinsrw, vpextrw, vshufps). Validity is the union over VEX.pp/L/W:
+ * finer checks (e.g. "only with 66", "L must be 0") are not made, because the decoder
+ * only needs the length and VEX instructions are never single-stepped out of line.
  */
 static const char insn_vex_map[3][16][17] = {
 	{	/* map 1: 0F */
@@ -94,13 +93,13 @@ static const char insn_vex_map[3][16][17] = {
 };
 
 /*
- * Decode a VEX (C4/C5), EVEX (62) or XOP (8F) encoded instruction; the
- * cursor is on the escape byte.  We need: the map (from the payload), the
- * opcode, the ModRM/SIB/disp, and the immediate the map/opcode dictates.
+ * Decodes a VEX (C4/C5), EVEX (62) or XOP (8F) encoded instruction, the cursor on its
+ * escape byte esc: the map (from the payload), the opcode, the ModRM/SIB/disp and the
+ * immediate the map and opcode dictate. Returns 0 or -INSN_ERR_*.
  */
-int insn_decode_vex(struct insn_cursor *c, struct insn *in, uint8_t esc)
+int insn_decode_vex(struct insn_cursor *c, struct insn *insn, u8 esc)
 {
-	uint32_t v, op;
+	u32 v, op;
 	unsigned n = (esc == 0xc5) ? 1 : (esc == 0x62) ? 3 : 2, i, map, imm = 0;
 	char f = 'm';
 	int err;
@@ -109,41 +108,42 @@ int insn_decode_vex(struct insn_cursor *c, struct insn *in, uint8_t esc)
 	for (i = 0; i < n; i++) {
 		if ((err = insn_fetch(c, 1, &v)))
 			return err;
-		in->vex[i] = (uint8_t)v;
+		insn->vex[i] = (u8)v;
 	}
-	in->vex_len = (uint8_t)n;
-	map = (n == 1) ? 1 : (in->vex[0] & 0x1f);
+	insn->vex_len = (u8)n;
+	map = (n == 1) ? 1 : (insn->vex[0] & 0x1f);
 	if (esc == 0xc4 || esc == 0xc5) {
-		in->encoding = (n == 1) ? INSN_ENC_VEX2 : INSN_ENC_VEX3;
+		insn->encoding = (n == 1) ? INSN_ENC_VEX2 : INSN_ENC_VEX3;
 		if (map < 1 || map > 3)
 			return -INSN_ERR_INVALID;
 	} else if (esc == 0x62) {
 		/* EVEX: P0 bit 3 reserved 0, P1 bit 2 fixed 1; maps 1-3, 5, 6 */
-		in->encoding = INSN_ENC_EVEX;
-		map = in->vex[0] & 7;
-		if ((in->vex[0] & 0x08) || !(in->vex[1] & 0x04) || map == 0 || map == 4 || map == 7)
+		insn->encoding = INSN_ENC_EVEX;
+		map = insn->vex[0] & 7;
+		if ((insn->vex[0] & 0x08) || !(insn->vex[1] & 0x04) ||
+		    map == 0 || map == 4 || map == 7)
 			return -INSN_ERR_INVALID;
 	} else {
-		in->encoding = INSN_ENC_XOP;
+		insn->encoding = INSN_ENC_XOP;
 		if (map < 8 || map > 10)
 			return -INSN_ERR_INVALID;
 	}
-	in->map = (uint8_t)map;
+	insn->map = (u8)map;
 	if ((err = insn_fetch(c, 1, &op)))
 		return err;
-	in->opcode[0] = (uint8_t)op;
-	in->opcode_len = 1;
+	insn->opcode[0] = (u8)op;
+	insn->opcode_len = 1;
 
 	if (esc == 0xc4 || esc == 0xc5) {
 		/* VEX.pp (bits 1:0 of the last payload byte) is the implied 66/F3/F2 */
-		static const uint8_t pp_prefix[4] = { 0, 0x66, 0xf3, 0xf2 };
-		uint8_t pp = pp_prefix[in->vex[n - 1] & 3];
+		static const u8 pp_prefix[4] = { 0, 0x66, 0xf3, 0xf2 };
+		u8 pp = pp_prefix[insn->vex[n - 1] & 3];
 
 		f = insn_vex_map[map - 1][op >> 4][op & 15];
 		if (f == '.')
 			return -INSN_ERR_INVALID;
 		/* map 1 accepts the same implied prefixes as the legacy 0F map */
-		if (map == 1 && op != 0x77 && !insn_map0f_prefix_ok((uint8_t)op, pp))
+		if (map == 1 && op != 0x77 && !insn_map0f_prefix_ok((u8)op, pp))
 			return -INSN_ERR_INVALID;
 		imm = (f == 'B') ? 1 : 0;
 	} else if (esc == 0x62) {
@@ -157,8 +157,8 @@ int insn_decode_vex(struct insn_cursor *c, struct insn *in, uint8_t esc)
 		imm = (map == 8) ? 1 : (map == 10) ? 4 : 0;   /* XOP: ib / none / id */
 	}
 	if (f != '-') {
-		if ((err = insn_read_modrm(c, in)) || (err = insn_read_sib_disp(c, in)))
+		if ((err = insn_read_modrm(c, insn)) || (err = insn_read_sib_disp(c, insn)))
 			return err;
 	}
-	return imm ? insn_read_imm(c, in, imm, false) : 0;
+	return imm ? insn_read_imm(c, insn, imm, false) : 0;
 }
