@@ -12,9 +12,11 @@
  * debugger single-stepping the corpus: every #DB's eip, DR6.BS and registers must be the
  * same with the probe). Each pair: pre+post handlers (everything single-stepped or
  * emulated), and pre only (boosted where it can be). The handlers are awkward on purpose,
- * within what kprobes promises: the pre handler flips TF and IF in regs (the probed code
- * resumes with its own), and in the stepped cases it faults, fixed up by the probe's
- * fault_handler -- which must never be offered the probed instruction's own faults.
+ * within what kprobes promises: the pre handler flips IF in regs, and in the stepped
+ * cases TF too (the probed code resumes with its own TF and IF either way), and faults,
+ * fixed up by the probe's fault_handler -- which must never be offered the probed
+ * instruction's own faults. (TF is left alone in the pre-only cases, so that a wrong TF
+ * from the core itself is not hidden behind the handler's.)
  */
 #include "errno.h"
 #include "kallsyms.h"
@@ -77,9 +79,11 @@ static int diff_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	(void)p;
 	pre_hits++;
-	regs->eflags ^= X86_EFLAGS_TF | X86_EFLAGS_IF;   /* not the probed code's: ignored */
-	if (pre_faults)
+	regs->eflags ^= X86_EFLAGS_IF;                   /* not the probed code's: ignored */
+	if (pre_faults) {
+		regs->eflags ^= X86_EFLAGS_TF;               /* ignored too */
 		kprobe_diff_handler_load((const u32 *)8);    /* page 0: fixed by diff_fault */
+	}
 	return 0;
 }
 
