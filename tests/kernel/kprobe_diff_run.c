@@ -13,16 +13,14 @@
  * window above the stack top (stack_hash).
  *
  * The notifier (one, for the whole case):
- *   - a #DB in a run: recorded as a step (eip, DR6.BS and B0-3, registers, live stack),
- *     TF left as the code has it -- a debugger that only watches. In the TF=1 runs these
- *     are the debugger's steps; in the others, traps the code raised itself (corpus_popf
- *     turning TF on). The probed run's steps are compared with the baseline's as they
- *     come.
- *   - a trap or fault at a corpus_extable instruction: recorded as an event, as the die
- *     chain got it (eip, error code, CR2, flags, esp), and the run goes on at the next
- *     instruction (the recovery an exception table gives). An eip inside a kprobe slot
- *     counts as its probe's instruction, recorded as it came: the run goes on, the
- *     comparison shows the wrong eip.
+ *   - a #DB in a run: a step (eip, DR6.BS and B0-3, registers, live window), TF left as
+ *     the code has it -- a debugger that only watches: in the TF=1 runs its steps, in the
+ *     others traps the code raised itself (corpus_popf turning TF on). A probed run's
+ *     steps are compared with the baseline's as they come.
+ *   - a trap or fault at a corpus_extable instruction: an event, as the die chain got it
+ *     (eip, error code, CR2, flags, esp); the run goes on at the next instruction, as an
+ *     exception table's fixup would. An eip inside a kprobe slot counts as its probe's
+ *     instruction, recorded as it came (the comparison shows the wrong eip).
  *   - the count trace (diff_count): #DBs with TF forced on, counting executions.
  */
 #include "kprobe_diff.h"
@@ -45,8 +43,7 @@ static const u32 start_flags[DIFF_NR_STARTS] = {
 struct cpu_state corpus_state;
 u32 corpus_stack_image[CORPUS_STACK_ABOVE];
 
-static unsigned long run_stack_top;          /* the runs' esp at corpus_call's call */
-static unsigned long fault_page_pa;
+static unsigned long run_stack_top, fault_page_pa;   /* run_stack_top: esp at the call */
 
 struct diff_steps_cmp diff_cmp;
 unsigned diff_nbase_steps;
