@@ -12,31 +12,40 @@
  */
 #include "kprobe_corpus.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 __asm__(
 ".pushsection .text\n"
 
-/* void corpus_call(void (*fn)(void), struct cpu_state *s) */
+/* void corpus_call(void): runs corpus_state.fn from corpus_state (kprobe_corpus.h). The
+ * offsets are struct cpu_state's; kprobe_corpus_traps.c checks them at compile time. */
 ".globl corpus_call\n.type corpus_call, @function\n"
 "corpus_call:\n"
 "	push %ebp\n push %ebx\n push %esi\n push %edi\n"
 "	pushfl\n"                        /* the caller's flags, put back at the end */
-"	mov 24(%esp), %eax\n"           /* fn */
-"	mov 28(%esp), %ebp\n"           /* s */
-"	push %ebp\n"
-"	push %eax\n"
-"	pushl 24(%ebp)\n popfl\n"
-"	mov 0(%ebp), %eax\n mov 4(%ebp), %ebx\n mov 8(%ebp), %ecx\n"
-"	mov 12(%ebp), %edx\n mov 16(%ebp), %esi\n mov 20(%ebp), %edi\n"
-"	call *(%esp)\n"
+"	mov %esp, corpus_state+48\n"
+"	mov corpus_state+28, %esp\n"    /* the run's own place in this thread's stack */
+"	mov %esp, %edi\n mov $corpus_stack_image, %esi\n"
+"	mov $" STR(CORPUS_STACK_ABOVE) ", %ecx\n cld\n rep movsl\n"
+"	pushl corpus_state+40\n pushl corpus_state+36\n"
+"	pushl corpus_state+32\n"
+"	mov corpus_state+0, %eax\n mov corpus_state+4, %ebx\n mov corpus_state+8, %ecx\n"
+"	mov corpus_state+12, %edx\n mov corpus_state+16, %esi\n mov corpus_state+20, %edi\n"
+"	mov corpus_state+24, %ebp\n"
+"	popfl\n"                         /* the start state: IF, TF (a trap after the call) */
+"	call *corpus_state+44\n"
 "	pushfl\n"
-"	mov 8(%esp), %ebp\n"            /* [flags][fn][s] */
-"	popl 24(%ebp)\n"
-"	mov %eax, 0(%ebp)\n mov %ebx, 4(%ebp)\n mov %ecx, 8(%ebp)\n"
-"	mov %edx, 12(%ebp)\n mov %esi, 16(%ebp)\n mov %edi, 20(%ebp)\n"
-"	add $8, %esp\n"
+"	popl corpus_state+32\n"
+"	mov %eax, corpus_state+0\n mov %ebx, corpus_state+4\n mov %ecx, corpus_state+8\n"
+"	mov %edx, corpus_state+12\n mov %esi, corpus_state+16\n mov %edi, corpus_state+20\n"
+"	mov %ebp, corpus_state+24\n mov %esp, corpus_state+28\n"
+"	mov corpus_state+48, %esp\n"
 "	popfl\n"
 "	pop %edi\n pop %esi\n pop %ebx\n pop %ebp\n"
 "	ret\n"
+".globl corpus_call_end\n"
+"corpus_call_end:\n"
 ".size corpus_call, . - corpus_call\n"
 
 ".globl corpus_arith\n.type corpus_arith, @function\n"
@@ -105,7 +114,7 @@ __asm__(
 "	cmp $5, %eax\n jl 1f\n add $1, %edx\n"
 "1:	cmp %ebx, %ecx\n .byte 0x0f, 0x8f\n .long 2f - . - 4\n add $2, %edx\n"   /* jg rel32 */
 "2:	test %eax, %eax\n jz 3f\n add $4, %edx\n"
-"3:	.byte 0xe9\n .long 4f - . - 4\n add $100, %edx\n"                          /* jmp rel32 */
+"3:	.byte 0xe9\n .long 4f - . - 4\n add $100, %edx\n"                         /* jmp rel32 */
 "4:	jmp 5f\n add $200, %edx\n"
 "5:	mov $5, %ecx\n"
 "6:	add %ecx, %edx\n loop 6b\n"
@@ -141,6 +150,7 @@ __asm__(
 
 ".globl corpus_stack\n.type corpus_stack, @function\n"
 "corpus_stack:\n"
+"	mov %eax, 4(%esp)\n addl $3, 8(%esp)\n push %esp\n pop %esi\n"  /* the caller's area */
 "	enter $16, $0\n mov %eax, -4(%ebp)\n mov %ebx, -8(%ebp)\n push $0x12345678\n"
 "	push $-5\n pop %ecx\n pop %edx\n pushl -4(%ebp)\n popl (%edi)\n pusha\n"
 "	xor %eax, %eax\n popa\n add -8(%ebp), %eax\n leave\n"

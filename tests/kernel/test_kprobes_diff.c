@@ -2,26 +2,32 @@
 /*
  * The differential test (in the spirit of ARM's kprobes test-core): for every
  * instruction boundary of the corpus (tests/kernel/kprobe_corpus_*.c), run the code once
- * unprobed and once with a pre+post probe on that instruction, from the same inputs,
- * and require the same registers, flags and memory — and handlers called exactly as
- * often as the instruction ran. How often each instruction runs is measured first by
- * single-stepping the unprobed code with TF (a trace), so a probe that fires too often
- * (a rep instruction re-trapping per iteration) or not at all is caught too.
+ * unprobed and once with a probe on that instruction, from the same inputs and the same
+ * start state, and require the same outcome (tests/kernel/kprobe_diff.h): registers
+ * including esp and ebp, flags, memory, the stack above esp, the traps and faults the die
+ * chain got, and the #DBs a debugger would see -- and handlers called exactly as often as
+ * the instruction ran (counted first by single-stepping the unprobed code).
+ *
+ * Three start states, a pair of cases each: IF=1 (every_instruction_*), IF=0 and TF=1 (a
+ * debugger single-stepping the corpus: every #DB's eip, DR6.BS and registers must be the
+ * same with the probe). Each pair: pre+post handlers (everything single-stepped or
+ * emulated), and pre only (boosted where it can be). The handlers are awkward on purpose,
+ * within what kprobes promises: the pre handler flips IF in regs, and in the stepped
+ * cases TF too (the probed code resumes with its own TF and IF either way), and faults,
+ * fixed up by the probe's fault_handler -- which must never be offered the probed
+ * instruction's own faults. (TF is left alone in the pre-only cases, so that a wrong TF
+ * from the core itself is not hidden behind the handler's.)
  */
 #include "errno.h"
 #include "kallsyms.h"
 #include "kernel.h"
-#include "kprobe_corpus.h"
+#include "kprobe_diff.h"
 #include "kprobes.h"
 #include "ktest.h"
 #include "processor.h"
 #include "string.h"
-#include "traps.h"
+#include "kprobe_diff_report.h"
 #include "user_probes.h"
-
-#define FLAGS_COMPARED 0xfd5      /* CF PF AF ZF SF TF IF DF OF */
-#define MAX_SITES      1024
-#define MAX_REPORTS    10
 
 /* A group: the function the test calls, and every function whose sites it exercises. */
 struct group {
@@ -40,6 +46,11 @@ static const struct group groups[] = {
 	{ "corpus_indirect", { "corpus_indirect", "corpus_helper_inc", "corpus_helper_ret4" } },
 	{ "corpus_stack", { "corpus_stack" } },
 	{ "corpus_misc", { "corpus_misc" } },
+	{ "corpus_faults", { "corpus_faults" } },
+	{ "corpus_traps", { "corpus_traps" } },
+	{ "corpus_segs", { "corpus_segs" } },
+	{ "corpus_w16", { "corpus_w16" } },
+	{ "corpus_popf", { "corpus_popf" } },
 	{ "cc_checksum", { "cc_checksum" } },
 	{ "cc_sort", { "cc_sort" } },
 	{ "cc_switch", { "cc_switch" } },
@@ -49,131 +60,30 @@ static const struct group groups[] = {
 	{ "cc_bytes", { "cc_bytes" } },
 };
 
-/* One run's observable outcome. */
-struct outcome {
-	struct cpu_state st;      /* asm corpus: registers, flags, memory */
-	int ret;                  /* C corpus: return value ... */
-	int buf[CORPUS_MEM_WORDS];/* ... and buffer */
-};
+/* ---- the probe's handlers ---- */
 
-static struct cpu_state state;    /* one instance: esi/edi point into it every run */
+u32 kprobe_diff_handler_load(const u32 *p);
+extern const char kprobe_diff_handler_load_insn[];
+__asm__(".pushsection .text\n"
+	".globl kprobe_diff_handler_load\n.type kprobe_diff_handler_load, @function\n"
+	"kprobe_diff_handler_load:\n	mov 4(%esp), %eax\n"
+	".globl kprobe_diff_handler_load_insn\nkprobe_diff_handler_load_insn:\n"
+	"	mov (%eax), %eax\n	ret\n"
+	".size kprobe_diff_handler_load, . - kprobe_diff_handler_load\n.popsection\n");
 
-static void run_group(const struct group *g, struct outcome *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (unsigned i = 0; i < asm_corpus_count; i++) {
-		if (strcmp(asm_corpus[i].name, g->entry))
-			continue;
-		memset(&state, 0, sizeof(state));
-		for (unsigned w = 0; w < CORPUS_MEM_WORDS; w++)
-			state.mem[w] = (w * 0x01010101u) ^ 0x5a3c96e1u;
-		state.eax = 0x11;
-		state.ebx = 0x2233;
-		state.ecx = 7;
-		state.edx = 0x44;
-		state.esi = (u32)(uintptr_t)&state.mem[0];
-		state.edi = (u32)(uintptr_t)&state.mem[16];
-		state.eflags = 0x202 | X86_EFLAGS_CF;
-		corpus_call(asm_corpus[i].fn, &state);
-		out->st = state;
-		out->st.eflags &= FLAGS_COMPARED;
-		return;
-	}
-	for (unsigned i = 0; i < c_corpus_count; i++) {
-		if (strcmp(c_corpus[i].name, g->entry))
-			continue;
-		for (unsigned w = 0; w < CORPUS_MEM_WORDS; w++)
-			out->buf[w] = (int)((w * 2654435761u) >> 7) - 1000 * (int)(w & 3);
-		out->ret = c_corpus[i].fn(out->buf, c_corpus[i].n);
-		return;
-	}
-	BUG();
-}
-
-/* ---- the execution-count trace ---- */
-
-#define TRACE_SLOTS 2048
-static struct { unsigned long addr; unsigned count; } trace_tab[TRACE_SLOTS];
-static volatile bool trace_active;
-static unsigned long trace_last, trace_lo, trace_hi;
-
-static unsigned *trace_slot(unsigned long addr, bool create)
-{
-	unsigned h = (unsigned)(addr * 2654435761u) % TRACE_SLOTS;
-	for (unsigned n = 0; n < TRACE_SLOTS; n++, h = (h + 1) % TRACE_SLOTS) {
-		if (trace_tab[h].addr == addr)
-			return &trace_tab[h].count;
-		if (!trace_tab[h].addr) {
-			if (!create)
-				return NULL;
-			trace_tab[h].addr = addr;
-			return &trace_tab[h].count;
-		}
-	}
-	return NULL;
-}
-
-static void trace_count(unsigned long addr)
-{
-	if (addr >= trace_lo && addr < trace_hi) {
-		unsigned *c = trace_slot(addr, true);
-		if (c)
-			(*c)++;
-	}
-}
-
-static int trace_notify(struct notifier_block *nb, unsigned long val, void *data)
-{
-	struct pt_regs *regs = ((struct die_args *)data)->regs;
-
-	(void)nb;
-	if (val != DIE_DEBUG)
-		return NOTIFY_DONE;
-	if (!trace_active) {
-		regs->eflags &= ~X86_EFLAGS_TF;     /* the trace is over */
-		return NOTIFY_STOP;
-	}
-	/* eip is the instruction about to run. A rep string instruction traps after
-	 * each iteration with eip unchanged: count it once per execution. */
-	if (regs->eip != trace_last)
-		trace_count(regs->eip);
-	/* After sti the single-step trap is deferred by one instruction (the interrupt
-	 * shadow): the instruction after it ran without a trap of its own. */
-	if (trace_last >= trace_lo && trace_last < trace_hi &&
-	    *(const u8 *)trace_last == 0xfb && regs->eip != trace_last + 1)
-		trace_count(trace_last + 1);
-	trace_last = regs->eip;
-	regs->eflags |= X86_EFLAGS_TF;              /* survive a popf that clears it */
-	return NOTIFY_STOP;
-}
-
-static struct notifier_block trace_nb = { .notifier_call = trace_notify, .priority = 50 };
-
-static void trace_group(const struct group *g)
-{
-	struct outcome scratch;
-
-	memset(trace_tab, 0, sizeof(trace_tab));
-	trace_last = 0;
-	register_die_notifier(&trace_nb);
-	trace_active = true;
-	__asm__ volatile("pushfl; orl $0x100, (%%esp); popfl" ::: "memory", "cc");
-	run_group(g, &scratch);
-	trace_active = false;                       /* the next trap clears TF */
-	barrier();
-	__asm__ volatile("nop");
-	unregister_die_notifier(&trace_nb);
-}
-
-/* ---- probing every site ---- */
-
-static unsigned pre_hits, post_hits;
+static unsigned pre_hits, post_hits, handler_faults_fixed, faults_offered;
+static bool pre_faults;
+static u32 offered_trapnr, offered_eip;
 
 static int diff_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	(void)p;
-	(void)regs;
 	pre_hits++;
+	regs->eflags ^= X86_EFLAGS_IF;                   /* not the probed code's: ignored */
+	if (pre_faults) {
+		regs->eflags ^= X86_EFLAGS_TF;               /* ignored too */
+		kprobe_diff_handler_load((const u32 *)8);    /* page 0: fixed by diff_fault */
+	}
 	return 0;
 }
 
@@ -185,61 +95,90 @@ static void diff_post(struct kprobe *p, struct pt_regs *regs, unsigned long flag
 	post_hits++;
 }
 
-struct totals {
-	unsigned sites, executed, hits, boosted, mismatches, reported, left_out;
-};
-
-static void report(struct ktest *t, struct totals *tot, unsigned long site, const char *what)
+static int diff_fault(struct kprobe *p, struct pt_regs *regs, int trapnr)
 {
-	char sym[KSYM_NAME_LEN + 32];
-
-	tot->mismatches++;
-	if (tot->reported++ >= MAX_REPORTS)
-		return;
-	sprint_symbol(sym, sizeof(sym), site);
-	ktest_info(t, "MISMATCH probing %s: %s", sym, what);
+	(void)p;
+	if (trapnr == 14 && regs->eip == (unsigned long)kprobe_diff_handler_load_insn) {
+		handler_faults_fixed++;
+		regs->eax = 0;
+		regs->eip += 2;
+		return 1;
+	}
+	/* Anything else is the probed code's own fault: never this probe's to handle. */
+	if (!faults_offered++) {
+		offered_trapnr = (u32)trapnr;
+		offered_eip = regs->eip;
+	}
+	return 0;
 }
 
-static void probe_site(struct ktest *t, const struct group *g, unsigned long site,
-		       const struct outcome *base, struct totals *tot, bool with_post)
+/* ---- one site ---- */
+
+/* Times the instruction at site faults (a fault: it never completes, no post handler). */
+static unsigned faults_at(unsigned long site)
+{
+	for (const struct corpus_extable_entry *e = corpus_extable; e < corpus_extable_end; e++)
+		if (e->insn == site && e->trapnr != 3 && e->trapnr != 4)
+			return 1;
+	return 0;
+}
+
+static int expected_refusal(unsigned long site, const char **what)
+{
+	for (const struct corpus_refusal *r = corpus_refused; r < corpus_refused_end; r++)
+		if (r->addr == site) {
+			*what = r->what;
+			return -EOPNOTSUPP;
+		}
+	return 0;
+}
+
+static void probe_site(struct diff_report *rep, const struct group *g, unsigned long site,
+		       const struct diff_outcome *base, bool with_post)
 {
 	static struct kprobe kp;
-	static struct outcome out;
-	char msg[96];
-	unsigned *tc = trace_slot(site, false);
-	unsigned expected = tc ? *tc : 0;
+	static struct diff_outcome out;
+	const char *what = NULL;
+	int want = expected_refusal(site, &what);
+	unsigned expected = diff_count_of(site);
 
-	/* Without a post handler most instructions are boosted (no single-step). */
 	kp = (struct kprobe){ .addr = (kprobe_opcode_t *)site, .pre_handler = diff_pre,
-			      .post_handler = with_post ? diff_post : NULL };
+			      .post_handler = with_post ? diff_post : NULL,
+			      .fault_handler = diff_fault };
 	int ret = register_kprobe(&kp);
-	if (ret) {
-		snprintf(msg, sizeof(msg), "register_kprobe: %d (%s)", ret, errno_name(ret));
-		report(t, tot, site, msg);
+	if (ret != want) {
+		diff_mismatch(rep, site, DIFF_K_REGISTER, "register_kprobe: %d (%s), expected "
+			      "%d (%s)%s%s", ret, ret ? errno_name(ret) : "accepted", want,
+			      want ? errno_name(want) : "accepted",
+			      what ? ": " : "", what ? what : "");
+		if (!ret)
+			unregister_kprobe(&kp);     /* never run what should be refused */
 		return;
 	}
-	pre_hits = post_hits = 0;
-	run_group(g, &out);
+	if (ret) {
+		rep->refused++;
+		return;
+	}
+	pre_hits = post_hits = handler_faults_fixed = faults_offered = 0;
+	pre_faults = with_post;
+	diff_run(g->entry, rep->start, &out, false);
 	unregister_kprobe(&kp);
 
-	tot->sites++;
-	tot->executed += expected > 0;
-	tot->hits += pre_hits;
-	tot->boosted += !with_post && kp.ainsn.boostable;
-	if (pre_hits != expected || post_hits != (with_post ? expected : 0)) {
-		snprintf(msg, sizeof(msg), "handlers pre %u post %u, instruction ran %u times",
-			 pre_hits, post_hits, expected);
-		report(t, tot, site, msg);
-	}
-	if (memcmp(&out, base, sizeof(out))) {
-		const u32 *a = (const u32 *)&out, *b = (const u32 *)base;
-		unsigned w = 0;
-		while (a[w] == b[w])
-			w++;
-		snprintf(msg, sizeof(msg), "outcome differs at word %u: %08x, unprobed %08x",
-			 w, a[w], b[w]);
-		report(t, tot, site, msg);
-	}
+	rep->sites++;
+	rep->executed += expected > 0;
+	rep->hits += pre_hits;
+	rep->boosted += !with_post && kp.ainsn.boostable;
+	if (pre_hits != expected || post_hits != (with_post ? expected - faults_at(site) : 0))
+		diff_mismatch(rep, site, DIFF_K_HANDLERS, "handlers pre %u post %u, the "
+			      "instruction ran %u times", pre_hits, post_hits, expected);
+	if (faults_offered)
+		diff_mismatch(rep, site, DIFF_K_HANDLERS, "fault_handler offered the probed "
+			      "code's trap %u at %08x (%u times)", offered_trapnr, offered_eip,
+			      faults_offered);
+	if (handler_faults_fixed != (with_post ? pre_hits : 0))
+		diff_mismatch(rep, site, DIFF_K_HANDLERS, "the pre handler's fault fixed %u "
+			      "times in %u hits", handler_faults_fixed, pre_hits);
+	diff_compare(rep, site, &out, base);
 }
 
 /*
@@ -259,12 +198,46 @@ static struct kprobe *user_probe_in_group(const struct group *g)
 	return NULL;
 }
 
-static void probe_the_corpus(struct ktest *t, bool with_post)
+static void probe_group(struct ktest *t, struct diff_report *rep, const struct group *g,
+			bool with_post)
 {
-	static struct outcome base;
-	static char why[KSYM_NAME_LEN + 96];
-	struct totals tot = { 0, 0, 0, 0, 0, 0, 0 };
+	static struct diff_outcome base;
+	unsigned long lo = ~0UL, hi = 0;
 
+	KASSERT_TRUE(t, diff_group_exists(g->entry));
+	for (unsigned m = 0; m < ARRAY_SIZE(g->members) && g->members[m]; m++) {
+		unsigned long start = kallsyms_lookup_name(g->members[m]), size = 0;
+		KASSERT_NE(t, start, 0);
+		kallsyms_lookup(start, NULL, &size);
+		lo = min(lo, start);
+		hi = max(hi, start + size);
+	}
+	diff_count(g->entry, lo, hi);
+	diff_run(g->entry, rep->start, &base, true);
+
+	for (unsigned m = 0; m < ARRAY_SIZE(g->members) && g->members[m]; m++) {
+		unsigned long pc = kallsyms_lookup_name(g->members[m]), size = 0;
+		kallsyms_lookup(pc, NULL, &size);
+		for (unsigned long end = pc + size; pc < end;) {
+			struct insn in;
+			u8 code[16];
+			size_t n = min(16UL, end - pc);
+			read_original_text(pc, code, n);
+			int len = insn_decode(&in, code, n, (u32)pc);
+			KASSERT_TRUE(t, len > 0);
+			probe_site(rep, g, pc, &base, with_post);
+			pc += (unsigned long)len;
+		}
+	}
+}
+
+static void probe_the_corpus(struct ktest *t, enum diff_start start, bool with_post)
+{
+	static char why[KSYM_NAME_LEN + 96];
+	static struct diff_report rep;
+
+	diff_report_init(&rep, t, start);
+	diff_setup(t);
 	for (unsigned gi = 0; gi < ARRAY_SIZE(groups); gi++) {
 		const struct group *g = &groups[gi];
 		struct kprobe *user = user_probe_in_group(g);
@@ -276,64 +249,84 @@ static void probe_the_corpus(struct ktest *t, bool with_post)
 				   g->entry, sym);
 			snprintf(why, sizeof(why), "%s: a probe placed before the suite is on %s",
 				 g->entry, sym);
-			tot.left_out++;
+			rep.left_out++;
 			continue;
 		}
-		run_group(g, &base);
-		/* The trace covers the group's functions only. */
-		trace_lo = ~0UL;
-		trace_hi = 0;
-		for (unsigned m = 0; m < ARRAY_SIZE(g->members) && g->members[m]; m++) {
-			unsigned long start = kallsyms_lookup_name(g->members[m]), size = 0;
-			KASSERT_NE(t, start, 0);
-			kallsyms_lookup(start, NULL, &size);
-			trace_lo = min(trace_lo, start);
-			trace_hi = max(trace_hi, start + size);
-		}
-		trace_group(g);
-
-		for (unsigned m = 0; m < ARRAY_SIZE(g->members) && g->members[m]; m++) {
-			unsigned long pc = kallsyms_lookup_name(g->members[m]), size = 0;
-			kallsyms_lookup(pc, NULL, &size);
-			for (unsigned long end = pc + size; pc < end;) {
-				struct insn in;
-				u8 code[16];
-				size_t n = min(16UL, end - pc);
-				read_original_text(pc, code, n);
-				int len = insn_decode(&in, code, n, (u32)pc);
-				KASSERT_TRUE(t, len > 0);
-				probe_site(t, g, pc, &base, &tot, with_post);
-				pc += (unsigned long)len;
-			}
-		}
+		probe_group(t, &rep, g, with_post);
 	}
-	ktest_info(t, "%u probe sites (%u executed, %u boosted), %u hits, %u mismatches",
-		   tot.sites, tot.executed, tot.boosted, tot.hits, tot.mismatches);
-	if (tot.left_out == ARRAY_SIZE(groups))
+	diff_teardown();
+	diff_report_totals(&rep, with_post);
+	if (rep.left_out == ARRAY_SIZE(groups))
 		ktest_skip(t, why);             /* the user probed every group */
-	if (!tot.left_out)
-		KEXPECT_GE(t, tot.sites, 300);  /* the whole corpus was probed */
-	KEXPECT_EQ(t, tot.mismatches, 0);
-	KEXPECT_GT(t, tot.executed, tot.sites / 2);
+	if (!rep.left_out)
+		KEXPECT_GE(t, rep.sites, 300);  /* the whole corpus was probed */
+	KEXPECT_EQ(t, rep.mismatches, 0);
+	KEXPECT_GT(t, rep.executed, rep.sites / 2);
 	if (!with_post)
-		KEXPECT_GT(t, tot.boosted, tot.sites / 2);
+		KEXPECT_GT(t, rep.boosted, rep.sites / 2);
 }
 
-/* pre + post handlers: every instruction single-stepped out of line (or emulated). */
+/* IF=1, pre + post handlers: every instruction single-stepped out of line (or emulated). */
 static void every_instruction_single_stepped(struct ktest *t)
 {
-	probe_the_corpus(t, true);
+	probe_the_corpus(t, DIFF_IF1, true);
 }
 
-/* pre handler only: boostable instructions run from the slot and jump home. */
+/* IF=1, pre handler only: boostable instructions run from the slot and jump home. */
 static void every_instruction_boosted_or_stepped(struct ktest *t)
 {
-	probe_the_corpus(t, false);
+	probe_the_corpus(t, DIFF_IF1, false);
+}
+
+static void start_if0_single_stepped(struct ktest *t)
+{
+	probe_the_corpus(t, DIFF_IF0, true);
+}
+
+static void start_if0_boosted_or_stepped(struct ktest *t)
+{
+	probe_the_corpus(t, DIFF_IF0, false);
+}
+
+/* A debugger stepping the corpus: nothing is boosted, every #DB must be as unprobed. */
+static void start_tf1_single_stepped(struct ktest *t)
+{
+	probe_the_corpus(t, DIFF_TF1, true);
+}
+
+static void start_tf1_boosted_or_stepped(struct ktest *t)
+{
+	probe_the_corpus(t, DIFF_TF1, false);
+}
+
+/* Unprobed, every trap and fault of the corpus is raised and reported as written. */
+static void corpus_runs_as_written(struct ktest *t)
+{
+	kprobe_diff_corpus_as_written(t);
+}
+
+/* int3, int $N, into and 66-prefixed relative branches are refused (-EOPNOTSUPP). */
+static void refuses_what_cannot_be_stepped(struct ktest *t)
+{
+	kprobe_diff_refusals(t);
+}
+
+/* The counts per start state of the cases above that ran. */
+static void per_start_state(struct ktest *t)
+{
+	diff_report_per_state(t);
 }
 
 static const struct ktest_case kprobes_diff_cases[] = {
+	KTEST_CASE(corpus_runs_as_written),
+	KTEST_CASE(refuses_what_cannot_be_stepped),
 	KTEST_CASE(every_instruction_single_stepped),
 	KTEST_CASE(every_instruction_boosted_or_stepped),
+	KTEST_CASE(start_if0_single_stepped),
+	KTEST_CASE(start_if0_boosted_or_stepped),
+	KTEST_CASE(start_tf1_single_stepped),
+	KTEST_CASE(start_tf1_boosted_or_stepped),
+	KTEST_CASE(per_start_state),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_diff_suite, "kprobes_diff", kprobes_diff_cases);
