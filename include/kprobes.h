@@ -7,7 +7,7 @@
  * A hit, step by step (kernel/kprobes.c):
  *   1. The probed instruction's first byte is an int3 (0xCC). The CPU traps through the
  *      vector 3 interrupt gate (IF now 0); its entry stub calls kprobe_int3_handler.
- *   2. Preemption off; current_kprobe = p; kprobe_status = KPROBE_HIT_ACTIVE
+ *   2. Preemption off; current_kprobe = p; status (kprobe_ctlblk) = KPROBE_HIT_ACTIVE
  *      (kprobe_in_handler rests at KPROBE_IN_PRE: each handler runs under its name).
  *   3. pre_handler(p, regs), with regs->eip = p->addr. Non-zero means "I set up the
  *      resume myself": for a probe with a break_handler (jprobes) kprobes keeps its
@@ -17,7 +17,7 @@
  *      (no post handler, an instruction that falls through, no debugger stepping): iret
  *      goes to the copy, whose jmp returns to the next instruction; the hit ends here.
  *      Else single-step: eip = p->ainsn.insn (the copy), TF set, IF clear;
- *      kprobe_status = KPROBE_HIT_SS. iret runs exactly the copied instruction.
+ *      status = KPROBE_HIT_SS. iret runs exactly the copied instruction.
  *   5. The debug trap: resume_execution() moves eip (and a pushed return address) from
  *      the copy back to the original code; TF/IF are restored; post_handler(p, regs, 0).
  *   6. current_kprobe = NULL, preemption back on; iret resumes the probed code. (A
@@ -105,11 +105,34 @@ struct kprobe {
 #define KPROBE_HIT_SSDONE 0x8   /* in the post handler (or its fault handler) */
 
 extern struct kprobe *current_kprobe;
-extern unsigned long kprobe_status;
+
+/* The outer hit's state, kept while a probe hit from inside a handler is stepped. */
+struct prev_kprobe {
+	struct kprobe *kp;
+	unsigned long status;
+	unsigned long old_flags;
+};
+
+/*
+ * The state of the hit in progress, in one place (Linux's name and shape; per CPU there,
+ * one instance here): saved and restored as a unit when a handler runs into another
+ * probe, so no part of it can be forgotten on one exit and not another.
+ */
+struct kprobe_ctlblk {
+	unsigned long kprobe_status;            /* KPROBE_HIT_* / KPROBE_REENTER */
+	unsigned long kprobe_old_flags;         /* TF and IF of the probed code at the int3 */
+	struct prev_kprobe prev_kprobe;
+};
+extern struct kprobe_ctlblk kprobe_ctlblk;
+
+static inline struct kprobe_ctlblk *get_kprobe_ctlblk(void)
+{
+	return &kprobe_ctlblk;
+}
 
 /*
  * Which of current_kprobe's handlers is running: kprobe_in_handler, so that a fault or
- * an oops can name whose code it was. It is meaningful while kprobe_status is
+ * an oops can name whose code it was. It is meaningful while the status is
  * KPROBE_HIT_ACTIVE or KPROBE_HIT_SSDONE. Its resting value is KPROBE_IN_PRE: every
  * other handler's call sets it and puts it back when that handler is done
  * (setjmp_pre_handler sets KPROBE_IN_JPROBE as it diverts to the jprobe's handler, the
@@ -207,7 +230,7 @@ void kprobe_recover_text(unsigned long start, u8 *buf, size_t len);
  * and a fault while a probe is active. Each returns 1 if the trap was kprobes'.
  */
 int kprobe_int3_handler(struct pt_regs *regs);
-int kprobe_debug_handler(struct pt_regs *regs);
+int kprobe_debug_handler(struct pt_regs *regs, unsigned long *dr6);
 int kprobe_fault_handler(struct pt_regs *regs, int trapnr);
 
 /* Installs the trap hooks (include/traps.h); called once at boot. */

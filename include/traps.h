@@ -66,7 +66,8 @@ extern unsigned long trap_counts[X86_NR_HW_TRAPS];
  */
 struct trap_probe_hooks {
 	int (*int3)(struct pt_regs *regs);                  /* X86_TRAP_BP */
-	int (*debug)(struct pt_regs *regs);                 /* X86_TRAP_DB */
+	/* X86_TRAP_DB: dr6 as the entry read it; the hook clears the bits it consumed */
+	int (*debug)(struct pt_regs *regs, unsigned long *dr6);
 	int (*fault)(struct pt_regs *regs, int trapnr);     /* any other exception */
 	/* In every oops, after its "Oops:" line: what the probe layer knows (may be NULL). */
 	void (*oops)(const char *str, struct pt_regs *regs);
@@ -75,7 +76,9 @@ void set_trap_probe_hooks(const struct trap_probe_hooks *hooks);
 
 /* Breakpoint and debug traps kprobes did not claim, from their own entry stubs. */
 void do_int3(struct pt_regs *regs);
-void do_debug(struct pt_regs *regs);
+/* dr6: DR6 as kernel/entry.asm read it at the #DB (and cleared it), minus what kprobes
+ * consumed; it reaches the die chain as DIE_DEBUG's err. */
+void do_debug(struct pt_regs *regs, unsigned long *dr6);
 /* The C side of kernel/entry.asm, by vector: handler(regs, vector, error_code). */
 extern void (*const trap_handlers[])(struct pt_regs *regs, unsigned long vector,
 				      unsigned long error_code);

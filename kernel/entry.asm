@@ -75,8 +75,7 @@ STUB_LABEL %1
 ; pt_regs in place and call their handler directly, and a trap the handler claims returns
 ; straight from here -- about half of common_entry's instructions, on a path make bench
 ; counts to the instruction.
-%macro FAST_STUB 3               ; vector, probe hook pointer, slow handler(regs)
-STUB_LABEL %1
+%macro FAST_FRAME 0
 	push dword -1                ; orig_eax: -1, an exception
 	push es
 	push ds
@@ -84,6 +83,11 @@ STUB_LABEL %1
 	mov ax, KERNEL_DS
 	mov ds, ax
 	mov es, ax
+%endmacro
+
+%macro FAST_STUB 3               ; vector, probe hook pointer, slow handler(regs)
+STUB_LABEL %1
+	FAST_FRAME
 	push esp                     ; regs: push esp stores esp as it was before the push
 	inc dword [trap_counts + 4 * %1]
 	call [%2]                    ; kprobes' handler (a no-op until kprobes installs it)
@@ -99,10 +103,41 @@ STUB_LABEL %1
 	jmp ret_from_trap
 %endmacro
 
+; #DB: the same, and DR6 read before any C code runs, then cleared (the CPU never clears
+; it: a later #DB must find only its own bits). The value stays on the stack and both
+; handlers get its address, hook(regs, &dr6) and do_debug(regs, &dr6): kprobes takes out
+; the single-step bit it consumed, and what is left is what the die chain sees as err. No
+; C code reads DR6 again, so a #DB taken inside a handler cannot change what this one says.
+%macro DEBUG_STUB 0
+STUB_LABEL X86_TRAP_DB
+	FAST_FRAME
+	mov eax, dr6
+	push eax                     ; dr6
+	xor eax, eax
+	mov dr6, eax
+	push esp                     ; &dr6
+	lea eax, [esp + 8]
+	push eax                     ; regs
+	inc dword [trap_counts + 4 * X86_TRAP_DB]
+	call [trap_debug_hook]       ; kprobes' handler (a no-op until kprobes installs it)
+	test eax, eax
+	jz %%slow
+	add esp, 12
+	POP_FRAME_IRET               ; a probe's single-step, handled
+%%slow:
+	lea eax, [esp + 8]           ; both arguments again: a C callee may have reused them
+	mov [esp + 4], eax
+	lea eax, [esp + 12]
+	mov [esp], eax
+	call do_debug
+	add esp, 12
+	jmp ret_from_trap
+%endmacro
+
 extern do_int3, do_debug, trap_counts, trap_int3_hook, trap_debug_hook
 
 STUB_NOERR X86_TRAP_DE
-FAST_STUB  X86_TRAP_DB, trap_debug_hook, do_debug
+DEBUG_STUB
 STUB_NOERR X86_TRAP_NMI
 FAST_STUB  X86_TRAP_BP, trap_int3_hook, do_int3
 STUB_NOERR X86_TRAP_OF

@@ -5,7 +5,7 @@
  * Gate type matters for probes. An interrupt gate clears IF on entry, a trap gate does
  * not. #DB and #BP (debug, breakpoint) are interrupt gates, as in Linux: between the
  * int3 of a probe and the end of its single-step, kprobes keeps per-CPU state
- * (current_kprobe, kprobe_status, saved eflags); an interrupt arriving in that window
+ * (current_kprobe, struct kprobe_ctlblk); an interrupt arriving in that window
  * could run code that hits another probe and overwrite it. The page fault is an
  * interrupt gate too so a nested fault cannot replace CR2 before it is read. The other
  * exceptions are trap gates, and IRQs interrupt gates, as on i386 Linux.

@@ -46,11 +46,16 @@ static int __kprobes kprobe_handler_fault(struct kprobe *cur, struct pt_regs *re
 }
 
 /*
- * A fault while a probe is active: in the single-stepped copy, or in a handler.
+ * A fault while a probe is active: in the single-stepped copy, or in a handler. Only
+ * faults an instruction can raise come here (trap.c never offers an NMI, a machine check
+ * or a double fault).
  *
- * The copy faulted (KPROBE_HIT_SS, KPROBE_REENTER): the probed instruction itself
+ * The copy faulted (KPROBE_HIT_SS, KPROBE_REENTER, and the fault is at the copy: a
+ * fault reports the eip of the instruction that raised it): the probed instruction itself
  * faulted, so make it exactly the fault it would have been without the probe -- eip back
- * on the original instruction, the flags the code had there -- and end the step. Then:
+ * on the original instruction, the flags the code had there -- and end the step. A fault
+ * anywhere else while a step is in progress is not the probed instruction's, and not a
+ * handler's either (none runs during a step): it is left to the kernel untouched. Then:
  *   - a plain hit (KPROBE_HIT_SS) is over; the fault is the probed code's own, and the
  *     kernel handles it as if no probe were there. The probe's fault_handler is not
  *     asked, as in Linux: it is for faults in the probe's handlers, not in the code it
@@ -67,15 +72,18 @@ static int __kprobes kprobe_handler_fault(struct kprobe *cur, struct pt_regs *re
  */
 int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
 {
+	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
 	struct kprobe *cur = current_kprobe;
 
-	if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) {
-		bool reentered = kprobe_status == KPROBE_REENTER;
+	if (kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) {
+		bool reentered = kcb->kprobe_status == KPROBE_REENTER;
 
+		if (regs->eip != (unsigned long)cur->ainsn.insn)
+			return 0;
 		regs->eip = (unsigned long)cur->addr;
-		regs->eflags = (regs->eflags & ~TF_IF) | kprobe_old_eflags;
+		regs->eflags = kprobe_resume_flags(cur, regs->eflags, false);
 		if (reentered)
-			restore_previous_kprobe();
+			restore_previous_kprobe(kcb);
 		else
 			current_kprobe = NULL;
 		preempt_enable_no_resched();
@@ -100,7 +108,7 @@ static void __kprobes kprobe_oops(const char *str, struct pt_regs *regs)
 	if (!cur)
 		return;
 	sprint_symbol(sym, sizeof(sym), (unsigned long)cur->addr);
-	if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
+	if (get_kprobe_ctlblk()->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
 		printk("kprobes: %s while single-stepping the probe at %s\n", str, sym);
 	else
 		printk("kprobes: unhandled %s in the %s of the probe at %s\n", str,
@@ -108,9 +116,12 @@ static void __kprobes kprobe_oops(const char *str, struct pt_regs *regs)
 }
 
 /*
- * A fault with eip inside a slot and no hit in progress: a boosted copy faulted. Put eip
- * back on the original instruction (and IF as it was, known from the variant) so the
- * fault is reported, and handled, as the probed instruction's own.
+ * A fault with eip inside a slot and no hit in progress: a boosted copy. Where in the
+ * slot says what happened (include/kprobes.h has the layout): at the copy, the probed
+ * instruction faulted and has not run, so eip goes back on it; past the copy (the +16
+ * variant's sti, the jmp home) the instruction is done, and eip goes after it. In the +16
+ * variant the probed code runs with IF on, which the slot holds off until its sti. So the
+ * fault is reported, and handled, as the probed code's own, at an address it knows.
  */
 static void __kprobes fixup_boosted_fault(struct pt_regs *regs)
 {
@@ -120,9 +131,11 @@ static void __kprobes fixup_boosted_fault(struct pt_regs *regs)
 	if (!p)
 		return;
 	off = regs->eip - (unsigned long)p->ainsn.insn;
-	regs->eip = (unsigned long)p->addr;
-	if (off >= KPROBE_BOOST_IF_ON)
+	if (off >= KPROBE_BOOST_IF_ON) {
+		off -= KPROBE_BOOST_IF_ON;
 		regs->eflags |= X86_EFLAGS_IF;
+	}
+	regs->eip = (unsigned long)p->addr + (off ? p->ainsn.decoded.length : 0);
 }
 
 static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)

@@ -6,8 +6,8 @@
  *
  * All of it runs in trap context with IF=0 (vectors 1 and 3 are interrupt gates), with
  * preemption disabled from the int3 to the end of the single-step. The state of a hit
- * lives in globals because there is one CPU: current_kprobe, kprobe_status, and the
- * flags saved at the hit.
+ * is current_kprobe and struct kprobe_ctlblk (status, the probed code's TF and IF at the
+ * int3, the interrupted hit's state): one instance, because there is one CPU.
  */
 #include "kprobes.h"
 #include "kallsyms.h"
@@ -19,69 +19,83 @@
 #include "kprobes_internal.h"
 
 struct kprobe *current_kprobe;
-unsigned long kprobe_status;
+struct kprobe_ctlblk kprobe_ctlblk;
 enum kprobe_handler_kind kprobe_in_handler;
-
-/* TF and IF of the probed code at the int3 (old), and what to restore after the step
- * (saved: IF left out when the instruction itself decides IF). */
-unsigned long kprobe_old_eflags;
-static unsigned long kprobe_saved_eflags;
-
-/* The outer hit's state, while a probe hit from inside a handler is single-stepped. */
-static struct {
-	struct kprobe *kp;
-	unsigned long status, old_eflags, saved_eflags;
-} prev_kprobe;
 
 bool kprobe_hit_in_progress(const struct kprobe *p)
 {
-	return p && (p == current_kprobe ||
-		     (kprobe_status == KPROBE_REENTER && p == prev_kprobe.kp));
+	const struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
+
+	return p && (p == current_kprobe || (kcb->kprobe_status == KPROBE_REENTER &&
+					     p == kcb->prev_kprobe.kp));
 }
 
-static void __kprobes save_previous_kprobe(void)
+static void __kprobes save_previous_kprobe(struct kprobe_ctlblk *kcb)
 {
-	prev_kprobe.kp = current_kprobe;
-	prev_kprobe.status = kprobe_status;
-	prev_kprobe.old_eflags = kprobe_old_eflags;
-	prev_kprobe.saved_eflags = kprobe_saved_eflags;
+	kcb->prev_kprobe.kp = current_kprobe;
+	kcb->prev_kprobe.status = kcb->kprobe_status;
+	kcb->prev_kprobe.old_flags = kcb->kprobe_old_flags;
 }
 
-void __kprobes restore_previous_kprobe(void)
+void __kprobes restore_previous_kprobe(struct kprobe_ctlblk *kcb)
 {
-	current_kprobe = prev_kprobe.kp;
-	kprobe_status = prev_kprobe.status;
-	kprobe_old_eflags = prev_kprobe.old_eflags;
-	kprobe_saved_eflags = prev_kprobe.saved_eflags;
+	current_kprobe = kcb->prev_kprobe.kp;
+	kcb->kprobe_status = kcb->prev_kprobe.status;
+	kcb->kprobe_old_flags = kcb->prev_kprobe.old_flags;
 }
 
 /*
  * Makes p the probe being handled, keeping the probed code's TF and IF as they are at the
- * int3: handlers may change regs->eflags, but what the single-step puts back (and what a
- * stepped pushf pushes) is the probed code's own.
+ * int3: handlers may change regs->eflags, but what the hit resumes with (and what a
+ * stepped pushf pushes) is the probed code's own (kprobe_resume_flags).
  */
-static inline void __kprobes set_current_kprobe(struct kprobe *p, struct pt_regs *regs)
+static inline void __kprobes set_current_kprobe(struct kprobe *p, struct pt_regs *regs,
+						struct kprobe_ctlblk *kcb)
 {
 	current_kprobe = p;
-	kprobe_old_eflags = regs->eflags & TF_IF;
+	kcb->kprobe_old_flags = regs->eflags & TF_IF;
 }
 
 /*
  * Runs the copy for one instruction: TF makes the CPU trap right after it, and IF=0
- * keeps interrupts (and so preemption and other probes) out of the window.
+ * keeps interrupts (and so preemption and other probes) out of the window. What the
+ * probed code gets back afterwards is decided at the end (kprobe_resume_flags).
  */
 static void __kprobes prepare_singlestep(struct kprobe *p, struct pt_regs *regs)
 {
-	/* What to put back after the step: the probed code's TF and IF as they were at the
-	 * int3 (whatever a pre handler did to them), worked out only now so that a hit that
-	 * never steps -- boosted, or a jprobe's -- does not pay for it. */
-	kprobe_saved_eflags = kprobe_old_eflags;
-	/* cli/sti/popf: the single-stepped instruction itself sets IF; do not override. */
-	if (p->ainsn.decoded.attr & INSN_ATTR_MODIFIES_IF)
-		kprobe_saved_eflags &= ~X86_EFLAGS_IF;
 	regs->eflags |= X86_EFLAGS_TF;
 	regs->eflags &= ~X86_EFLAGS_IF;
 	regs->eip = (unsigned long)p->ainsn.insn;
+}
+
+/* Ends a hit that ran its instruction: post handler, then state and preemption back. */
+static __always_inline void __kprobes finish_hit(struct kprobe *cur, struct pt_regs *regs,
+				 struct kprobe_ctlblk *kcb)
+{
+	if (kcb->kprobe_status != KPROBE_REENTER && cur->post_handler) {
+		kcb->kprobe_status = KPROBE_HIT_SSDONE;
+		kprobe_in_handler = KPROBE_IN_POST;
+		cur->post_handler(cur, regs, 0);
+		kprobe_in_handler = KPROBE_IN_PRE;
+	}
+	if (kcb->kprobe_status == KPROBE_REENTER)
+		restore_previous_kprobe(kcb);
+	else
+		current_kprobe = NULL;
+	preempt_enable_no_resched();
+}
+
+/*
+ * The probed code was being single-stepped by someone else (TF at the int3: a debugger):
+ * the single-step trap its instruction would have raised is that owner's. The hit is
+ * over and regs say where the code stands, so raise it as the unprobed code would have:
+ * through the kernel's own #DB path (the die chain; an oops if nobody claims it).
+ */
+static void __kprobes hand_step_to_owner(struct pt_regs *regs)
+{
+	unsigned long dr6 = DR_STEP;
+
+	do_debug(regs, &dr6);
 }
 
 /*
@@ -89,45 +103,36 @@ static void __kprobes prepare_singlestep(struct kprobe *p, struct pt_regs *regs)
  * the CPU holds off events until the instruction after it has run, and a single-step
  * trap after sti is deferred with it (QEMU defers it too) -- the trap would land one
  * instruction late, inside the slot. Emulating is exact for cli; for sti it loses only
- * the shadow itself (an interrupt may now arrive right after it).
+ * the shadow itself (an interrupt may now arrive right after it). The hit ends here:
+ * post handler, state, and the owner's single-step trap if the code was being stepped
+ * (TF at the int3). After cli that trap is due now. After sti the CPU holds it back
+ * with the shadow until the next instruction has run, and resuming with the owner's TF
+ * (kprobe_resume_flags) gives exactly that.
  */
-static bool __kprobes emulate_if_modifier(struct kprobe *p, struct pt_regs *regs)
+static void __kprobes emulate_if_modifier(struct kprobe *p, struct pt_regs *regs,
+					  struct kprobe_ctlblk *kcb)
 {
-	u32 attr = p->ainsn.decoded.attr;
+	bool sti = p->ainsn.decoded.attr & INSN_ATTR_STI;
+	bool owner_steps = kcb->kprobe_old_flags & X86_EFLAGS_TF;
 
-	if (!(attr & (INSN_ATTR_CLI | INSN_ATTR_STI)))
-		return false;
-	if (attr & INSN_ATTR_STI)
+	if (sti)
 		regs->eflags |= X86_EFLAGS_IF;
 	else
 		regs->eflags &= ~X86_EFLAGS_IF;
+	regs->eflags = kprobe_resume_flags(p, regs->eflags, true);
 	regs->eip = (unsigned long)p->addr + p->ainsn.decoded.length;
-	return true;
+	finish_hit(p, regs, kcb);
+	if (owner_steps && !sti)
+		hand_step_to_owner(regs);
 }
 
-/* Ends a hit that ran its instruction: post handler, then state and preemption back. */
-static void __kprobes finish_hit(struct kprobe *cur, struct pt_regs *regs)
-{
-	if (kprobe_status != KPROBE_REENTER && cur->post_handler) {
-		kprobe_status = KPROBE_HIT_SSDONE;
-		kprobe_in_handler = KPROBE_IN_POST;
-		cur->post_handler(cur, regs, 0);
-		kprobe_in_handler = KPROBE_IN_PRE;
-	}
-	if (kprobe_status == KPROBE_REENTER)
-		restore_previous_kprobe();
-	else
-		current_kprobe = NULL;
-	preempt_enable_no_resched();
-}
-
-static void __kprobes report_unrecoverable(struct kprobe *p)
+static void __kprobes report_unrecoverable(struct kprobe *p, struct kprobe_ctlblk *kcb)
 {
 	char sym[KSYM_NAME_LEN + 32];
 
 	sprint_symbol(sym, sizeof(sym), (unsigned long)p->addr);
 	panic("kprobes: unrecoverable probe hit at %s while single-stepping (status %lx)",
-	      sym, kprobe_status);
+	      sym, kcb->kprobe_status);
 }
 
 /*
@@ -135,27 +140,31 @@ static void __kprobes report_unrecoverable(struct kprobe *p)
  * handler: the slot's copy and its jmp home, no second trap), emulated (cli/sti), or
  * single-stepped (the debug trap finishes the hit in kprobe_debug_handler).
  */
-static inline void __kprobes setup_singlestep(struct kprobe *p, struct pt_regs *regs)
+static inline void __kprobes setup_singlestep(struct kprobe *p, struct pt_regs *regs,
+					      struct kprobe_ctlblk *kcb)
 {
-	/* can_boost() never boosts cli or sti, so a boosted probe needs no emulation. If a
-	 * debugger was single-stepping the probed code (TF at the int3), step rather than
-	 * boost, so that its trap still comes right after this one instruction. */
+	/* can_boost() never boosts cli, sti or popf. If a debugger was single-stepping the
+	 * probed code (TF at the int3), step rather than boost, so that its trap still
+	 * comes right after this one instruction. */
 	if (likely(p->ainsn.boostable && !p->post_handler &&
-		   !(kprobe_old_eflags & X86_EFLAGS_TF))) {
-		/* As after a single-step, the probed code resumes with its own TF and IF, not
-		 * what a handler left in regs: TF off, and IF chosen by the slot variant. IF
-		 * stays off in the slot; the +16 variant's sti turns it back on at the jmp,
-		 * so no interrupt ever finds eip inside a slot. */
-		regs->eip = (unsigned long)p->ainsn.insn +
-			    ((kprobe_old_eflags & X86_EFLAGS_IF) ? KPROBE_BOOST_IF_ON : 0);
+		   !(kcb->kprobe_old_flags & X86_EFLAGS_TF))) {
+		/* The slot runs with TF and IF off. TF off is what the probed code resumes
+		 * with (it was off at the int3, or we would not boost). Its IF comes back on
+		 * only at the jmp home, by the +16 variant's sti, so no interrupt ever finds
+		 * eip inside a slot (a thread preempted there could come back to a slot
+		 * reused by another probe). Which variant: the IF kprobe_resume_flags says. */
+		unsigned long resume_if = kprobe_resume_flags(p, regs->eflags, false) &
+					  X86_EFLAGS_IF;
+
+		regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? KPROBE_BOOST_IF_ON : 0);
 		regs->eflags &= ~TF_IF;
 		current_kprobe = NULL;
 		preempt_enable_no_resched();
 		return;
 	}
-	kprobe_status = KPROBE_HIT_SS;
-	if (emulate_if_modifier(p, regs))
-		finish_hit(p, regs);
+	kcb->kprobe_status = KPROBE_HIT_SS;
+	if (unlikely(p->ainsn.decoded.attr & (INSN_ATTR_CLI | INSN_ATTR_STI)))
+		emulate_if_modifier(p, regs, kcb);
 	else
 		prepare_singlestep(p, regs);
 }
@@ -167,37 +176,33 @@ static inline void __kprobes setup_singlestep(struct kprobe *p, struct pt_regs *
 static int __kprobes __noinline kprobe_reenter(struct kprobe *p, struct pt_regs *regs,
 					       kprobe_opcode_t *addr)
 {
-	if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
-		report_unrecoverable(p);
-	save_previous_kprobe();
+	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
+
+	if (kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
+		report_unrecoverable(p, kcb);
+	save_previous_kprobe(kcb);
 	regs->eip = (unsigned long)addr;
-	set_current_kprobe(p, regs);
+	set_current_kprobe(p, regs, kcb);
 	p->nmissed++;
-	kprobe_status = KPROBE_REENTER;
-	if (emulate_if_modifier(p, regs))
-		finish_hit(p, regs);
+	kcb->kprobe_status = KPROBE_REENTER;
+	if (p->ainsn.decoded.attr & (INSN_ATTR_CLI | INSN_ATTR_STI))
+		emulate_if_modifier(p, regs, kcb);
 	else
 		prepare_singlestep(p, regs);
 	return 1;
 }
 
-/* An int3 at an address with no probe. */
-static int __kprobes __noinline kprobe_int3_no_probe(struct pt_regs *regs,
-						     kprobe_opcode_t *addr)
-{
-	if (*addr == BREAKPOINT_INSTRUCTION)
-		return 0;       /* a real int3 in the code: not ours */
-	/* The int3 that trapped is gone: its probe was unregistered after the trap and
-	 * before we looked. Only another CPU could do that (this one keeps IF=0 from the
-	 * trap to here), so on jumper a test replays it with a made-up frame; the rule is
-	 * what makes unregistering safe on SMP. Run the original instruction. */
-	regs->eip = (unsigned long)addr;
-	return 1;
-}
-
+/*
+ * An int3 with no probe at eip-1 is never ours, whatever the byte there says now. Linux,
+ * on SMP, resumes at eip-1 when that byte is no longer 0xCC (another CPU removed the probe
+ * between this CPU's trap and its lookup); on one CPU nothing can run between the two
+ * (the int3 gate keeps IF=0), so that branch could only ever catch the two-byte "int $3"
+ * (CD 03), whose eip-1 points at the 03, and resume in the middle of it.
+ */
 int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 {
 	kprobe_opcode_t *addr = (kprobe_opcode_t *)(regs->eip - 1);
+	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
 	struct kprobe *p = current_kprobe;
 
 	if (unlikely(p)) {
@@ -217,7 +222,7 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 			if (p->break_handler(p, regs)) {
 				/* The diversion it ended (a jprobe's) is over. */
 				kprobe_in_handler = KPROBE_IN_PRE;
-				setup_singlestep(p, regs);
+				setup_singlestep(p, regs, kcb);
 				return 1;
 			}
 			/* Not its trap: the interrupted handler is running again (and an
@@ -229,13 +234,13 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 	}
 	p = get_kprobe(addr);
 	if (unlikely(!p))
-		return kprobe_int3_no_probe(regs, addr);
+		return 0;
 
 	preempt_disable();
 	/* Handlers see the probed instruction's own address: it has not run yet. */
 	regs->eip = (unsigned long)addr;
-	set_current_kprobe(p, regs);
-	kprobe_status = KPROBE_HIT_ACTIVE;
+	set_current_kprobe(p, regs, kcb);
+	kcb->kprobe_status = KPROBE_HIT_ACTIVE;
 	if (p->pre_handler && p->pre_handler(p, regs)) {
 		/* The handler set up the resume. A jprobe's break handler will finish the
 		 * hit later, so keep our state; anyone else resumes at regs->eip now. */
@@ -245,7 +250,7 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 		}
 		return 1;
 	}
-	setup_singlestep(p, regs);
+	setup_singlestep(p, regs, kcb);
 	return 1;
 }
 
@@ -258,18 +263,18 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
  *   - ret, ret imm16, indirect jmp/call: eip is an absolute target, already right
  *     (the 2004 code "fixed" a ret's eip and so returned to the wrong place)
  *   - pushf: the pushed flags have our TF set and IF clear; give the probed code its own
- * For a ring-0 trap the interrupted stack top is &regs->esp (include/ptrace.h).
+ * For a ring-0 trap the interrupted stack top is &regs->esp (include/ptrace.h). The flags
+ * the code resumes with are kprobe_resume_flags' business, not this function's.
  */
-static void __kprobes resume_execution(struct kprobe *p, struct pt_regs *regs)
+static __always_inline void __kprobes resume_execution(struct kprobe *p, struct pt_regs *regs)
 {
 	unsigned long *tos = (unsigned long *)&regs->esp;
 	unsigned long copy = (unsigned long)p->ainsn.insn, orig = (unsigned long)p->addr;
 	u32 attr = p->ainsn.decoded.attr;
 
-	regs->eflags &= ~X86_EFLAGS_TF;
 	if (attr & INSN_ATTR_PUSHF) {
 		*tos &= ~TF_IF;
-		*tos |= kprobe_old_eflags;
+		*tos |= get_kprobe_ctlblk()->kprobe_old_flags;
 	}
 	if (attr & (INSN_ATTR_REL_CALL | INSN_ATTR_INDIRECT_CALL))
 		*tos = orig + (*tos - copy);
@@ -277,24 +282,71 @@ static void __kprobes resume_execution(struct kprobe *p, struct pt_regs *regs)
 		regs->eip = orig + (regs->eip - copy);
 }
 
-int __kprobes kprobe_debug_handler(struct pt_regs *regs)
+/*
+ * A rep string instruction traps after every iteration with eip still on it: keep
+ * stepping the copy until it completes. If a debugger steps the probed code as well, each
+ * iteration is also its single-step trap: hand it over with eip (and flags) as the
+ * unprobed code would show them, then step on.
+ */
+static int __kprobes kprobe_rep_iteration(struct kprobe *cur, struct pt_regs *regs,
+					  unsigned long *dr6, struct kprobe_ctlblk *kcb)
 {
+	unsigned long eflags = regs->eflags;
+
+	if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF))
+		return 1;
+	regs->eip = (unsigned long)cur->addr;
+	regs->eflags = kprobe_resume_flags(cur, eflags, false);
+	do_debug(regs, dr6);
+	regs->eip = (unsigned long)cur->ainsn.insn;
+	regs->eflags = eflags;
+	return 1;
+}
+
+/* Makes the stepped copy's outcome the probed code's own and ends the hit. */
+static __always_inline void __kprobes finish_step(struct kprobe *cur, struct pt_regs *regs,
+					 struct kprobe_ctlblk *kcb)
+{
+	resume_execution(cur, regs);
+	regs->eflags = kprobe_resume_flags(cur, regs->eflags, true);
+	finish_hit(cur, regs, kcb);
+}
+
+/*
+ * The end of a step that was not only ours: the probed code's owner was stepping it too
+ * (TF at the int3: after this instruction the trap is the owner's as well -- even after
+ * a popf that cleared TF), or a debug register fired during the step (B0-B3). The hit is
+ * finished all the same; what is left in *dr6 goes on to the die chain.
+ */
+static int __kprobes __noinline finish_shared_step(struct kprobe *cur, struct pt_regs *regs,
+						   unsigned long *dr6,
+						   struct kprobe_ctlblk *kcb)
+{
+	if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF))
+		*dr6 &= ~DR_STEP;               /* the step bit was ours alone */
+	finish_step(cur, regs, kcb);
+	return 0;
+}
+
+/*
+ * The #DB that ends a single-step: dr6 is DR6 as the entry stub read it (and cleared it)
+ * before any C ran. Ours only if a step is in progress and DR6 says single-step (BS).
+ * Returns 1 if the trap was ours alone; 0 to pass it on (not ours, or not only ours:
+ * finish_shared_step), with *dr6 holding what the die chain is to see.
+ */
+int __kprobes kprobe_debug_handler(struct pt_regs *regs, unsigned long *dr6)
+{
+	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
 	struct kprobe *cur = current_kprobe;
 
-	if (!cur || !(kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)))
+	if (!cur || !(kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) ||
+	    !(*dr6 & DR_STEP))
 		return 0;
-	/* A rep-prefixed string instruction traps after every iteration with eip still on
-	 * it: keep stepping the copy until it completes, then fix up once. */
 	if ((cur->ainsn.decoded.attr & (INSN_ATTR_REP | INSN_ATTR_REPNE)) &&
 	    regs->eip == (unsigned long)cur->ainsn.insn)
-		return 1;
-
-	/* The CPU never clears DR6; the slow path does it for other #DBs, we do it for
-	 * ours, or the next debug trap would find our single-step bit still set. */
-	write_dr6(0);
-	resume_execution(cur, regs);
-	regs->eflags |= kprobe_saved_eflags;
-	finish_hit(cur, regs);
-	/* If the probed code was itself being single-stepped, that trap is its owner's. */
-	return !(regs->eflags & X86_EFLAGS_TF);
+		return kprobe_rep_iteration(cur, regs, dr6, kcb);
+	if (unlikely((kcb->kprobe_old_flags & X86_EFLAGS_TF) || (*dr6 & DR_TRAP_BITS)))
+		return finish_shared_step(cur, regs, dr6, kcb);
+	finish_step(cur, regs, kcb);
+	return 1;
 }

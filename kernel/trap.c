@@ -124,46 +124,98 @@ int __kprobes notify_die(enum die_val val, const char *str, struct pt_regs *regs
 
 /* ---- dispatch ---- */
 
-/* CR2 as the #PF handler read it: notifiers may fault (and handle it) before an oops. */
+/*
+ * CR2 as the trap being reported found it at its entry. Whatever runs after the entry (a
+ * probe's fault_handler, a notifier, printk) may take and handle a page fault of its
+ * own, which rewrites CR2; the oops must still name the address this trap was about.
+ */
 static unsigned long oops_cr2;
+
+/*
+ * What kind of exception each vector is (Intel SDM vol. 3, 6.5): a fault is reported at
+ * the instruction that raised it, a trap after it, an abort leaves no restartable state,
+ * and an NMI comes from outside, between any two instructions. Only what an instruction
+ * (a probed one, or a handler's) raises is a probe's business: faults, and the two traps
+ * an instruction raises on purpose that kprobes does not own (into; int3 and #DB have
+ * their own hooks). Never an NMI, a machine check or a double fault: they are not the
+ * code's doing, and a probe's fault_handler must not be asked to fix them up.
+ */
+enum trap_class { TRAP_CLASS_RESERVED, TRAP_CLASS_FAULT, TRAP_CLASS_TRAP, TRAP_CLASS_ABORT,
+		  TRAP_CLASS_NMI };
+
+static const u8 trap_classes[NR_EXCEPTIONS] = {
+	[X86_TRAP_DE] = TRAP_CLASS_FAULT,
+	[X86_TRAP_DB] = TRAP_CLASS_TRAP,
+	[X86_TRAP_NMI] = TRAP_CLASS_NMI,
+	[X86_TRAP_BP] = TRAP_CLASS_TRAP,
+	[X86_TRAP_OF] = TRAP_CLASS_TRAP,
+	[X86_TRAP_BR] = TRAP_CLASS_FAULT,
+	[X86_TRAP_UD] = TRAP_CLASS_FAULT,
+	[X86_TRAP_NM] = TRAP_CLASS_FAULT,
+	[X86_TRAP_DF] = TRAP_CLASS_ABORT,
+	[X86_TRAP_OLD_MF] = TRAP_CLASS_ABORT,
+	[X86_TRAP_TS] = TRAP_CLASS_FAULT,
+	[X86_TRAP_NP] = TRAP_CLASS_FAULT,
+	[X86_TRAP_SS] = TRAP_CLASS_FAULT,
+	[X86_TRAP_GP] = TRAP_CLASS_FAULT,
+	[X86_TRAP_PF] = TRAP_CLASS_FAULT,
+	[X86_TRAP_MF] = TRAP_CLASS_FAULT,
+	[X86_TRAP_AC] = TRAP_CLASS_FAULT,
+	[X86_TRAP_MC] = TRAP_CLASS_ABORT,
+	[X86_TRAP_XF] = TRAP_CLASS_FAULT,
+	[X86_TRAP_VE] = TRAP_CLASS_FAULT,
+	[X86_TRAP_CP] = TRAP_CLASS_FAULT,
+};
+
+/* True for the exceptions the probe layer's fault hook is offered (see trap_classes). */
+static bool __kprobes raised_by_instruction(unsigned long vector)
+{
+	return trap_classes[vector] == TRAP_CLASS_FAULT || vector == X86_TRAP_OF;
+}
 
 static const struct trap_probe_hooks *probe_hooks;
 
-/* Claims no trap: the hook while no probe layer is installed. */
+/* Claim no trap: the hooks while no probe layer is installed. */
 static int __kprobes no_probe_hook(struct pt_regs *regs)
 {
 	(void)regs;
 	return 0;
 }
 
+static int __kprobes no_probe_debug_hook(struct pt_regs *regs, unsigned long *dr6)
+{
+	(void)regs;
+	(void)dr6;
+	return 0;
+}
+
 /* The int3 and debug hooks again, as plain pointers the entry stubs call directly
  * (never NULL, so the stubs need no test). */
 int (*trap_int3_hook)(struct pt_regs *regs) = no_probe_hook;
-int (*trap_debug_hook)(struct pt_regs *regs) = no_probe_hook;
+int (*trap_debug_hook)(struct pt_regs *regs, unsigned long *dr6) = no_probe_debug_hook;
 
 void set_trap_probe_hooks(const struct trap_probe_hooks *hooks)
 {
 	probe_hooks = hooks;
 	trap_int3_hook = hooks ? hooks->int3 : no_probe_hook;
-	trap_debug_hook = hooks ? hooks->debug : no_probe_hook;
+	trap_debug_hook = hooks ? hooks->debug : no_probe_debug_hook;
 }
 
 /* Exceptions taken since boot, per vector (benchmarks count traps per probe hit). */
 unsigned long trap_counts[NR_EXCEPTIONS];
 
-/* Everything but the probe fast path: the die chain, then the oops. */
+/*
+ * Everything but the probe fast path: the die chain, then the oops. err is the error
+ * code (DR6 for a #DB), cr2 the CR2 the trap found at its entry.
+ */
 static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned long vector,
-					      long err)
+					      long err, unsigned long cr2)
 {
 	enum die_val val = DIE_TRAP;
 	unsigned long addr = 0;
 
 	switch (vector) {
 	case X86_TRAP_DB:
-		/* DR6 says why (single-step, breakpoint register ...). The CPU never clears
-		 * it, so clear it here or the next #DB would see stale bits. */
-		err = (long)read_dr6();
-		write_dr6(0);
 		val = DIE_DEBUG;
 		break;
 	case X86_TRAP_NMI:
@@ -176,13 +228,13 @@ static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned lon
 		val = DIE_GPF;
 		break;
 	case X86_TRAP_PF:
-		addr = read_cr2();
-		oops_cr2 = addr;
+		addr = cr2;
 		val = DIE_PAGE_FAULT;
 		break;
 	}
 	if (notify_die(val, trap_name(vector), regs, err, (int)vector, addr) & NOTIFY_STOP)
 		return;
+	oops_cr2 = cr2;         /* only now: a notifier's own handled fault changed CR2 */
 	die(trap_name(vector), regs, err, (int)vector);
 }
 
@@ -192,24 +244,36 @@ static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned lon
  * kprobes hook themselves, and come here only for a trap kprobes did not claim. The
  * other vectors go through trap_handlers[].
  */
-/* int3 and debug traps kprobes did not claim (the stubs offered them first). */
+/*
+ * int3 and debug traps kprobes did not claim (the stubs offered them first). CR2 is read
+ * here, after the hook: the fast path must not pay for it, and a hook that declines a
+ * trap has run no handler that could fault (a break handler is the exception: rare).
+ */
 void __kprobes do_int3(struct pt_regs *regs)
 {
-	do_trap_slow(regs, X86_TRAP_BP, 0);
+	do_trap_slow(regs, X86_TRAP_BP, 0, read_cr2());
 }
 
-void __kprobes do_debug(struct pt_regs *regs)
+void __kprobes do_debug(struct pt_regs *regs, unsigned long *dr6)
 {
-	do_trap_slow(regs, X86_TRAP_DB, 0);
+	do_trap_slow(regs, X86_TRAP_DB, (long)*dr6, read_cr2());
 }
 
-/* Every other exception: kprobes first (a fault inside a probe), then the chain. */
+/*
+ * Every other exception. CR2 first, before any other code can fault and overwrite it
+ * (#PF's gate is an interrupt gate, kernel/idt.c, so no interrupt gets in before this
+ * line either; for the other vectors CR2 is only shown in the oops).
+ * Then the probe layer, for what an instruction raised (a fault inside a probe), and the
+ * chain.
+ */
 static void __kprobes do_trap(struct pt_regs *regs, unsigned long vector, unsigned long err)
 {
+	unsigned long cr2 = read_cr2();
+
 	trap_counts[vector]++;
-	if (probe_hooks && probe_hooks->fault(regs, (int)vector))
+	if (probe_hooks && raised_by_instruction(vector) && probe_hooks->fault(regs, (int)vector))
 		return;
-	do_trap_slow(regs, vector, (long)err);
+	do_trap_slow(regs, vector, (long)err, cr2);
 }
 
 static void __kprobes do_irq_entry(struct pt_regs *regs, unsigned long vector,

@@ -66,7 +66,7 @@ static int fix_load(struct kprobe *p, struct pt_regs *regs, int trapnr)
 	rec.fault_eip = regs->eip;
 	rec.fault_eflags = regs->eflags;
 	rec.fault_cur = current_kprobe;
-	rec.fault_status = kprobe_status;
+	rec.fault_status = get_kprobe_ctlblk()->kprobe_status;
 	if (rec.refault)
 		kp_load(NULL);          /* caught by trap_hook, if not offered to us again */
 	if (!rec.claim || trapnr != X86_TRAP_PF || regs->eip != LOAD_SITE)
