@@ -222,6 +222,32 @@ static const struct insn_case insn_cases[] = {
 		  0x66, 0xff, 0x30),
 	INSN_CASE("call [eax]: safe", 2, INSN_ATTR_INDIRECT_CALL | SAFE, INSN_ATTR_IP16, 0,
 		  0xff, 0x10),
+
+	/* --- VEX 0F38/0F3A opcodes the table once left out (length only, never safe) --- */
+	INSN_CASE("VEX vaesimc xmm6,xmm4 (0F38 DB)", 5, 0, SAFE, 0,
+		  0xc4, 0xe2, 0x79, 0xdb, 0xf4),
+	INSN_CASE("VEX vaesimc xmm7,[ebx+ecx*4+disp32]", 10, 0, SAFE, 0,
+		  0xc4, 0xe2, 0x79, 0xdb, 0xbc, 0x8b, 0x78, 0x56, 0x34, 0x12),
+	INSN_CASE("VEX vaesenc ymm3,ymm2,ymm1 (0F38 DC)", 5, 0, SAFE, 0,
+		  0xc4, 0xe2, 0x6d, 0xdc, 0xd9),
+	INSN_CASE("VEX vaeskeygenassist xmm2,xmm1,ib (0F3A DF)", 6, 0, SAFE, 0,
+		  0xc4, 0xe3, 0x79, 0xdf, 0xd1, 0x1b),
+	INSN_CASE("VEX vpclmulqdq xmm3,xmm2,xmm1,ib (0F3A 44)", 6, 0, SAFE, 0,
+		  0xc4, 0xe3, 0x69, 0x44, 0xd9, 0x11),
+	INSN_CASE("VEX vgf2p8mulb xmm3,xmm2,xmm1 (0F38 CF)", 5, 0, SAFE, 0,
+		  0xc4, 0xe2, 0x69, 0xcf, 0xd9),
+	INSN_CASE("VEX vsha512msg1 ymm0,xmm1 (F2 0F38 CC)", 5, 0, SAFE, 0,
+		  0xc4, 0xe2, 0x7f, 0xcc, 0xc1),
+	INSN_CASE("VEX vsm3msg1 xmm0,xmm0,xmm1 (0F38 DA)", 5, 0, SAFE, 0,
+		  0xc4, 0xe2, 0x78, 0xda, 0xc1),
+	INSN_CASE("VEX vsm3rnds2 xmm0,xmm0,xmm1,ib (66 0F3A DE)", 6, 0, SAFE, 0,
+		  0xc4, 0xe3, 0x79, 0xde, 0xc1, 0x02),
+	INSN_CASE("VEX vpdpwsud xmm0,xmm0,xmm1 (F3 0F38 D2)", 5, 0, SAFE, 0,
+		  0xc4, 0xe2, 0x7a, 0xd2, 0xc1),
+	INSN_CASE("VEX 0F38 CE undefined", INV, 0, 0, 0,
+		  0xc4, 0xe2, 0x79, 0xce, 0xc1),
+	INSN_CASE("VEX 0F38 E0 (cmpccxadd, 64-bit only) undefined", INV, 0, 0, 0,
+		  0xc4, 0xe2, 0x79, 0xe0, 0x08),
 };
 
 #undef SAFE
