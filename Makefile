@@ -160,7 +160,7 @@ run: $(KERNEL)
 # Host programs: the instruction decoder built for this machine (tests/host/).
 include tests/host/Makefile.inc
 HOST_TESTS := build/host/insn_check build/host/insn_fuzz build/host/insn_fuzz_san \
-              build/host/insn_cases_test
+              build/host/insn_cases_test build/host/insn_vex_corpus.o build/host/vex_space.o
 $(HOST_TESTS): | $(TOOLS_STAMP)
 
 # In the page-bound build exactly one test must fail: the runner expects it to.

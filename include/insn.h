@@ -83,6 +83,7 @@ enum insn_encoding {
 #define INSN_ATTR_REPNE          (1u << 27) /* F2 prefix present                         */
 #define INSN_ATTR_SYSCALL        (1u << 28) /* sysenter/sysexit/syscall/sysret           */
 #define INSN_ATTR_PRIVILEGED     (1u << 29) /* system-state insn, see insn_classify()    */
+#define INSN_ATTR_IP16           (1u << 30) /* near transfer, 66: eip truncated to 16 bit */
 #define INSN_ATTR_SS_SAFE        (1u << 31) /* may be single-stepped from a copy         */
 
 /* Any IP-relative transfer: target = address of next instruction + rel. */

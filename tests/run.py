@@ -109,6 +109,9 @@ def host_tests(args):
         ("host.insn_fuzz_sanitized", [os.path.join(h, "insn_fuzz_san"), "200000", "7"]),
         ("host.insn_xcheck_kernel", xcheck + [args.kernel]),
         ("host.insn_xcheck_libc32", xcheck + [args.libc32]),
+        # the VEX families as GNU as encodes them, and every VEX/EVEX/XOP opcode x pp/L/W
+        ("host.insn_xcheck_vex", xcheck + [os.path.join(h, "insn_vex_corpus.o"),
+                                           os.path.join(h, "vex_space.o")]),
         ("host.ktap_parser", [sys.executable,
                               os.path.join(os.path.dirname(__file__), "host", "ktap_parser_test.py")]),
         # the `make debug` workflow: gdb -batch attached to QEMU's stub, stopped at kmain

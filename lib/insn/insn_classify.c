@@ -140,12 +140,19 @@ bool insn_check_legacy(const struct insn *insn, u8 op, u8 mp)
  *  - system-table loads (lgdt, lidt, lldt, ltr, lmsw), mov to CR, any mov DR, wrmsr, invd
  *    and the 0F 01 register forms (vmcall, monitor/mwait, xsetbv, ...): privileged state
  *    changes we refuse to replay;
- *  - VEX/EVEX/XOP/3DNow! (conservative: length-only decoding).
+ *  - VEX/EVEX/XOP/3DNow! (conservative: length-only decoding);
+ *  - near transfers with a 66 prefix (jmp/jcc/call rel16 and rel8, loop, jcxz, ret, call
+ *    and jmp r/m16): the CPU truncates eip to 16 bits and a 66 call pushes a 2-byte
+ *    return address, while kprobes' fixup (resume_execution) assumes a 32-bit eip and a
+ *    4-byte return address. They get INSN_ATTR_IP16 instead. (A 67 prefix on loop/jcxz
+ *    only makes the counter cx: eip stays 32-bit, and they stay safe.)
  * Relative branches and calls ARE safe: kprobes fixes the IP up after the step.
  */
 u32 insn_classify(const struct insn *insn)
 {
 	const u32 safe = INSN_ATTR_SS_SAFE;     /* each case names it, or leaves it out */
+	/* what a near transfer gets instead of safe: safe only with a 32-bit eip */
+	const u32 near = insn->opnd_size == 2 ? INSN_ATTR_IP16 : safe;
 	u8 op = insn->opcode[insn->opcode_len - 1];
 	unsigned reg = (insn->modrm >> 3) & 7;
 	u32 a = 0;
@@ -164,13 +171,13 @@ u32 insn_classify(const struct insn *insn)
 
 	if (insn->map == INSN_MAP_1BYTE) {
 		if (op >= 0x70 && op <= 0x7f)
-			return a | INSN_ATTR_REL_JCC | safe;
+			return a | INSN_ATTR_REL_JCC | near;
 		if (op >= 0xe0 && op <= 0xe3)
-			return a | INSN_ATTR_LOOP | safe;
+			return a | INSN_ATTR_LOOP | near;
 		switch (op) {
-		case 0xeb: case 0xe9: return a | INSN_ATTR_REL_JMP | safe;
-		case 0xe8: return a | INSN_ATTR_REL_CALL | safe;
-		case 0xc3: case 0xc2: return a | INSN_ATTR_RET | safe;
+		case 0xeb: case 0xe9: return a | INSN_ATTR_REL_JMP | near;
+		case 0xe8: return a | INSN_ATTR_REL_CALL | near;
+		case 0xc3: case 0xc2: return a | INSN_ATTR_RET | near;
 		case 0xfa: return a | INSN_ATTR_CLI | INSN_ATTR_MODIFIES_IF | safe;
 		case 0xfb: return a | INSN_ATTR_STI | INSN_ATTR_MODIFIES_IF | safe;
 		case 0x9d: return a | INSN_ATTR_POPF | INSN_ATTR_MODIFIES_IF | safe;
@@ -195,9 +202,9 @@ u32 insn_classify(const struct insn *insn)
 			return insn->modrm == 0xf8 ? a : a | safe;
 		case 0xff:
 			switch (reg) {
-			case 2: return a | INSN_ATTR_INDIRECT_CALL | safe;
+			case 2: return a | INSN_ATTR_INDIRECT_CALL | near;
 			case 3: return a | INSN_ATTR_FAR_CALL;
-			case 4: return a | INSN_ATTR_INDIRECT_JMP | safe;
+			case 4: return a | INSN_ATTR_INDIRECT_JMP | near;
 			case 5: return a | INSN_ATTR_FAR_JMP;
 			}
 			break;
@@ -208,7 +215,7 @@ u32 insn_classify(const struct insn *insn)
 		return a | safe;
 
 	if (op >= 0x80 && op <= 0x8f)
-		return a | INSN_ATTR_REL_JCC | safe;
+		return a | INSN_ATTR_REL_JCC | near;
 	switch (op) {
 	case 0x00:                                  /* lldt, ltr */
 		if (reg == 2 || reg == 3)

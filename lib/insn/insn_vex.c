@@ -67,8 +67,8 @@ static const char insn_vex_map[3][16][17] = {
 		/* 9 */ "mmmmmmmmmmmmmmmm",  /* gathers, FMA             */
 		/* A */ "......mmmmmmmmmm",  /* FMA                      */
 		/* B */ "mm..mmmmmmmmmmmm",  /* FMA, IFMA, NE-CONVERT    */
-		/* C */ "...............m",
-		/* D */ "............mmmm",  /* vaes*                    */
+		/* C */ "...........mmm.m",  /* vsha512*, vgf2p8mulb     */
+		/* D */ "..mm......mmmmmm",  /* vpdpw* (VNNI-INT16), SM3/SM4, vaes* */
 		/* E */ "................",
 		/* F */ "..mm.mmm........",  /* BMI1/BMI2               */
 	},
@@ -85,8 +85,8 @@ static const char insn_vex_map[3][16][17] = {
 		/* 9 */ "................",
 		/* A */ "................",
 		/* B */ "................",
-		/* C */ "..............BB",
-		/* D */ "...............B",
+		/* C */ "..............BB",  /* vgf2p8affine(inv)qb      */
+		/* D */ "..............BB",  /* vsm3rnds2, vaeskeygenassist */
 		/* E */ "................",
 		/* F */ "B...............",  /* rorx                     */
 	},

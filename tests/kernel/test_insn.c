@@ -192,12 +192,74 @@ static void probe_point_uses_the_fixup(struct ktest *t)
 	KEXPECT_EQ(t, probe_point_check(f + 4, NULL, int3_at_plus_3), 0);
 }
 
+/*
+ * A 67 prefix on loop/jcxz makes the counter cx; eip stays 32-bit, so the decoder keeps
+ * them SS_SAFE (a 66 would truncate eip: refused, kprobes_diff.refuses_*). Called with
+ * ecx = 0x00010003: the loop runs 3 times (cx only), jcxz is then taken over the add,
+ * and the result is 3 + 0x00010000 (a 32-bit counter would give 0x10003 iterations).
+ */
+__asm__(".pushsection .text\n"
+	".globl insn_loop67_target\n"
+	".type insn_loop67_target, @function\n"
+	"insn_loop67_target:\n"
+	"	mov 4(%esp), %ecx\n"
+	"	xor %eax, %eax\n"
+	"1:	inc %eax\n"
+	".Lloop67:	addr16 loop 1b\n"
+	".Ljcxz67:	jcxz 2f\n"
+	"	add $0x100, %eax\n"
+	"2:	add %ecx, %eax\n"
+	"	ret\n"
+	".size insn_loop67_target, . - insn_loop67_target\n"
+	".popsection\n"
+	".pushsection .rodata\n.balign 4\n"
+	"insn_loop67_sites: .long .Lloop67, .Ljcxz67\n"
+	".popsection\n");
+extern const unsigned long insn_loop67_sites[2];
+unsigned insn_loop67_target(unsigned ecx);
+
+static unsigned loop67_hits;
+
+static int __kprobes count_loop67(struct kprobe *p, struct pt_regs *regs)
+{
+	(void)p;
+	(void)regs;
+	loop67_hits++;
+	return 0;
+}
+
+/* Probed, a 67 loop and a 67 jcxz step out of line with the right counter and target. */
+static void addr16_loop_and_jcxz_probe_right(struct ktest *t)
+{
+	static struct kprobe kp;
+	static const unsigned hits[] = { 3, 1 };
+	struct insn in;
+
+	KASSERT_EQ(t, insn_loop67_target(0x00010003), 0x00010003);
+	for (unsigned i = 0; i < ARRAY_SIZE(hits); i++) {
+		unsigned long site = insn_loop67_sites[i];
+
+		skip_if_probed(t, (const void *)site);
+		KASSERT_EQ(t, probe_point_check(site, &in, kprobe_recover_text), 0);
+		KEXPECT_EQ(t, in.prefixes[0], 0x67);
+		kp = (struct kprobe){ .addr = (kprobe_opcode_t *)site,
+				      .pre_handler = count_loop67 };
+		loop67_hits = 0;
+		KASSERT_EQ(t, register_kprobe(&kp), 0);
+		unsigned got = insn_loop67_target(0x00010003);
+		unregister_kprobe(&kp);
+		KEXPECT_EQ(t, got, 0x00010003);
+		KEXPECT_EQ(t, loop67_hits, hits[i]);
+	}
+}
+
 static const struct ktest_case insn_test_cases[] = {
 	KTEST_CASE(decoder_hand_written_cases),
 	KTEST_CASE(every_kernel_function_decodes),
 	KTEST_CASE(probe_point_errors_are_distinct),
 	KTEST_CASE(probe_point_accepts_boundaries),
 	KTEST_CASE(probe_point_uses_the_fixup),
+	KTEST_CASE(addr16_loop_and_jcxz_probe_right),
 	KTEST_END,
 };
 KTEST_SUITE(insn_suite, "insn", insn_test_cases);
