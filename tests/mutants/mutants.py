@@ -104,14 +104,29 @@ class Worker:
             return 124, "make timed out after 900 s"
         return p.returncode, p.stdout + p.stderr
 
-    def run_tests(self, selection, tag):
+    def run_tests(self, selection, tag, stop_early=False):
+        """Runs a selection, the self-test boot before the oops boots (one QEMU against
+        eighteen): with stop_early, a failure in the first stage ends the run. Returns
+        the failed results, whether every stage ended with its summary line, and the
+        output, which is also kept in build/mutants-logs/TAG.out of the scratch copy."""
+        stages = [selection]
+        if re.search(r"--only oops\b", selection) and "--only selftest" in selection:
+            stages = [re.sub(r"\s*--only oops\b", "", selection), "--only oops"]
         logs = os.path.join("build", "mutants-logs", tag)
-        flags = f"{selection} --timeout {self.args.timeout}"
-        rc, out = self.make("test", runflags=flags + f" --logs {logs}")
-        failed = [ln.split()[1].rstrip(":") for ln in out.splitlines()
-                  if ln.startswith("FAIL ")]
-        summary = [ln for ln in out.splitlines() if SUMMARY.match(ln)]
-        return failed, bool(summary), out
+        failed, complete, outs = [], True, []
+        for flags in stages:
+            rc, out = self.make("test", runflags=f"{flags} --timeout {self.args.timeout} "
+                                f"--logs {logs}")
+            outs.append(out)
+            failed += [ln.split()[1].rstrip(":") for ln in out.splitlines()
+                       if ln.startswith("FAIL ")]
+            complete &= any(SUMMARY.match(ln) for ln in out.splitlines())
+            if stop_early and (failed or not complete):
+                break
+        os.makedirs(os.path.join(self.dir, logs), exist_ok=True)
+        with open(os.path.join(self.dir, logs + ".out"), "w") as f:
+            f.write("\n".join(outs))
+        return failed, complete, "\n".join(outs)
 
 
 def in_order(workers, tasks):
@@ -155,8 +170,10 @@ def run_one(worker, m, baseline):
         errs = [ln for ln in out.splitlines() if "error" in ln.lower()]
         return "error", "does not build: " + (errs[0].strip() if errs else f"make status {rc}")
     selection = ALL_TESTS if worker.args.all_tests else m["tests"]
-    failed, complete, out = worker.run_tests(selection, "m" + m["id"])
+    failed, complete, out = worker.run_tests(selection, "m" + m["id"], stop_early=True)
     new = [f for f in failed if f not in baseline.get(selection, ())]
+    # Name a test case (suite.case) rather than the boot that carried it, if one failed.
+    new.sort(key=lambda f: "." not in f)
     if new:
         grp, name = group_of(new[0])
         more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
