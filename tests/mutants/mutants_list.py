@@ -8,7 +8,8 @@ Each M(...) is one change to one line of the probe core:
          ignored), not by number, so the list survives edits; 0 or 2+ matches is an error
          of the list. within="..." narrows the search to one function (or %macro): the
          unique line starting with that text, to the function's closing brace.
-  to     the replacement line ('' deletes it)
+  to     the replacement line ('' deletes it; ';' where a deleted statement would
+         leave an if or else without its body)
   why    what the line is for, in one line
   tests  the tests/run.py selection that must catch it, or "unobservable: <argument>"
 To add one, ask of a line on the hit path "which test fails if I change it?".
@@ -43,7 +44,7 @@ M("01", KP, "write_dr6(0);", "",
 M("02", KP, "!(kprobe_old_eflags & X86_EFLAGS_TF))) {", "1)) {",
   "boost even when TF was set at the int3: a debugger's step lands after the slot's jmp",
   TRAPS)
-M("03", KP, "kprobe_saved_eflags &= ~X86_EFLAGS_IF;", "",
+M("03", KP, "kprobe_saved_eflags &= ~X86_EFLAGS_IF;", ";",
   "drop the popf IF mask: a stepped popf/cli/sti has its IF overridden by the old one",
   PROBES)
 M("04", KP, "regs->eflags &= ~TF_IF;", "regs->eflags &= ~X86_EFLAGS_TF;",
@@ -83,10 +84,10 @@ M("16", KP, "kprobe_status = KPROBE_HIT_SSDONE;", "",
   "status left at HIT_SS in the post handler: its fault is taken for the step's", PROBES)
 M("17", KP, "kprobe_in_handler = KPROBE_IN_POST;", "",
   "a fault or oops in the post handler names the pre handler", PROBES)
-M("18", KP, "restore_previous_kprobe();", "",
+M("18", KP, "restore_previous_kprobe();", ";",
   "a reentered hit does not give the outer hit its state back", PROBES,
   within="static void __kprobes finish_hit(")
-M("19", KP, "current_kprobe = NULL;", "",
+M("19", KP, "current_kprobe = NULL;", ";",
   "a stepped hit never ends: every later int3 looks nested", PROBES,
   within="static void __kprobes finish_hit(")
 M("20", KP, "preempt_enable_no_resched();", "",
@@ -111,7 +112,7 @@ M("27", KP, "kprobe_status = KPROBE_HIT_SS;", "",
   "status not set for the step: the debug trap is not recognised as ours", PROBES,
   within="static inline void __kprobes setup_singlestep(")
 M("28", KP, "p->nmissed++;", "", "a missed hit is not counted", PROBES)
-M("29", KP, "save_previous_kprobe();", "",
+M("29", KP, "save_previous_kprobe();", "(void)save_previous_kprobe;",
   "reentry does not save the outer hit: restoring it brings back stale state", PROBES)
 M("30", KP, "kprobe_status = KPROBE_REENTER;", "kprobe_status = KPROBE_HIT_SS;",
   "a reentered hit ends like an outer one: outer state lost, post handler runs", PROBES,
@@ -123,7 +124,7 @@ M("31", KP, "regs->eip = (unsigned long)addr;", "",
   within="static int __kprobes __noinline kprobe_reenter(")
 M("32", KP, "if (*addr == BREAKPOINT_INSTRUCTION)", "if (0)",
   "a foreign int3 in the code is swallowed instead of reaching the die chain", TRAPS)
-M("33", KP, "regs->eip = (unsigned long)addr;", "",
+M("33", KP, "regs->eip = (unsigned long)addr;", "(void)regs;",
   "a probe removed in flight resumes one byte into its instruction", TRAPS,
   within="static int __kprobes __noinline kprobe_int3_no_probe(")
 M("34", KP, "regs->eip = (unsigned long)addr;", "",
@@ -184,7 +185,7 @@ M("56", FLT, "regs->eip = (unsigned long)p->addr;", "",
   within="static void __kprobes fixup_boosted_fault(")
 M("57", FLT, "if (off >= KPROBE_BOOST_IF_ON)", "if (off > KPROBE_BOOST_IF_ON)",
   "off by one: a fault at the IF-on variant's first byte keeps IF=0", PROBES)
-M("58", FLT, "fixup_boosted_fault(regs);", "", "boosted faults not fixed up at all", PROBES)
+M("58", FLT, "fixup_boosted_fault(regs);", ";", "boosted faults not fixed up at all", PROBES)
 M("59", FLT, "if (kprobe_running())", "if (0)",
   "faults during a hit never reach the probe layer", PROBES)
 
@@ -208,12 +209,12 @@ M("66", REG, "if (get_kprobe((void *)addr) || registered(p)) {", "if (registered
   "two probes on one address are accepted", PROBES)
 M("67", REG, "if (!ret && !kprobe_disabled(p))", "if (!ret)",
   "a probe registered disabled is armed anyway", PROBES)
-M("68", REG, "BUG_ON(disarm_kprobe(p));", "",
+M("68", REG, "BUG_ON(disarm_kprobe(p));", ";",
   "unregister leaves the int3 in the text", PROBES)
-M("69", REG, "buf[a - start] = p->opcode;", "",
+M("69", REG, "buf[a - start] = p->opcode;", ";",
   "decoding sees other probes' int3s: a probe after a probed instruction is refused",
   PROBES)
-M("70", REG, "text_poke(slot, int3s, KPROBE_SLOT_SIZE);", "",
+M("70", REG, "text_poke(slot, int3s, KPROBE_SLOT_SIZE);", "(void)int3s;",
   "a freed slot keeps its old copy instead of int3s", PROBES)
 M("71", REG, "p->nmissed = 0;", "", "a re-registered probe keeps its old nmissed", PROBES)
 
