@@ -5,7 +5,8 @@
  * IF-on variant's sti would undo a popf that clears IF); an instruction too long for the
  * slot's two boosted variants is stepped instead; a registration starts nmissed at 0;
  * text_poke refuses a range running past the end of text and counts what it does; the
- * int3 stub's slow path finds regs even if the probe hook reused its argument slot.
+ * int3 stub's slow path finds regs even if the probe hook reused its argument slot;
+ * handlers run with DF clear whatever the probed code's DF; each hit counts its traps.
  */
 #include "errno.h"
 #include "irqflags.h"
@@ -40,9 +41,20 @@ __asm__(".pushsection .text\n"
 	"	popl %esi\n"
 	"	ret\n"
 	".size kpt_long_insn, . - kpt_long_insn\n"
+	".globl kpt_df_set\n"
+	".type kpt_df_set, @function\n"
+	"kpt_df_set:\n"
+	"	std\n"
+	"	movl $3, %eax\n"        /* probed at +1, with DF=1 */
+	"	pushfl\n"
+	"	cld\n"
+	"	popl %eax\n"            /* the flags after the hit */
+	"	ret\n"
+	".size kpt_df_set, . - kpt_df_set\n"
 	".popsection\n");
 void kpt_popf_if_off(void);
 void kpt_long_insn(void);
+unsigned long kpt_df_set(void);
 volatile unsigned long kpt_long_word;
 
 static int pres;
@@ -53,6 +65,13 @@ static int count_pre(struct kprobe *p, struct pt_regs *regs)
 	(void)regs;
 	pres++;
 	return 0;
+}
+
+static void count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+{
+	(void)p;
+	(void)regs;
+	(void)flags;
 }
 
 static void popf_clearing_if_is_not_undone(struct ktest *t)
@@ -159,12 +178,68 @@ static void int3_slow_path_rebuilds_regs(struct ktest *t)
 	KEXPECT_EQ(t, trap_hook.hits, 1);
 }
 
+/* The C ABI wants DF clear: the entry stub clears it for the handlers (memcpy, the
+ * jprobe's rep movsl), and iret gives the probed code its own DF back. */
+static unsigned long handler_flags;
+
+static int record_flags(struct kprobe *p, struct pt_regs *regs)
+{
+	(void)p;
+	(void)regs;
+	handler_flags = native_save_fl();
+	pres++;
+	return 0;
+}
+
+static void handlers_run_with_df_clear(struct ktest *t)
+{
+	kprobe_opcode_t *at = (kprobe_opcode_t *)kpt_df_set + 1;
+	skip_if_probed(t, at);
+	struct kprobe kp = { .addr = at, .pre_handler = record_flags };
+
+	pres = 0;
+	handler_flags = X86_EFLAGS_DF;
+	KASSERT_EQ(t, register_kprobe(&kp), 0);
+	unsigned long after = kpt_df_set();
+	unregister_kprobe(&kp);
+	KEXPECT_EQ(t, pres, 1);
+	KEXPECT_FALSE(t, handler_flags & X86_EFLAGS_DF);
+	KEXPECT_TRUE(t, after & X86_EFLAGS_DF);           /* the probed code's own DF */
+}
+
+/* What make bench reports as traps per hit: boosted, the int3 alone; stepped, a #DB too. */
+static void each_hit_counts_its_traps(struct ktest *t)
+{
+	kprobe_opcode_t *at = (kprobe_opcode_t *)kpt_long_insn;     /* pushl %esi */
+	skip_if_probed(t, at);
+
+	for (int post = 0; post < 2; post++) {
+		struct kprobe kp = { .addr = at, .pre_handler = count_pre,
+				     .post_handler = post ? count_post : NULL };
+		unsigned long flags, int3s, dbs;
+
+		KASSERT_EQ(t, register_kprobe(&kp), 0);
+		local_irq_save(flags);
+		int3s = trap_counts[3];
+		dbs = trap_counts[1];
+		kpt_long_insn();
+		int3s = trap_counts[3] - int3s;
+		dbs = trap_counts[1] - dbs;
+		local_irq_restore(flags);
+		unregister_kprobe(&kp);
+		KEXPECT_EQ(t, int3s, 1);
+		KEXPECT_EQ(t, dbs, (unsigned long)post);
+	}
+}
+
 static const struct ktest_case kprobes_gate_cases[] = {
 	KTEST_CASE(popf_clearing_if_is_not_undone),
 	KTEST_CASE(too_long_to_boost_is_stepped),
 	KTEST_CASE(registration_starts_nmissed_at_zero),
 	KTEST_CASE(text_poke_checks_its_range_and_counts),
 	KTEST_CASE(int3_slow_path_rebuilds_regs),
+	KTEST_CASE(handlers_run_with_df_clear),
+	KTEST_CASE(each_hit_counts_its_traps),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_gate_suite, "kprobes_gate", kprobes_gate_cases);
