@@ -168,9 +168,10 @@ bench-profile: $(KERNEL)
 
 # The mutation gate: each mutant is applied in build/mutants/ (this tree is never touched),
 # built with this THREAD_SIZE and run against its tests; any survivor fails the target.
+# MUTANTS_FLAGS=--all-tests runs every mutant against all the self-tests and oops boots.
 mutants:
 	@$(PYTHON) tests/mutants/mutants.py --thread-size $(THREAD_SIZE) \
-		$(if $(MUTANT),$(if $(filter list,$(MUTANT)),--list,--only $(MUTANT)))
+		$(if $(MUTANT),$(if $(filter list,$(MUTANT)),--list,--only $(MUTANT))) $(MUTANTS_FLAGS)
 
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
 ISO      := $(BUILD)/jumper.iso

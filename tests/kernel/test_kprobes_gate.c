@@ -232,6 +232,26 @@ static void each_hit_counts_its_traps(struct ktest *t)
 	}
 }
 
+/* A freed slot is refilled with int3, so a stray jump into it traps instead of running
+ * a stale copy (and its jmp home to wherever the old probe was). */
+extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
+
+static void freed_slot_holds_int3s(struct ktest *t)
+{
+	kprobe_opcode_t *at = (kprobe_opcode_t *)kpt_long_insn;
+	skip_if_probed(t, at);
+	struct kprobe kp = { .addr = at, .pre_handler = count_pre };
+
+	KASSERT_EQ(t, register_kprobe(&kp), 0);
+	const kprobe_opcode_t *slot = kp.ainsn.insn;
+	KEXPECT_EQ(t, slot[0], 0x56);                  /* pushl %esi, copied */
+	unregister_kprobe(&kp);
+	int stale = 0;
+	for (unsigned i = 0; i < KPROBE_SLOT_SIZE; i++)
+		stale += slot[i] != BREAKPOINT_INSTRUCTION;
+	KEXPECT_EQ(t, stale, 0);
+}
+
 static const struct ktest_case kprobes_gate_cases[] = {
 	KTEST_CASE(popf_clearing_if_is_not_undone),
 	KTEST_CASE(too_long_to_boost_is_stepped),
@@ -240,6 +260,7 @@ static const struct ktest_case kprobes_gate_cases[] = {
 	KTEST_CASE(int3_slow_path_rebuilds_regs),
 	KTEST_CASE(handlers_run_with_df_clear),
 	KTEST_CASE(each_hit_counts_its_traps),
+	KTEST_CASE(freed_slot_holds_int3s),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_gate_suite, "kprobes_gate", kprobes_gate_cases);

@@ -13,6 +13,7 @@ and exit status 1 if any survived or the list has errors. Python 3 standard libr
 """
 import argparse
 import concurrent.futures
+import fcntl
 import os
 import re
 import shutil
@@ -228,7 +229,13 @@ def main():
 
     jobs = max(1, min(args.jobs, len(todo)))
     os.makedirs(args.scratch, exist_ok=True)
-    workers = [Worker(n, args) for n in range(jobs)]
+    lock = open(os.path.join(args.scratch, ".lock"), "w")
+    try:    # two runs would share, and wipe, the same scratch copies
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print(f"another make mutants is using {args.scratch}")
+        return 1
+    workers = [Worker(n, args) for n in range(jobs)] if todo else []
     # The unmutated tree first: it must build, and a test already failing there kills
     # nothing (it is reported, and counts as an error).
     selections = sorted({ALL_TESTS} if args.all_tests else {m["tests"] for m in todo})

@@ -8,8 +8,8 @@ Each M(...) is one change to one line of the probe core:
          ignored), not by number, so the list survives edits; 0 or 2+ matches is an error
          of the list. within="..." narrows the search to one function (or %macro): the
          unique line starting with that text, to the function's closing brace.
-  to     the replacement line ('' deletes it; ';' where a deleted statement would
-         leave an if or else without its body)
+  to     the replacement line ('' deletes it; '{}' where a deleted statement would
+         leave an if or else without its body, '(void)x;' where it would leave x unused)
   why    what the line is for, in one line
   tests  the tests/run.py selection that must catch it, or "unobservable: <argument>"
 To add one, ask of a line on the hit path "which test fails if I change it?".
@@ -44,7 +44,7 @@ M("01", KP, "write_dr6(0);", "",
 M("02", KP, "!(kprobe_old_eflags & X86_EFLAGS_TF))) {", "1)) {",
   "boost even when TF was set at the int3: a debugger's step lands after the slot's jmp",
   TRAPS)
-M("03", KP, "kprobe_saved_eflags &= ~X86_EFLAGS_IF;", ";",
+M("03", KP, "kprobe_saved_eflags &= ~X86_EFLAGS_IF;", "{}",
   "drop the popf IF mask: a stepped popf/cli/sti has its IF overridden by the old one",
   PROBES)
 M("04", KP, "regs->eflags &= ~TF_IF;", "regs->eflags &= ~X86_EFLAGS_TF;",
@@ -87,7 +87,7 @@ M("17", KP, "kprobe_in_handler = KPROBE_IN_POST;", "",
 M("18", KP, "restore_previous_kprobe();", ";",
   "a reentered hit does not give the outer hit its state back", PROBES,
   within="static void __kprobes finish_hit(")
-M("19", KP, "current_kprobe = NULL;", ";",
+M("19", KP, "current_kprobe = NULL;", "{}",
   "a stepped hit never ends: every later int3 looks nested", PROBES,
   within="static void __kprobes finish_hit(")
 M("20", KP, "preempt_enable_no_resched();", "",
@@ -185,14 +185,16 @@ M("56", FLT, "regs->eip = (unsigned long)p->addr;", "",
   within="static void __kprobes fixup_boosted_fault(")
 M("57", FLT, "if (off >= KPROBE_BOOST_IF_ON)", "if (off > KPROBE_BOOST_IF_ON)",
   "off by one: a fault at the IF-on variant's first byte keeps IF=0", PROBES)
-M("58", FLT, "fixup_boosted_fault(regs);", ";", "boosted faults not fixed up at all", PROBES)
+M("58", FLT, "fixup_boosted_fault(regs);", "{}", "boosted faults not fixed up at all", PROBES)
 M("59", FLT, "if (kprobe_running())", "if (0)",
   "faults during a hit never reach the probe layer", PROBES)
 
 # ---- kernel/kprobe_register.c: slots, boosting, arming (edited by others now) ----
 M("60", REG, "INSN_ATTR_POPF | INSN_ATTR_MODIFIES_IF | INSN_ATTR_INT |",
-  "INSN_ATTR_MODIFIES_IF | INSN_ATTR_INT |",
-  "a popf is boosted: it may set TF or IF inside the slot", PROBES)
+  "INSN_ATTR_INT |",
+  "popf, cli and sti boosted: they set IF inside the slot, and the IF-on variant's sti "
+  "undoes a popf or cli that clears it (dropping POPF alone is equivalent: popf also "
+  "has MODIFIES_IF)", PROBES)
 M("61", REG, "insn->length <= KPROBE_BOOST_MAX_LEN;", "insn->length <= KPROBE_BOOST_MAX_LEN + 1;",
   "an 11-byte instruction is boosted: its IF-on variant overruns the 32-byte slot", PROBES)
 M("62", REG, "u32 rel = (u32)(target - (slot + at + 5));",
@@ -209,9 +211,9 @@ M("66", REG, "if (get_kprobe((void *)addr) || registered(p)) {", "if (registered
   "two probes on one address are accepted", PROBES)
 M("67", REG, "if (!ret && !kprobe_disabled(p))", "if (!ret)",
   "a probe registered disabled is armed anyway", PROBES)
-M("68", REG, "BUG_ON(disarm_kprobe(p));", ";",
+M("68", REG, "BUG_ON(disarm_kprobe(p));", "{}",
   "unregister leaves the int3 in the text", PROBES)
-M("69", REG, "buf[a - start] = p->opcode;", ";",
+M("69", REG, "buf[a - start] = p->opcode;", "{}",
   "decoding sees other probes' int3s: a probe after a probed instruction is refused",
   PROBES)
 M("70", REG, "text_poke(slot, int3s, KPROBE_SLOT_SIZE);", "(void)int3s;",
