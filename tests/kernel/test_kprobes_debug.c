@@ -20,7 +20,7 @@ static struct {
 	int pre, post;
 } seen;
 
-static int count_pre(struct kprobe *p, struct pt_regs *regs)
+static int dbg_count_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	(void)p;
 	(void)regs;
@@ -28,7 +28,7 @@ static int count_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static void count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+static void dbg_count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
 {
 	(void)p;
 	(void)regs;
@@ -45,7 +45,7 @@ static void count_post(struct kprobe *p, struct pt_regs *regs, unsigned long fla
 static void boosted_slot_runs_with_interrupts_off(struct ktest *t)
 {
 	skip_if_probed(t, kp_target_add);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = count_pre };
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = dbg_count_pre };
 
 	memset(&seen, 0, sizeof(seen));
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
@@ -83,8 +83,8 @@ static void boosted_slot_runs_with_interrupts_off(struct ktest *t)
 static void stepped_copy_runs_with_interrupts_off(struct ktest *t)
 {
 	skip_if_probed(t, kp_target_add);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = count_pre,
-			     .post_handler = count_post };
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = dbg_count_pre,
+			     .post_handler = dbg_count_post };
 	struct pt_regs regs;
 	unsigned long flags;
 	int handled, stepped;
@@ -195,8 +195,8 @@ static void debugger_steps_across_a_probe(struct ktest *t)
 	KEXPECT_EQ(t, plain[0], (unsigned long)kpt_stepped_seq);
 	for (int post = 0; post < 2; post++) {
 		struct kprobe kp = { .addr = (kprobe_opcode_t *)kpt_stepped_seq,
-				     .pre_handler = count_pre,
-				     .post_handler = post ? count_post : NULL };
+				     .pre_handler = dbg_count_pre,
+				     .post_handler = post ? dbg_count_post : NULL };
 
 		memset(&seen, 0, sizeof(seen));
 		KASSERT_EQ(t, register_kprobe(&kp), 0);
@@ -224,7 +224,7 @@ static void probe_step_leaves_no_dr6_bs(struct ktest *t)
 {
 	skip_if_probed(t, kp_target_neg);
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_neg,
-			     .pre_handler = count_pre, .post_handler = count_post };
+			     .pre_handler = dbg_count_pre, .post_handler = dbg_count_post };
 
 	memset(&seen, 0, sizeof(seen));
 	KASSERT_EQ(t, register_kprobe(&kp), 0);

@@ -59,7 +59,7 @@ volatile unsigned long kpt_long_word;
 
 static int pres;
 
-static int count_pre(struct kprobe *p, struct pt_regs *regs)
+static int gate_count_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	(void)p;
 	(void)regs;
@@ -67,7 +67,7 @@ static int count_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static void count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+static void gate_count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
 {
 	(void)p;
 	(void)regs;
@@ -78,7 +78,7 @@ static void popf_clearing_if_is_not_undone(struct ktest *t)
 {
 	kprobe_opcode_t *at = (kprobe_opcode_t *)kpt_popf_if_off + 8;
 	skip_if_probed(t, at);
-	struct kprobe kp = { .addr = at, .pre_handler = count_pre };
+	struct kprobe kp = { .addr = at, .pre_handler = gate_count_pre };
 	unsigned long fl;
 
 	pres = 0;
@@ -99,7 +99,7 @@ static void too_long_to_boost_is_stepped(struct ktest *t)
 {
 	kprobe_opcode_t *at = (kprobe_opcode_t *)kpt_long_insn + 3;
 	skip_if_probed(t, at);
-	struct kprobe kp = { .addr = at, .pre_handler = count_pre };
+	struct kprobe kp = { .addr = at, .pre_handler = gate_count_pre };
 	unsigned long flags;
 
 	pres = 0;
@@ -126,7 +126,7 @@ static void registration_starts_nmissed_at_zero(struct ktest *t)
 {
 	kprobe_opcode_t *at = (kprobe_opcode_t *)kpt_long_insn;
 	skip_if_probed(t, at);
-	struct kprobe kp = { .addr = at, .pre_handler = count_pre, .nmissed = 7 };
+	struct kprobe kp = { .addr = at, .pre_handler = gate_count_pre, .nmissed = 7 };
 
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
 	unsigned long missed = kp.nmissed;
@@ -214,8 +214,8 @@ static void each_hit_counts_its_traps(struct ktest *t)
 	skip_if_probed(t, at);
 
 	for (int post = 0; post < 2; post++) {
-		struct kprobe kp = { .addr = at, .pre_handler = count_pre,
-				     .post_handler = post ? count_post : NULL };
+		struct kprobe kp = { .addr = at, .pre_handler = gate_count_pre,
+				     .post_handler = post ? gate_count_post : NULL };
 		unsigned long flags, int3s, dbs;
 
 		KASSERT_EQ(t, register_kprobe(&kp), 0);
@@ -240,7 +240,7 @@ static void freed_slot_holds_int3s(struct ktest *t)
 {
 	kprobe_opcode_t *at = (kprobe_opcode_t *)kpt_long_insn;
 	skip_if_probed(t, at);
-	struct kprobe kp = { .addr = at, .pre_handler = count_pre };
+	struct kprobe kp = { .addr = at, .pre_handler = gate_count_pre };
 
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
 	const kprobe_opcode_t *slot = kp.ainsn.insn;
