@@ -185,7 +185,7 @@ M("56", FLT, "regs->eip = (unsigned long)p->addr;", "",
   within="static void __kprobes fixup_boosted_fault(")
 M("57", FLT, "if (off >= KPROBE_BOOST_IF_ON)", "if (off > KPROBE_BOOST_IF_ON)",
   "off by one: a fault at the IF-on variant's first byte keeps IF=0", PROBES)
-M("58", FLT, "fixup_boosted_fault(regs);", "{}", "boosted faults not fixed up at all", PROBES)
+M("58", FLT, "fixup_boosted_fault(regs);", "(void)fixup_boosted_fault;", "boosted faults not fixed up at all", PROBES)
 M("59", FLT, "if (kprobe_running())", "if (0)",
   "faults during a hit never reach the probe layer", PROBES)
 
@@ -213,7 +213,7 @@ M("67", REG, "if (!ret && !kprobe_disabled(p))", "if (!ret)",
   "a probe registered disabled is armed anyway", PROBES)
 M("68", REG, "BUG_ON(disarm_kprobe(p));", "{}",
   "unregister leaves the int3 in the text", PROBES)
-M("69", REG, "buf[a - start] = p->opcode;", "{}",
+M("69", REG, "buf[a - start] = p->opcode;", "(void)buf;",
   "decoding sees other probes' int3s: a probe after a probed instruction is refused",
   PROBES)
 M("70", REG, "text_poke(slot, int3s, KPROBE_SLOT_SIZE);", "(void)int3s;",
