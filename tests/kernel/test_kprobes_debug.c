@@ -45,7 +45,8 @@ static void dbg_count_post(struct kprobe *p, struct pt_regs *regs, unsigned long
 static void boosted_slot_runs_with_interrupts_off(struct ktest *t)
 {
 	skip_if_probed(t, kp_target_add);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = dbg_count_pre };
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add,
+			     .pre_handler = dbg_count_pre };
 
 	memset(&seen, 0, sizeof(seen));
 	KASSERT_EQ(t, register_kprobe(&kp), 0);

@@ -185,7 +185,8 @@ M("56", FLT, "regs->eip = (unsigned long)p->addr;", "",
   within="static void __kprobes fixup_boosted_fault(")
 M("57", FLT, "if (off >= KPROBE_BOOST_IF_ON)", "if (off > KPROBE_BOOST_IF_ON)",
   "off by one: a fault at the IF-on variant's first byte keeps IF=0", PROBES)
-M("58", FLT, "fixup_boosted_fault(regs);", "(void)fixup_boosted_fault;", "boosted faults not fixed up at all", PROBES)
+M("58", FLT, "fixup_boosted_fault(regs);", "(void)fixup_boosted_fault;",
+  "boosted faults not fixed up at all", PROBES)
 M("59", FLT, "if (kprobe_running())", "if (0)",
   "faults during a hit never reach the probe layer", PROBES)
 
