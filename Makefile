@@ -6,6 +6,9 @@
 #   make test            build, boot the self-tests and oops scenarios, grade the logs
 #   make bench           what a probe hit costs, in guest instructions (QEMU -icount)
 #   make bench-profile   the same, and where one hit's instructions go, by function
+#   make mutants         one-line mutations of the probe core, each built and tested in a
+#                        scratch copy: every one must be killed (MUTANT=07 runs one,
+#                        MUTANT=list lists them; tests/mutants/mutants_list.py)
 #   make iso / test-iso  the same kernel booted through GRUB from an ISO
 #   make debug           QEMU halted with its gdb stub, and gdb with symbols attached
 #                        (docs/debugging.md; GDBPORT=N for another port than 1234)
@@ -77,6 +80,7 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 .PHONY: all run test bench bench-profile iso test-iso debug clean help tools compile_commands.json
+.PHONY: mutants
 all: $(KERNEL)
 
 help:
@@ -181,6 +185,13 @@ bench: $(KERNEL)
 
 bench-profile: $(KERNEL)
 	@$(PYTHON) tests/bench/bench.py --kernel $(KERNEL) --json build/bench.json --profile
+
+# The mutation gate: each mutant is applied in build/mutants/ (this tree is never touched),
+# built with this THREAD_SIZE and run against its tests; any survivor fails the target.
+# MUTANTS_FLAGS=--all-tests runs every mutant against all the self-tests and oops boots.
+mutants:
+	@$(PYTHON) tests/mutants/mutants.py --thread-size $(THREAD_SIZE) \
+		$(if $(MUTANT),$(if $(filter list,$(MUTANT)),--list,--only $(MUTANT))) $(MUTANTS_FLAGS)
 
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
 ISO      := $(BUILD)/jumper.iso
