@@ -99,9 +99,10 @@ static void stepped_copy_runs_with_interrupts_off(struct ktest *t)
 	local_irq_save(flags);
 	handled = kprobe_int3_handler(&regs);
 	unsigned long step_eip = regs.eip, step_flags = regs.eflags;
-	unsigned long status = kprobe_status;
+	unsigned long status = get_kprobe_ctlblk()->kprobe_status;
+	unsigned long dr6 = DR_STEP;                       /* as the #DB stub hands it over */
 	regs.eip += kp.ainsn.decoded.length;              /* as if the copy had run */
-	stepped = kprobe_debug_handler(&regs);
+	stepped = kprobe_debug_handler(&regs, &dr6);
 	local_irq_restore(flags);
 	unsigned long slot = (unsigned long)kp.ainsn.insn;
 	unregister_kprobe(&kp);
