@@ -110,7 +110,8 @@ def host_tests(args):
         ("host.insn_xcheck_kernel", xcheck + [args.kernel]),
         ("host.insn_xcheck_libc32", xcheck + [args.libc32]),
         ("host.ktap_parser", [sys.executable,
-                              os.path.join(os.path.dirname(__file__), "host", "ktap_parser_test.py")]),
+                              os.path.join(os.path.dirname(__file__), "host",
+                                           "ktap_parser_test.py")]),
         # the `make debug` workflow: gdb -batch attached to QEMU's stub, stopped at kmain
         ("host.gdb_kmain", [sys.executable, os.path.join(here, "host", "gdb_test.py"),
                             args.kernel, "--qemu", args.qemu,
@@ -289,7 +290,8 @@ def main():
         for fut in host_futs:
             for r in fut.result():
                 results.append(r)
-                print(f"{'ok  ' if r.status == 'pass' else 'FAIL'} {r.name}" + (f": {r.reason}" if r.reason else ""))
+                print(f"{'ok  ' if r.status == 'pass' else 'FAIL'} {r.name}"
+                      + (f": {r.reason}" if r.reason else ""))
                 for d in r.details if r.status == "fail" else []:
                     print(f"       | {d}")
         for fut, grader in futures:
