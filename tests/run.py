@@ -124,6 +124,8 @@ def host_tests(args):
                          "--self-test", os.path.join(os.path.dirname(args.kernel), "obj")]),
         # every source file names its license (LICENSE) on its first line
         ("host.spdx", [sys.executable, os.path.join(here, "host", "spdx_check.py")]),
+        # no source line is wider than 100 columns (tabs count 8), so every line shows whole
+        ("host.line_length", [sys.executable, os.path.join(here, "host", "line_length_check.py")]),
         # every path, line reference and function the documents and code comments name
         ("host.doc_paths", [sys.executable, os.path.join(here, "host", "doc_paths_check.py")]),
         # the samples and figures of README.md and docs/ against this kernel's output
