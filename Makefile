@@ -144,7 +144,8 @@ $(KERNEL): $(BUILD)/jumper.pass1.elf $(BUILD)/obj/kallsyms.o
 	$(Q)$(PYTHON) $(KALLSYMS) --check $(BUILD)/jumper.pass1.elf $@.tmp || \
 		{ echo "error: symbols moved between the two links" >&2; rm -f $@.tmp; exit 1; }
 	@grub-file --is-x86-multiboot $@.tmp || \
-		{ echo "error: $@: no multiboot header in the first 8 KiB" >&2; rm -f $@.tmp; exit 1; }
+		{ echo "error: $@: no multiboot header in the first 8 KiB" >&2; \
+		  rm -f $@.tmp; exit 1; }
 	@mv $@.tmp $@
 	@echo "built $@ (THREAD_SIZE=$(THREAD_SIZE))"
 
@@ -226,8 +227,8 @@ debug: $(KERNEL)
 	@scripts/need-tools.sh gdb
 	@echo "QEMU waits for gdb on :$(GDBPORT); serial output goes to $(BUILD)/debug-serial.log"
 	@setsid $(QEMU) $(QEMU_ARGS) -display none -serial file:$(BUILD)/debug-serial.log \
-		-monitor none -kernel $(KERNEL) -append "$(CMDLINE)" -S -gdb tcp:127.0.0.1:$(GDBPORT) \
-		</dev/null & qemu=$$!; trap : INT; \
+		-monitor none -kernel $(KERNEL) -append "$(CMDLINE)" \
+		-S -gdb tcp:127.0.0.1:$(GDBPORT) </dev/null & qemu=$$!; trap : INT; \
 	gdb -q -ex 'set $$gdbport = $(GDBPORT)' -x scripts/gdbinit $(KERNEL); \
 	kill $$qemu 2>/dev/null; true
 
@@ -236,10 +237,12 @@ debug: $(KERNEL)
 # make's own variables go to python3 through the environment, so no quoting is lost.
 compile_commands.json:
 	$(call msg,GEN,$@)
-	$(Q)CC_JSON='$(CC)' CFLAGS_JSON='$(CFLAGS)' SRCS_JSON='$(C_SRCS)' OBJDIR_JSON='$(BUILD)/obj' \
+	$(Q)CC_JSON='$(CC)' CFLAGS_JSON='$(CFLAGS)' SRCS_JSON='$(C_SRCS)' \
+	OBJDIR_JSON='$(BUILD)/obj' \
 	$(PYTHON) -c 'import json, os, shlex; e = os.environ; d = os.getcwd(); \
 	print(json.dumps([{"directory": d, "file": src, "output": e["OBJDIR_JSON"] + "/" + \
-	os.path.splitext(src)[0] + ".o", "arguments": [e["CC_JSON"], *shlex.split(e["CFLAGS_JSON"]), \
+	os.path.splitext(src)[0] + ".o", \
+	"arguments": [e["CC_JSON"], *shlex.split(e["CFLAGS_JSON"]), \
 	"-c", src, "-o", e["OBJDIR_JSON"] + "/" + os.path.splitext(src)[0] + ".o"]} \
 	for src in e["SRCS_JSON"].split()], indent=2))' > $@.tmp && mv $@.tmp $@
 

@@ -25,8 +25,10 @@ struct mon_command {
 	void (*run)(int argc, char **argv);
 };
 
+/* The entries are walked as an array: each one aligned as the struct, never padded. */
 #define MONITOR_COMMAND(sym, name, usage, help, fn)                                \
 	static const struct mon_command sym __used                                 \
+		__aligned(__alignof__(struct mon_command))                         \
 		__section(".monitor_commands") = { name, usage, help, fn }
 
 /* Bounds of the registered commands (linker.ld). */

@@ -18,7 +18,6 @@
 #include "qemu_exit.h"
 #include "sched.h"
 #include "serial.h"
-#include "string.h"
 
 #define JUMPER_VERSION "0.1"
 
@@ -31,7 +30,7 @@ static void run_boot_programs(void)
 	bool named = false;
 
 	for (p = __boot_programs_start; p < __boot_programs_end; p++) {
-		if (!strcmp(p->word, BOOT_PROGRAM_DEFAULT))
+		if (p->is_default)
 			fallback = p;
 		if (cmdline_get(p->word, NULL, 0)) {
 			named = true;

@@ -9,6 +9,7 @@
 #include "init.h"
 #include "irqflags.h"
 #include "kallsyms.h"
+#include "kernel.h"
 #include "kprobes.h"
 #include "printk.h"
 #include "qemu_exit.h"
@@ -139,17 +140,45 @@ static const struct mon_command commands[] = {
 	{ "halt", "halt", "stop the machine (QEMU exits)", mon_halt },
 };
 
+/*
+ * The i-th command: the monitor's own table, then the ones other rooms registered
+ * (MONITOR_COMMAND), in that order; NULL past the last.
+ */
+static const struct mon_command *nth_command(unsigned i)
+{
+	unsigned extra = (unsigned)(__monitor_commands_end - __monitor_commands_start);
+
+	if (i < ARRAY_SIZE(commands))
+		return &commands[i];
+	i -= ARRAY_SIZE(commands);
+	return i < extra ? &__monitor_commands_start[i] : NULL;
+}
+
+#define for_each_command(c, i) for (i = 0; (c = nth_command(i)) != NULL; i++)
+
 static const struct mon_command *find_command(const char *name)
 {
 	const struct mon_command *c;
+	unsigned i;
 
-	for (c = commands; c < commands + ARRAY_SIZE(commands); c++)
-		if (!strcmp(name, c->name))
-			return c;
-	for (c = __monitor_commands_start; c < __monitor_commands_end; c++)
+	for_each_command(c, i)
 		if (!strcmp(name, c->name))
 			return c;
 	return NULL;
+}
+
+/*
+ * A registered command may not take a name the monitor (or another registration) already
+ * has: the first one would silently shadow it. Checked once, when the monitor starts.
+ */
+static void check_command_names(void)
+{
+	const struct mon_command *c;
+	unsigned i;
+
+	for_each_command(c, i)
+		if (find_command(c->name) != c)
+			panic("monitor: two commands are called '%s'", c->name);
 }
 
 static void print_help(const struct mon_command *c)
@@ -161,6 +190,7 @@ static void print_help(const struct mon_command *c)
 static void mon_help(int argc, char **argv)
 {
 	const struct mon_command *c;
+	unsigned i;
 
 	if (argc > 2) {
 		printk("usage: help [CMD]\n");
@@ -174,9 +204,7 @@ static void mon_help(int argc, char **argv)
 			printk("help: no command '%.32s' (try 'help')\n", argv[1]);
 		return;
 	}
-	for (c = commands; c < commands + ARRAY_SIZE(commands); c++)
-		print_help(c);
-	for (c = __monitor_commands_start; c < __monitor_commands_end; c++)
+	for_each_command(c, i)
 		print_help(c);
 }
 
@@ -237,6 +265,7 @@ static void monitor_main(void)
 	};
 	char line[MON_LINE_MAX];
 
+	check_command_names();
 	readline_init(&rl, &io);
 	console_readline_attach(&rl);        /* kernel messages do not split a typed line */
 	readline_eot_ends_input(&rl);       /* Ctrl-D, or the end of piped input (make run) */

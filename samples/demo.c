@@ -86,7 +86,7 @@ void demo_main(void)
 	demo_net();
 }
 /* A plain boot, or "demo" on the command line (before "monitor", if both are there). */
-BOOT_PROGRAM(50, "demo", demo_main);
+BOOT_PROGRAM_DEFAULT(50, "demo", demo_main);
 
 /* ---- demo sched: preemption, seen through the scheduler's own functions ---- */
 

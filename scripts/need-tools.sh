@@ -35,9 +35,11 @@ done
 runtime_error=
 check_32bit_runtime() {
   local dir rc=1
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/need-tools.XXXXXX") || { runtime_error="mktemp failed"; return 1; }
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/need-tools.XXXXXX") ||
+    { runtime_error="mktemp failed"; return 1; }
   cat >"$dir/probe.c" <<'EOF'
-unsigned long long need_tools_u(unsigned long long a, unsigned long long b) { return a / b + a % b; }
+unsigned long long need_tools_u(unsigned long long a, unsigned long long b)
+{ return a / b + a % b; }
 long long need_tools_s(long long a, long long b) { return a / b; }
 int need_tools_pop(unsigned int x) { return __builtin_popcount(x); }
 void need_tools_start(void) { }
@@ -45,7 +47,8 @@ EOF
   if runtime_error=$(gcc -m32 -march=i686 -std=c11 -ffreestanding -fno-pie -fno-pic -nostdlib \
                          -O2 -c "$dir/probe.c" -o "$dir/probe.o" 2>&1) &&
      runtime_error=$(ld -m elf_i386 -nostdlib -e need_tools_start -o "$dir/probe.elf" \
-                         "$dir/probe.o" "$(gcc -m32 -print-libgcc-file-name 2>/dev/null)" 2>&1); then
+                         "$dir/probe.o" "$(gcc -m32 -print-libgcc-file-name 2>/dev/null)" \
+                         2>&1); then
     rc=0
   fi
   rm -rf "$dir"
@@ -60,7 +63,9 @@ find_missing() {
     command -v "$tool" >/dev/null 2>&1 || missing+=(${pkg_of[$tool]})
   done
   # grub-mkrescue needs the BIOS (i386-pc) modules, which live in grub-pc-bin.
-  if [ $iso -eq 1 ] && [ ! -f /usr/lib/grub/i386-pc/multiboot.mod ]; then missing+=(grub-pc-bin); fi
+  if [ $iso -eq 1 ] && [ ! -f /usr/lib/grub/i386-pc/multiboot.mod ]; then
+    missing+=(grub-pc-bin)
+  fi
   # Without gcc or ld the link cannot be tried: name gcc-multilib at once rather than
   # after a second round (without gcc it is surely absent, as it depends on gcc; if it
   # is only ld that is missing, installing gcc-multilib again changes nothing).
@@ -83,7 +88,8 @@ if [ "$(id -u)" -eq 0 ] && [ "${NEED_TOOLS_NO_INSTALL:-0}" != 1 ]; then
     find_missing
     [ ${#missing[@]} -eq 0 ] && exit 0
     echo "need-tools: still missing after the install: ${missing[*]}" >&2
-    [ -n "$runtime_error" ] && printf 'need-tools: the 32-bit link test said:\n%s\n' "$runtime_error" >&2
+    [ -n "$runtime_error" ] &&
+      printf 'need-tools: the 32-bit link test said:\n%s\n' "$runtime_error" >&2
     exit 1
   fi
   echo "need-tools: install failed; try: apt-get update && $cmd" >&2

@@ -34,7 +34,8 @@ The ending, one line on stderr, and this script's exit status:
    10     other           QEMU itself failed (bad option, no kernel, ...)
 
 `make run` succeeds for the endings where the kernel ended well (0, 3 and 4); for any
-other status make itself exits 2 and names this script's status in its "Error N" line. Python 3 standard library only.
+other status make itself exits 2 and names this script's status in its "Error N" line.
+Python 3 standard library only.
 """
 import os
 import re

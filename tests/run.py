@@ -113,7 +113,8 @@ def host_tests(args):
         ("host.insn_xcheck_vex", xcheck + [os.path.join(h, "insn_vex_corpus.o"),
                                            os.path.join(h, "vex_space.o")]),
         ("host.ktap_parser", [sys.executable,
-                              os.path.join(os.path.dirname(__file__), "host", "ktap_parser_test.py")]),
+                              os.path.join(os.path.dirname(__file__), "host",
+                                           "ktap_parser_test.py")]),
         # the `make debug` workflow: gdb -batch attached to QEMU's stub, stopped at kmain
         ("host.gdb_kmain", [sys.executable, os.path.join(here, "host", "gdb_test.py"),
                             args.kernel, "--qemu", args.qemu,
@@ -126,6 +127,8 @@ def host_tests(args):
                          "--self-test", os.path.join(os.path.dirname(args.kernel), "obj")]),
         # every source file names its license (LICENSE) on its first line
         ("host.spdx", [sys.executable, os.path.join(here, "host", "spdx_check.py")]),
+        # no source line is wider than 100 columns (tabs count 8), so every line shows whole
+        ("host.line_length", [sys.executable, os.path.join(here, "host", "line_length_check.py")]),
         # every path, line reference and function the documents and code comments name
         ("host.doc_paths", [sys.executable, os.path.join(here, "host", "doc_paths_check.py")]),
         # the samples and figures of README.md and docs/ against this kernel's output
@@ -292,7 +295,8 @@ def main():
         for fut in host_futs:
             for r in fut.result():
                 results.append(r)
-                print(f"{'ok  ' if r.status == 'pass' else 'FAIL'} {r.name}" + (f": {r.reason}" if r.reason else ""))
+                print(f"{'ok  ' if r.status == 'pass' else 'FAIL'} {r.name}"
+                      + (f": {r.reason}" if r.reason else ""))
                 for d in r.details if r.status == "fail" else []:
                     print(f"       | {d}")
         for fut, grader in futures:

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * insn_cases_test.c - run the hand-written vectors of tests/kernel/insn_cases.h
- * through lib/insn/insn.c on the host.  Prints "ok N name" / "not ok N name"
- * per case (KTAP-like) and exits non-zero if any case fails.
- * Build: gcc -O2 -std=c11 -Wall -Wextra -Werror -Iinclude -Itests/kernel \
- *            tests/host/insn_cases_test.c lib/insn/insn.c
+ * The decoder's hand-written test vectors (tests/kernel/insn_cases.h, the same table the
+ * in-kernel suite runs) decoded on the host by lib/insn/. Prints "ok N name" or
+ * "not ok N name" per case (KTAP-like) and exits non-zero if any case fails.
+ * Built by tests/host/Makefile.inc (-Iinclude -Itests/kernel, with the lib/insn/ files).
  */
 #include "insn.h"
 #include "insn_cases.h"
@@ -27,12 +26,15 @@ int main(void)
 			why = "missing attribute";
 		else if (r > 0 && (in.attr & tc->attr_clear))
 			why = "unexpected attribute";
-		else if (r > 0 && (tc->attr_set & INSN_ATTR_REL_ANY) && in.rel_target != tc->target)
+		else if (r > 0 && (tc->attr_set & INSN_ATTR_REL_ANY) &&
+			 in.rel_target != tc->target)
 			why = "branch target";
 		if (why) {
 			failed++;
-			printf("not ok %zu %s\n# %s: got %d attr %#x target %#x; want %d set %#x clear %#x target %#x\n",
-			       i + 1, tc->name, why, r, r > 0 ? in.attr : 0, r > 0 ? in.rel_target : 0,
+			printf("not ok %zu %s\n", i + 1, tc->name);
+			printf("# %s: got %d attr %#x target %#x;"
+			       " want %d set %#x clear %#x target %#x\n",
+			       why, r, r > 0 ? in.attr : 0, r > 0 ? in.rel_target : 0,
 			       tc->expect, tc->attr_set, tc->attr_clear, tc->target);
 		} else {
 			printf("ok %zu %s\n", i + 1, tc->name);

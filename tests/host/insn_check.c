@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * insn_check.c - host-side driver for the instruction decoder cross-check.
+ * The host-side half of the decoder's cross-check: lib/insn/ against GNU objdump.
+ * Host-only.
  *
  * Reads lines "IDX ADDR HEXBYTES EXPLEN" on stdin (ADDR and HEXBYTES in hex,
  * IDX and EXPLEN decimal).  HEXBYTES are the instruction's bytes followed by
@@ -30,7 +31,7 @@ int main(void)
 	int explen;
 
 	while (fgets(line, sizeof(line), stdin)) {
-		uint8_t buf[64];
+		u8 buf[64];
 		size_t len = 0, i;
 		struct insn insn;
 		int r;
@@ -45,9 +46,9 @@ int main(void)
 				fprintf(stderr, "insn_check: bad hex: %s", line);
 				return 2;
 			}
-			buf[len++] = (uint8_t)(hi << 4 | lo);
+			buf[len++] = (u8)(hi << 4 | lo);
 		}
-		r = insn_decode(&insn, buf, len, (uint32_t)addr);
+		r = insn_decode(&insn, buf, len, (u32)addr);
 		if (explen == 0 ? r > 0 : r != explen)
 			printf("%lu %d\n", idx, r);
 		n++;

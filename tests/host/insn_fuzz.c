@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * insn_fuzz.c - feed lib/insn/insn.c random byte strings and check its contract.
+ * A fuzzer for the x86-32 instruction decoder (lib/insn/): random byte strings against
+ * the contract of insn_decode() in include/insn.h. Host-only.
  *
  * Each case is a random string of 0..20 bytes from a fixed-seed xorshift
  * PRNG, copied to the END of a read-only page that is followed by a
@@ -21,24 +22,24 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static uint64_t rng_state;
+static u64 rng_state;
 
-static uint64_t rng(void)
+static u64 rng(void)
 {
-	uint64_t x = rng_state;
+	u64 x = rng_state;
 	x ^= x << 13;
 	x ^= x >> 7;
 	x ^= x << 17;
 	return rng_state = x;
 }
 
-static uint8_t *page;
+static u8 *page;
 static size_t pagesz;
 
 /* Decode @len bytes placed flush against the guard page. */
-static int decode_at_end(struct insn *in, const uint8_t *src, size_t len)
+static int decode_at_end(struct insn *in, const u8 *src, size_t len)
 {
-	uint8_t *dst = page + pagesz - len;
+	u8 *dst = page + pagesz - len;
 	size_t i;
 
 	mprotect(page, pagesz, PROT_READ | PROT_WRITE);
@@ -48,7 +49,7 @@ static int decode_at_end(struct insn *in, const uint8_t *src, size_t len)
 	return insn_decode(in, dst, len, 0x1000);
 }
 
-static void dump(const char *why, const uint8_t *b, size_t len, int r)
+static void dump(const char *why, const u8 *b, size_t len, int r)
 {
 	size_t i;
 
@@ -74,15 +75,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (n = 0; n < iters; n++) {
-		uint8_t b[20];
+		u8 b[20];
 		size_t len = (size_t)(rng() % 21), i;
 		int r, r2;
 
 		for (i = 0; i < len; i++)
-			b[i] = (uint8_t)rng();
+			b[i] = (u8)rng();
 		/* bias: a third of the cases start with a common escape or prefix */
 		if (len && rng() % 3 == 0) {
-			static const uint8_t lead[] = { 0x0f, 0x66, 0x67, 0xf2, 0xf3, 0xc4, 0xc5, 0x62, 0x8f, 0xf0 };
+			static const u8 lead[] = {
+				0x0f, 0x66, 0x67, 0xf2, 0xf3, 0xc4, 0xc5, 0x62, 0x8f, 0xf0
+			};
 			b[0] = lead[rng() % sizeof(lead)];
 		}
 		r = decode_at_end(&in, b, len);
@@ -105,7 +108,7 @@ int main(int argc, char **argv)
 				dump("one byte short is not TRUNCATED", b, (size_t)r, r2);
 		}
 	}
-	printf("insn-fuzz: %lu cases: %lu ok, %lu invalid, %lu truncated, %lu contract violations\n",
-	       iters, ok, inval, trunc, fails);
+	printf("insn-fuzz: %lu cases: %lu ok, %lu invalid, %lu truncated,"
+	       " %lu contract violations\n", iters, ok, inval, trunc, fails);
 	return fails ? 1 : 0;
 }

@@ -163,7 +163,8 @@ def check_file(checker, path, verbose):
     print(f'insn-xcheck: {path}: {checked} instructions checked, {len(mism)} mismatches'
           f' (skipped: {stats["bad"]} objdump-(bad) of which we accept {accepted_bad},'
           f' {stats["prefix_only"]} prefix-only, {stats["truncated"]} truncated,'
-          f' {stats["fwait_quirk"]} 66/67-before-fwait; {stats["fwait_merged"]} fwait-merged split)')
+          f' {stats["fwait_quirk"]} 66/67-before-fwait;'
+          f' {stats["fwait_merged"]} fwait-merged split)')
     for idx, r in mism[:20]:
         sec, addr, n, text, chunk = meta[idx]
         ours = f'len {r}' if r > 0 else ('error ' + {-1: 'invalid', -2: 'truncated'}.get(r, str(r)))

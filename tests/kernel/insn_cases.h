@@ -1,37 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * insn_cases.h - hand-written decoder test vectors for lib/insn/insn.c.
+ * The hand-written test vectors of the x86-32 instruction decoder (lib/insn/, contract:
+ * include/insn.h). Data only, no code: the in-kernel suite (tests/kernel/test_insn.c) and
+ * the host test (tests/host/insn_cases_test.c) both run every case, so the decoder is
+ * held to the same answers on either side.
  *
- * Data only (no code), shared by the host test tests/host/insn_cases_test.c
- * and the in-kernel self-test.  Each case gives the exact bytes (the buffer
- * length handed to insn_decode is exactly nbytes), the expected return value
- * (length, or -INSN_ERR_*), attribute bits that must be set and bits that
- * must be clear, and for relative branches the expected target.  Every case
- * is decoded at address INSN_CASE_ADDR.
+ * Each case gives the exact bytes (the buffer handed to insn_decode() is exactly nbytes
+ * long), the expected return value (a length, or -INSN_ERR_*), the attribute bits that
+ * must be set and those that must be clear, and for relative branches the expected
+ * target. Every case is decoded at address INSN_CASE_ADDR.
  *
- * Lengths were derived by hand from the Intel SDM encoding rules and agree
- * with GNU objdump 2.40.
+ * The lengths were derived by hand from the Intel SDM encoding rules and agree with GNU
+ * objdump 2.40.
  */
 #ifndef JUMPER_INSN_CASES_H
 #define JUMPER_INSN_CASES_H
 
-#include <insn.h>
+#include "insn.h"
+#include "types.h"
 
 #define INSN_CASE_ADDR 0x1000u
 
 struct insn_case {
 	const char *name;
-	uint8_t bytes[20];
-	uint8_t nbytes;
+	u8 bytes[20];
+	u8 nbytes;
 	int expect;          /* insn_decode() return value */
-	uint32_t attr_set;   /* must be set */
-	uint32_t attr_clear; /* must be clear */
-	uint32_t target;     /* checked when attr_set has an INSN_ATTR_REL_* bit */
+	u32 attr_set;        /* must be set */
+	u32 attr_clear;      /* must be clear */
+	u32 target;          /* checked when attr_set has an INSN_ATTR_REL_* bit */
 };
 
 /* CASE(name, expect, set, clear, target, bytes...) */
 #define INSN_CASE(n, e, s, c, t, ...) \
-	{ n, { __VA_ARGS__ }, sizeof((uint8_t[]){ __VA_ARGS__ }), e, s, c, t }
+	{ n, { __VA_ARGS__ }, sizeof((u8[]){ __VA_ARGS__ }), e, s, c, t }
 
 #define SAFE   INSN_ATTR_SS_SAFE
 #define INV    (-INSN_ERR_INVALID)
@@ -40,7 +42,8 @@ struct insn_case {
 static const struct insn_case insn_cases[] = {
 	/* --- prefixes --- */
 	INSN_CASE("nop", 1, SAFE, 0, 0, 0x90),
-	INSN_CASE("66 f3 2e a5: rep movsw cs:", 4, INSN_ATTR_REP | SAFE, INSN_ATTR_LOCK, 0, 0x66, 0xf3, 0x2e, 0xa5),
+	INSN_CASE("66 f3 2e a5: rep movsw cs:", 4, INSN_ATTR_REP | SAFE, INSN_ATTR_LOCK, 0,
+		  0x66, 0xf3, 0x2e, 0xa5),
 	INSN_CASE("lock add [eax],ecx", 3, INSN_ATTR_LOCK | SAFE, 0, 0, 0xf0, 0x01, 0x08),
 	INSN_CASE("rep movsb", 2, INSN_ATTR_REP | SAFE, 0, 0, 0xf3, 0xa4),
 	INSN_CASE("repne scasb", 2, INSN_ATTR_REPNE | SAFE, 0, 0, 0xf2, 0xae),
@@ -49,18 +52,23 @@ static const struct insn_case insn_cases[] = {
 	INSN_CASE("16-byte instruction is invalid", INV, 0, 0, 0,
 		  0x2e, 0x3e, 0x26, 0x64, 0x65, 0xc7, 0x84, 0x24, 1, 2, 3, 4, 5, 6, 7, 8),
 	INSN_CASE("14 x 66 + nop = 15 bytes", 15, SAFE, 0, 0,
-		  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
+		  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
 	INSN_CASE("15 x 66 + nop = 16 bytes: invalid", INV, 0, 0, 0,
-		  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
+		  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
 
 	/* --- ModRM / SIB / displacement --- */
 	INSN_CASE("67: mov eax,[bp+disp16]", 5, SAFE, 0, 0, 0x67, 0x8b, 0x86, 0x34, 0x12),
 	INSN_CASE("67: mov eax,[bp+si]", 3, SAFE, 0, 0, 0x67, 0x8b, 0x02),
-	INSN_CASE("67: mov eax,[disp16] (mod 00 rm 110)", 5, SAFE, 0, 0, 0x67, 0x8b, 0x06, 0x34, 0x12),
+	INSN_CASE("67: mov eax,[disp16] (mod 00 rm 110)", 5, SAFE, 0, 0,
+		  0x67, 0x8b, 0x06, 0x34, 0x12),
 	INSN_CASE("67: rm 100 is [si], no SIB", 3, SAFE, 0, 0, 0x67, 0x8b, 0x04),
 	INSN_CASE("67: [si+disp8]", 4, SAFE, 0, 0, 0x67, 0x8b, 0x44, 0x10),
-	INSN_CASE("SIB no base: mov eax,[disp32]", 7, SAFE, 0, 0, 0x8b, 0x04, 0x25, 0x78, 0x56, 0x34, 0x12),
-	INSN_CASE("SIB no base, scaled index", 7, SAFE, 0, 0, 0x8b, 0x04, 0x8d, 0x78, 0x56, 0x34, 0x12),
+	INSN_CASE("SIB no base: mov eax,[disp32]", 7, SAFE, 0, 0,
+		  0x8b, 0x04, 0x25, 0x78, 0x56, 0x34, 0x12),
+	INSN_CASE("SIB no base, scaled index", 7, SAFE, 0, 0,
+		  0x8b, 0x04, 0x8d, 0x78, 0x56, 0x34, 0x12),
 	INSN_CASE("SIB esp base: mov eax,[esp]", 3, SAFE, 0, 0, 0x8b, 0x04, 0x24),
 	INSN_CASE("SIB esp base + disp8", 4, SAFE, 0, 0, 0x8b, 0x44, 0x24, 0x08),
 	INSN_CASE("SIB ebp base mod 01: disp8", 4, SAFE, 0, 0, 0x8b, 0x44, 0x25, 0x08),
@@ -71,22 +79,29 @@ static const struct insn_case insn_cases[] = {
 	/* --- relative branches (targets from INSN_CASE_ADDR) --- */
 	INSN_CASE("jmp rel8", 2, INSN_ATTR_REL_JMP | SAFE, 0, 0x1012, 0xeb, 0x10),
 	INSN_CASE("jmp rel8 to self", 2, INSN_ATTR_REL_JMP | SAFE, 0, 0x1000, 0xeb, 0xfe),
-	INSN_CASE("jmp rel32", 5, INSN_ATTR_REL_JMP | SAFE, 0, 0x1105, 0xe9, 0x00, 0x01, 0x00, 0x00),
+	INSN_CASE("jmp rel32", 5, INSN_ATTR_REL_JMP | SAFE, 0, 0x1105,
+		  0xe9, 0x00, 0x01, 0x00, 0x00),
 	INSN_CASE("je rel8", 2, INSN_ATTR_REL_JCC | SAFE, 0, 0x1007, 0x74, 0x05),
-	INSN_CASE("jne rel32 backwards", 6, INSN_ATTR_REL_JCC | SAFE, 0, 0x1000, 0x0f, 0x85, 0xfa, 0xff, 0xff, 0xff),
-	INSN_CASE("66 je rel16", 5, INSN_ATTR_REL_JCC | INSN_ATTR_IP16, SAFE, 0x1105, 0x66, 0x0f, 0x84, 0x00, 0x01),
-	INSN_CASE("call rel32", 5, INSN_ATTR_REL_CALL | SAFE, 0, 0x1000, 0xe8, 0xfb, 0xff, 0xff, 0xff),
-	INSN_CASE("66 call rel16", 4, INSN_ATTR_REL_CALL | INSN_ATTR_IP16, SAFE, 0x1014, 0x66, 0xe8, 0x10, 0x00),
+	INSN_CASE("jne rel32 backwards", 6, INSN_ATTR_REL_JCC | SAFE, 0, 0x1000,
+		  0x0f, 0x85, 0xfa, 0xff, 0xff, 0xff),
+	INSN_CASE("66 je rel16", 5, INSN_ATTR_REL_JCC | INSN_ATTR_IP16, SAFE, 0x1105,
+		  0x66, 0x0f, 0x84, 0x00, 0x01),
+	INSN_CASE("call rel32", 5, INSN_ATTR_REL_CALL | SAFE, 0, 0x1000,
+		  0xe8, 0xfb, 0xff, 0xff, 0xff),
+	INSN_CASE("66 call rel16", 4, INSN_ATTR_REL_CALL | INSN_ATTR_IP16, SAFE, 0x1014,
+		  0x66, 0xe8, 0x10, 0x00),
 	INSN_CASE("loop", 2, INSN_ATTR_LOOP | SAFE, 0, 0x1000, 0xe2, 0xfe),
 	INSN_CASE("jecxz", 2, INSN_ATTR_LOOP | SAFE, 0, 0x1012, 0xe3, 0x10),
 	INSN_CASE("67 jcxz", 3, INSN_ATTR_LOOP | SAFE, 0, 0x1013, 0x67, 0xe3, 0x10),
-	INSN_CASE("xbegin rel32: not safe", 6, 0, SAFE | INSN_ATTR_REL_ANY, 0, 0xc7, 0xf8, 0, 0, 0, 0),
+	INSN_CASE("xbegin rel32: not safe", 6, 0, SAFE | INSN_ATTR_REL_ANY, 0,
+		  0xc7, 0xf8, 0, 0, 0, 0),
 
 	/* --- immediates and operand size --- */
 	INSN_CASE("mov eax,moffs32", 5, SAFE, 0, 0, 0xa1, 0x78, 0x56, 0x34, 0x12),
 	INSN_CASE("67 mov eax,moffs16", 4, SAFE, 0, 0, 0x67, 0xa1, 0x34, 0x12),
 	INSN_CASE("67 mov moffs16,al", 4, SAFE, 0, 0, 0x67, 0xa2, 0x34, 0x12),
-	INSN_CASE("66 mov ax,moffs32 (66 does not shrink moffs)", 6, SAFE, 0, 0, 0x66, 0xa1, 0x78, 0x56, 0x34, 0x12),
+	INSN_CASE("66 mov ax,moffs32 (66 does not shrink moffs)", 6, SAFE, 0, 0,
+		  0x66, 0xa1, 0x78, 0x56, 0x34, 0x12),
 	INSN_CASE("enter iw,ib", 4, SAFE, 0, 0, 0xc8, 0x10, 0x00, 0x01),
 	INSN_CASE("mov eax,imm32", 5, SAFE, 0, 0, 0xb8, 0x78, 0x56, 0x34, 0x12),
 	INSN_CASE("66 mov ax,imm16", 4, SAFE, 0, 0, 0x66, 0xb8, 0x34, 0x12),
@@ -104,11 +119,13 @@ static const struct insn_case insn_cases[] = {
 	INSN_CASE("shld r,r,ib", 4, SAFE, 0, 0, 0x0f, 0xa4, 0xc1, 0x04),
 	INSN_CASE("aam ib", 2, SAFE, 0, 0, 0xd4, 0x0a),
 	INSN_CASE("0F 3A: palignr xmm,xmm,ib", 6, SAFE, 0, 0, 0x66, 0x0f, 0x3a, 0x0f, 0xc1, 0x08),
-	INSN_CASE("0F 3A: pextrd [esp+8],xmm,ib", 8, SAFE, 0, 0, 0x66, 0x0f, 0x3a, 0x16, 0x44, 0x24, 0x08, 0x01),
+	INSN_CASE("0F 3A: pextrd [esp+8],xmm,ib", 8, SAFE, 0, 0,
+		  0x66, 0x0f, 0x3a, 0x16, 0x44, 0x24, 0x08, 0x01),
 	INSN_CASE("0F 38: pshufb xmm,xmm", 5, SAFE, 0, 0, 0x66, 0x0f, 0x38, 0x00, 0xc1),
 	INSN_CASE("0F 38: movbe eax,[esi]", 4, SAFE, 0, 0, 0x0f, 0x38, 0xf0, 0x06),
 	INSN_CASE("0F 38: crc32 eax,ecx", 5, SAFE, 0, 0, 0xf2, 0x0f, 0x38, 0xf1, 0xc1),
-	INSN_CASE("SSE: movss xmm0,[eax] (F3 selects)", 4, INSN_ATTR_REP | SAFE, 0, 0, 0xf3, 0x0f, 0x10, 0x00),
+	INSN_CASE("SSE: movss xmm0,[eax] (F3 selects)", 4, INSN_ATTR_REP | SAFE, 0, 0,
+		  0xf3, 0x0f, 0x10, 0x00),
 	INSN_CASE("x87: fld qword [disp32]", 6, SAFE, 0, 0, 0xdd, 0x05, 1, 2, 3, 4),
 	INSN_CASE("x87: fld st0", 2, SAFE, 0, 0, 0xd9, 0xc0),
 	INSN_CASE("fwait alone", 1, SAFE, 0, 0, 0x9b),
@@ -124,15 +141,19 @@ static const struct insn_case insn_cases[] = {
 	INSN_CASE("into", 1, INSN_ATTR_INTO, SAFE, 0, 0xce),
 	INSN_CASE("int1/icebp", 1, INSN_ATTR_INT1, SAFE, 0, 0xf1),
 	INSN_CASE("ud2", 2, 0, SAFE, 0, 0x0f, 0x0b),
-	INSN_CASE("jmp far ptr16:32", 7, INSN_ATTR_FAR_JMP, SAFE, 0, 0xea, 0x78, 0x56, 0x34, 0x12, 0x08, 0x00),
-	INSN_CASE("66 jmp far ptr16:16", 6, INSN_ATTR_FAR_JMP, SAFE, 0, 0x66, 0xea, 0x34, 0x12, 0x08, 0x00),
-	INSN_CASE("call far ptr16:32", 7, INSN_ATTR_FAR_CALL, SAFE, 0, 0x9a, 0x78, 0x56, 0x34, 0x12, 0x08, 0x00),
+	INSN_CASE("jmp far ptr16:32", 7, INSN_ATTR_FAR_JMP, SAFE, 0,
+		  0xea, 0x78, 0x56, 0x34, 0x12, 0x08, 0x00),
+	INSN_CASE("66 jmp far ptr16:16", 6, INSN_ATTR_FAR_JMP, SAFE, 0,
+		  0x66, 0xea, 0x34, 0x12, 0x08, 0x00),
+	INSN_CASE("call far ptr16:32", 7, INSN_ATTR_FAR_CALL, SAFE, 0,
+		  0x9a, 0x78, 0x56, 0x34, 0x12, 0x08, 0x00),
 	INSN_CASE("jmp far [eax] (FF /5)", 2, INSN_ATTR_FAR_JMP, SAFE, 0, 0xff, 0x28),
 	INSN_CASE("call far [eax] (FF /3)", 2, INSN_ATTR_FAR_CALL, SAFE, 0, 0xff, 0x18),
 	INSN_CASE("FF /3 with register operand: invalid", INV, 0, 0, 0, 0xff, 0xd8),
 	INSN_CASE("jmp eax (FF /4)", 2, INSN_ATTR_INDIRECT_JMP | SAFE, 0, 0, 0xff, 0xe0),
 	INSN_CASE("call eax (FF /2)", 2, INSN_ATTR_INDIRECT_CALL | SAFE, 0, 0, 0xff, 0xd0),
-	INSN_CASE("call [disp32] (FF /2)", 6, INSN_ATTR_INDIRECT_CALL | SAFE, 0, 0, 0xff, 0x15, 1, 2, 3, 4),
+	INSN_CASE("call [disp32] (FF /2)", 6, INSN_ATTR_INDIRECT_CALL | SAFE, 0, 0,
+		  0xff, 0x15, 1, 2, 3, 4),
 	INSN_CASE("FF /7: invalid", INV, 0, 0, 0, 0xff, 0xff),
 	INSN_CASE("hlt", 1, INSN_ATTR_HLT, SAFE, 0, 0xf4),
 
@@ -167,7 +188,8 @@ static const struct insn_case insn_cases[] = {
 	INSN_CASE("VEX3 map 3 with ib", 6, 0, SAFE, 0, 0xc4, 0xe3, 0x79, 0x0f, 0xc0, 0x01),
 	INSN_CASE("C4 with memory ModRM is les", 2, SAFE, 0, 0, 0xc4, 0x06),
 	INSN_CASE("EVEX vmovups zmm0,zmm0", 6, 0, SAFE, 0, 0x62, 0xf1, 0x7c, 0x48, 0x10, 0xc0),
-	INSN_CASE("EVEX disp8 (compressed) is 1 byte", 7, 0, SAFE, 0, 0x62, 0xf1, 0x7c, 0x48, 0x10, 0x40, 0x01),
+	INSN_CASE("EVEX disp8 (compressed) is 1 byte", 7, 0, SAFE, 0,
+		  0x62, 0xf1, 0x7c, 0x48, 0x10, 0x40, 0x01),
 	INSN_CASE("62 with memory ModRM is bound", 2, SAFE, 0, 0, 0x62, 0x06),
 	INSN_CASE("3DNow! pfadd mm0,mm1", 4, 0, SAFE, 0, 0x0f, 0x0f, 0xc1, 0x9e),
 

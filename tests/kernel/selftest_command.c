@@ -7,12 +7,7 @@
 #include "ktest.h"
 #include "kprobes.h"
 #include "monitor.h"
-
-static void count_probe(struct kprobe *p, void *data)
-{
-	(void)p;
-	++*(unsigned *)data;
-}
+#include "user_probes.h"
 
 /*
  * Runs the self-tests at the prompt. The user's probes stay as they are: the suites read
@@ -20,14 +15,13 @@ static void count_probe(struct kprobe *p, void *data)
  */
 static void mon_selftest(int argc, char **argv)
 {
-	unsigned placed = 0;
+	unsigned placed = registered_kprobes();
 	int failed;
 
 	if (argc > 2) {
 		printk("usage: selftest [GLOB[,GLOB...]]\n");
 		return;
 	}
-	for_each_kprobe(count_probe, &placed);
 	if (placed)
 		printk("selftest: leaving your %u probe%s as %s; cases that need a probed "
 		       "address are skipped\n", placed, placed == 1 ? "" : "s",

@@ -165,12 +165,6 @@ __asm__(".pushsection .text\n"
 	".size kreg_filler, . - kreg_filler\n"
 	".popsection\n");
 
-static void count_registered(struct kprobe *p, void *data)
-{
-	(void)p;
-	(*(unsigned *)data)++;
-}
-
 /*
  * With every slot taken, the next registration gets -ENOMEM and changes nothing: p as
  * the caller left it, no text poked, nothing in the table. Every slot comes back.
@@ -179,13 +173,12 @@ static void slot_exhaustion_changes_nothing(struct ktest *t)
 {
 	static struct kprobe kps[FILLER_LEN];
 	unsigned long base = (unsigned long)kreg_filler;
-	unsigned used = 0, n = 0;
+	unsigned used = registered_kprobes(), n = 0;   /* one slot each */
 	int ret = 0;
 
 	struct kprobe *user = kprobe_in_range(base, base + FILLER_LEN);
 	if (user)
 		skip_if_probed(t, user->addr);
-	for_each_kprobe(count_registered, &used);   /* one slot each */
 	for (; n < FILLER_LEN; n++) {
 		kps[n] = (struct kprobe){ .addr = (kprobe_opcode_t *)(base + n),
 					  .pre_handler = count_hit, .nmissed = 7 };

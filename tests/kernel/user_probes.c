@@ -36,3 +36,17 @@ void read_original_text(unsigned long addr, u8 *buf, size_t len)
 	kprobe_recover_text(addr, buf, len);
 	local_irq_restore(flags);
 }
+
+static void count_one(struct kprobe *p, void *data)
+{
+	(void)p;
+	++*(unsigned *)data;
+}
+
+unsigned registered_kprobes(void)
+{
+	unsigned n = 0;
+
+	for_each_kprobe(count_one, &n);
+	return n;
+}

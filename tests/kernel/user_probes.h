@@ -26,4 +26,7 @@ void skip_if_probed(struct ktest *t, const void *addr);
  */
 void read_original_text(unsigned long addr, u8 *buf, size_t len);
 
+/* How many kprobes are registered right now (the user's and any test's). */
+unsigned registered_kprobes(void);
+
 #endif
