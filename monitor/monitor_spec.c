@@ -78,16 +78,21 @@ int mon_parse_spec(const char *cmd, const char *spec, unsigned long *addr)
 		printk("no such symbol (see 'syms')\n");
 		return ret;
 	}
-	/* kallsyms_parse says -EINVAL for bad syntax and for an offset out of range too. */
-	if (plus && !parse_ulong(plus + 1, &off)) {
-		if (at)
-			*at = '@';
-		if (!kallsyms_parse(name, &start) && kallsyms_lookup(start, NULL, &size) &&
-		    off >= size) {
-			printk("offset 0x%lx is past the end of %s (0x%lx bytes long, last offset "
-			       "0x%lx)\n", off, name, size, size - 1);
+	/* kallsyms_parse says -EINVAL for bad syntax and for an offset out of range too;
+	 * the SYM[@N] part alone tells which. */
+	if (at)
+		*at = '@';
+	if (kallsyms_parse(name, &start)) {
+		if (at) {
+			*at = '\0';
+			printk("expected SYM@N, N from 1 (see 'syms %s')\n", name);
 			return ret;
 		}
+	} else if (plus && !parse_ulong(plus + 1, &off) && kallsyms_lookup(start, NULL, &size)
+		   && off >= size) {
+		printk("offset 0x%lx is past the end of %s (0x%lx bytes long, last offset "
+		       "0x%lx)\n", off, name, size, size - 1);
+		return ret;
 	}
 	printk("expected SYM or SYM+OFFSET (OFFSET decimal or 0x hex)\n");
 	return ret;
