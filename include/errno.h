@@ -21,6 +21,7 @@
 #define ENOSYS  38
 #define EILSEQ  84
 #define EOPNOTSUPP 95
+#define EADDRNOTAVAIL 99
 
 /* errno_name(-EINVAL) == "EINVAL"; unknown values give "E?". */
 const char *errno_name(int err);

@@ -165,6 +165,7 @@ static inline bool kprobe_running(void)
  *   -EINVAL  p is NULL, already registered, has both or neither of addr and symbol_name,
  *            or its address is NULL
  *   -ENOENT  symbol_name is not a kernel function
+ *   -EADDRNOTAVAIL  symbol_name names several functions (statics of one name): use addr
  *   -EFAULT / -EPERM / -EILSEQ / -EOPNOTSUPP  see include/probe_point.h
  *   -EEXIST  another probe is already at that address
  *   -ENOMEM  all KPROBE_NR_SLOTS instruction slots are in use
@@ -211,7 +212,7 @@ static inline struct kprobe *get_kprobe(void *addr)
 void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data);
 /*
  * The address p will be placed at: symbol_name or addr, plus offset. Returns 0, -EINVAL
- * (both or neither given), -ENOENT (unknown symbol).
+ * (both or neither given), -ENOENT (unknown symbol), -EADDRNOTAVAIL (ambiguous symbol).
  */
 int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr);
 /* The probe whose instruction slot contains addr, or NULL. */

@@ -12,10 +12,67 @@ static const char *sym_name(unsigned i)
 
 unsigned long kallsyms_lookup_name(const char *name)
 {
+	return kallsyms_lookup_name_nth(name, 1);
+}
+
+unsigned kallsyms_count_name(const char *name)
+{
+	unsigned n = 0;
+
 	for (unsigned i = 0; i < kallsyms_num; i++)
-		if (!strcmp(sym_name(i), name))
+		n += !strcmp(sym_name(i), name);
+	return n;
+}
+
+unsigned long kallsyms_lookup_name_nth(const char *name, unsigned n)
+{
+	/* The table is sorted by address, so the n-th match is the n-th in address order. */
+	for (unsigned i = 0; i < kallsyms_num && n; i++)
+		if (!strcmp(sym_name(i), name) && !--n)
 			return kallsyms_table[i].addr;
 	return 0;
+}
+
+int kallsyms_lookup_unique(const char *name, unsigned long *addr)
+{
+	unsigned long first = kallsyms_lookup_name(name);
+
+	if (!first)
+		return -ENOENT;
+	if (kallsyms_lookup_name_nth(name, 2))
+		return -EADDRNOTAVAIL;
+	*addr = first;
+	return 0;
+}
+
+unsigned kallsyms_name_rank(unsigned long addr, unsigned *count, const char **file)
+{
+	unsigned long start;
+	const char *name = kallsyms_lookup(addr, &start, NULL);
+	unsigned rank = 0, n = 0, f = 0;
+
+	*file = NULL;
+	*count = 0;
+	if (!name || start != addr)
+		return 0;
+	/* The generator lists every symbol of a shared name in kallsyms_files, so a name
+	 * not there is unique and costs no scan of the table (syms asks for each). */
+	while (f < kallsyms_num_files && kallsyms_files[f].addr != addr)
+		f++;
+	*count = 1;
+	if (f == kallsyms_num_files)
+		return 1;
+	if (kallsyms_names[kallsyms_files[f].name_off])
+		*file = &kallsyms_names[kallsyms_files[f].name_off];
+	for (unsigned i = 0; i < kallsyms_num; i++) {
+		if (strcmp(sym_name(i), name))
+			continue;
+		n++;
+		if (kallsyms_table[i].addr == addr)
+			rank = n;
+	}
+	*count = n;
+	return rank;
 }
 
 const char *__kprobes kallsyms_lookup(unsigned long addr, unsigned long *start,
@@ -74,9 +131,11 @@ int __kprobes sprint_backtrace(char *buf, size_t size, unsigned long addr)
 int kallsyms_parse(const char *spec, unsigned long *addr)
 {
 	char name[KSYM_NAME_LEN];
-	unsigned long off = 0, start, size;
+	unsigned long off = 0, nth = 0, start, size;
 	const char *plus = strchr(spec, '+');
 	size_t n = plus ? (size_t)(plus - spec) : strlen(spec);
+	char *at;
+	int ret;
 
 	if (!n || n >= sizeof(name))
 		return -EINVAL;
@@ -86,9 +145,19 @@ int kallsyms_parse(const char *spec, unsigned long *addr)
 	name[n] = '\0';
 	if (plus && parse_ulong(plus + 1, &off))
 		return -EINVAL;
-	start = kallsyms_lookup_name(name);
-	if (!start)
-		return -ENOENT;
+	at = strchr(name, '@');
+	if (at) {
+		*at = '\0';
+		if (at == name || parse_ulong(at + 1, &nth) || !nth)
+			return -EINVAL;
+		start = kallsyms_lookup_name_nth(name, nth);
+		if (!start)
+			return -ENOENT;
+	} else {
+		ret = kallsyms_lookup_unique(name, &start);
+		if (ret)
+			return ret;
+	}
 	kallsyms_lookup(start, NULL, &size);
 	if (off >= size)
 		return -EINVAL;

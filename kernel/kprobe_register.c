@@ -36,9 +36,12 @@ int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr)
 	if (p->symbol_name && p->addr)
 		return -EINVAL;
 	if (p->symbol_name) {
-		unsigned long base = kallsyms_lookup_name(p->symbol_name);
-		if (!base)
-			return -ENOENT;
+		/* A name two static functions share is refused, not resolved to the first:
+		 * -EADDRNOTAVAIL, as Linux's kprobe events do; p->addr picks one. */
+		unsigned long base;
+		int ret = kallsyms_lookup_unique(p->symbol_name, &base);
+		if (ret)
+			return ret;
 		*addr = base + p->offset;
 	} else {
 		if (!p->addr)

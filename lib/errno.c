@@ -26,6 +26,7 @@ static const struct {
 	{ ENOSYS, "ENOSYS", "Function not implemented" },
 	{ EILSEQ, "EILSEQ", "Illegal byte sequence" },
 	{ EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address" },
 };
 
 static int find(int err)

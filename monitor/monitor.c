@@ -26,23 +26,33 @@ static void mon_help(int argc, char **argv);
 
 struct syms_walk {
 	const char *glob;
-	unsigned shown;
+	unsigned shown, shared;
 };
 
+/* A name several functions share is shown as NAME@N, what 'probe' takes for it. */
 static int print_sym(const char *name, unsigned long addr, unsigned long size, void *data)
 {
 	struct syms_walk *w = data;
+	const char *file;
+	unsigned count, rank;
 
 	if (w->glob && !glob_match(w->glob, name))
 		return 0;
-	printk("%08lx %6lu  %s\n", addr, size, name);
+	rank = kallsyms_name_rank(addr, &count, &file);
+	if (count > 1) {
+		printk("%08lx %6lu  %s@%u  (%u of %u called %s%s%s)\n", addr, size, name, rank,
+		       rank, count, name, file ? ", " : "", file ? file : "");
+		w->shared++;
+	} else {
+		printk("%08lx %6lu  %s\n", addr, size, name);
+	}
 	w->shown++;
 	return 0;
 }
 
 static void mon_syms(int argc, char **argv)
 {
-	struct syms_walk w = { argc > 1 ? argv[1] : NULL, 0 };
+	struct syms_walk w = { argc > 1 ? argv[1] : NULL, 0, 0 };
 
 	if (argc > 2) {
 		printk("usage: syms [GLOB]\n");
@@ -51,6 +61,9 @@ static void mon_syms(int argc, char **argv)
 	kallsyms_for_each(print_sym, &w);
 	printk("%u of %u symbols%s%s\n", w.shown, kallsyms_num, w.glob ? " match " : "",
 	       w.glob ? w.glob : "");
+	if (w.shared)
+		printk("%u of them share a name with another: a bare NAME is refused "
+		       "(EADDRNOTAVAIL), NAME@N picks one\n", w.shared);
 }
 
 /* ---- ps, regs ---- */

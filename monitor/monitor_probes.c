@@ -142,7 +142,7 @@ static int place(const char *cmd, const char *spec, bool jprobe, int nargs)
 	m->jp.kp.addr = (kprobe_opcode_t *)addr;
 	m->is_jprobe = jprobe;
 	m->nargs = nargs;
-	sprint_symbol(m->where, sizeof(m->where), addr);
+	mon_sprint_symbol(m->where, sizeof(m->where), addr);
 	if (jprobe) {
 		m->jp.entry = mon_jprobe_entry;
 		ret = register_jprobe(&m->jp);
@@ -299,7 +299,7 @@ void mon_dis(int argc, char **argv)
 	 * if it jumped there, and why 'probe' refuses such an address (EILSEQ). */
 	ret = probe_point_locate(addr, kprobe_recover_text, NULL, NULL, NULL);
 	if (ret == 1 || ret == -EILSEQ) {
-		sprint_symbol(sym, sizeof(sym), addr);
+		mon_sprint_symbol(sym, sizeof(sym), addr);
 		if (ret == 1) {
 			printk("dis: warning: %s is not an instruction boundary", sym);
 			mon_print_containing(addr);
@@ -318,7 +318,7 @@ void mon_dis(int argc, char **argv)
 		memcpy(buf, (const void *)addr, avail);
 		kprobe_recover_text(addr, buf, avail);
 		int len = insn_decode(&in, buf, avail, (u32)addr);
-		sprint_symbol(sym, sizeof(sym), addr);
+		mon_sprint_symbol(sym, sizeof(sym), addr);
 		printk("%08lx  %-28s ", addr, sym);
 		if (len <= 0) {
 			printk("%02x  (%s)\n", *(const u8 *)addr, insn_errstr(len));
@@ -328,7 +328,7 @@ void mon_dis(int argc, char **argv)
 			printk(i < len ? "%02x " : "   ", ((const u8 *)addr)[i]);
 		printk(len > 8 ? "+ " : "  ");
 		if (insn_is_rel(&in)) {
-			sprint_symbol(sym, sizeof(sym), in.rel_target);
+			mon_sprint_symbol(sym, sizeof(sym), in.rel_target);
 			printk("-> %08x %s", in.rel_target, sym);
 		} else if (in.attr & INSN_ATTR_RET) {
 			printk("ret");

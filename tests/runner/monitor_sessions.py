@@ -455,3 +455,6 @@ SESSIONS += SELFTEST_SESSIONS
 # A kprobe and a jprobe on every function: tests/runner/monitor_sweep.py.
 from monitor_sweep import SESSIONS as SWEEP_SESSIONS  # noqa: E402
 SESSIONS += SWEEP_SESSIONS
+# A name two static functions share: tests/runner/monitor_dupsyms.py.
+from monitor_dupsyms import SESSIONS as DUPSYMS_SESSIONS  # noqa: E402
+SESSIONS += DUPSYMS_SESSIONS
