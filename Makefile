@@ -192,7 +192,8 @@ bench-profile: $(KERNEL)
 # MUTANTS_FLAGS=--all-tests runs every mutant against all the self-tests and oops boots.
 mutants:
 	@$(PYTHON) tests/mutants/mutants.py --thread-size $(THREAD_SIZE) \
-		$(if $(MUTANT),$(if $(filter list,$(MUTANT)),--list,--only $(MUTANT))) $(MUTANTS_FLAGS)
+		$(if $(MUTANT),$(if $(filter list,$(MUTANT)),--list,--only $(MUTANT))) \
+		$(MUTANTS_FLAGS)
 
 # The ISOs: grub.cfg from iso/ with the command line filled in, the kernel beside it.
 ISO      := $(BUILD)/jumper.iso
