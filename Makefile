@@ -100,10 +100,10 @@ $(BUILD)/obj/%.o: %.asm $(ASM_OFFSETS) | $(TOOLS_STAMP)
 	$(Q)$(NASM) $(NASMFLAGS) -I$(GEN)/ $< -o $@
 
 # The constants .asm files share with C (vectors, selectors, pt_regs offsets, the kprobe
-# slot size), defined once, in C: NASM cannot read a C header, so kernel/NAME.c
-# (asm-offsets.c: the core's; kprobe-offsets.c: the probes') is compiled to assembly (never
-# linked) and its "->SYM value" marker lines (include/kbuild.h) become the
-# `%define SYM value` lines of $(GEN)/NAME.inc, which the .asm files %include. Its
+# slot size), defined once, in C: NASM cannot read a C header, so each generator
+# (kernel/asm-offsets.c: the core's; kernel/kprobe-offsets.c: the probes') is compiled to
+# assembly (never linked) and its "->SYM value" marker lines (include/kbuild.h) become the
+# `%define SYM value` lines of the same-named .inc in $(GEN), which the .asm files %include. Its
 # dependency file (-MMD) rebuilds it when any header it reads changes. Linux does the same
 # (Kbuild's asm-offsets.h).
 $(GEN)/%.s: kernel/%.c | $(TOOLS_STAMP)

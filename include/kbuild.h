@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The markers of the generated assembly constants (Linux's include/linux/kbuild.h).
+ * The markers of the generated assembly constants (Linux's <linux/kbuild.h>).
  *
  * A *-offsets.c file (kernel/asm-offsets.c, kernel/kprobe-offsets.c) is compiled with
  * gcc -S and never linked; each DEFINE() in it leaves a line `.ascii "->SYM value"` in the

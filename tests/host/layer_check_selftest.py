@@ -9,7 +9,7 @@ runs on it exactly as on the real tree: none is turned off for the self-test. Th
 (SELF_PLANTS): an upward include, an upward extern call (a static of the same name must not
 pass for its provider), a header missing from the table, a private header included from
 another folder, lib including core, an include that resolves nowhere; a source in a folder
-of no room (fs/, kernel/sub/), an object of no room, a kernel/ file in neither of its
+of no room (fs, a subfolder of kernel), an object of no room, a kernel/ file in neither of its
 rooms, a listed kernel/ file that is gone, a core file calling a probes symbol, a core .asm
 including the probes' generated constants, FOLDER_ROOMS disagreeing with SRC_DIRS, an
 allowed exception nothing uses, and wrong rows in the document's tables. It passes only if
@@ -194,7 +194,7 @@ def planted(plant):
 def self_test():
     """0 if the clean synthetic tree passes and every planted violation is reported."""
     failures, cache = [], {}
-    for plant in [None] + SELF_PLANTS:
+    for n, plant in enumerate([None] + SELF_PLANTS):
         tmp = tempfile.mkdtemp(prefix="layers-self-")
         try:
             tree, rules = planted(plant)
@@ -210,9 +210,9 @@ def self_test():
             if plant is None and bad:
                 failures.append(f"the clean tree failed: {bad}")
             elif missed:
-                failures.append(f"planted {plant[0]}: not found {missed}; got {bad}")
+                failures.append(f"plant {n} ({plant[0]}): not found {missed}; got {bad}")
             elif len(bad) != len(want):
-                failures.append(f"planted {plant[0]}: {len(want)} line(s) expected, got {bad}")
+                failures.append(f"plant {n} ({plant[0]}): {len(want)} line(s) expected, got {bad}")
         finally:
             shutil.rmtree(tmp)
     for f in failures:
