@@ -36,7 +36,8 @@ endif
 BUILD   := build/ts$(THREAD_SIZE)$(if $(filter page,$(JPROBE_STACK_BOUND)),-pagebound)
 KERNEL  := $(BUILD)/jumper.elf
 GEN     := $(BUILD)/gen
-ASM_OFFSETS := $(GEN)/asm-offsets.inc
+# The generated constants of the .asm files: the core's, the probes' (rule below).
+ASM_OFFSETS := $(GEN)/asm-offsets.inc $(GEN)/kprobe-offsets.inc
 CMDLINE ?= demo monitor
 
 CC      := gcc
@@ -63,8 +64,9 @@ LIBGCC   = $(shell $(CC) -m32 -print-libgcc-file-name)
 #   monitor/         the jumper> prompt and its line editor
 #   tests/kernel/ tests/bench/   in-kernel self-tests, crash scenarios, the bench
 SRC_DIRS := lib lib/insn drivers kernel mm samples monitor tests/kernel tests/bench
-# kernel/asm-offsets.c is never linked: it only generates asm-offsets.inc (below).
-C_SRCS   := $(filter-out kernel/asm-offsets.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+# kernel/*-offsets.c are never linked: each only generates its .inc (below).
+OFFSETS_SRCS := $(patsubst $(GEN)/%.inc,kernel/%.c,$(ASM_OFFSETS))
+C_SRCS   := $(filter-out $(OFFSETS_SRCS),$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 ASM_SRCS := boot/multiboot.asm $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.asm))
 OBJS     := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(ASM_SRCS) $(C_SRCS)))
 
@@ -102,19 +104,20 @@ $(BUILD)/obj/%.o: %.asm $(ASM_OFFSETS) | $(TOOLS_STAMP)
 	$(Q)$(NASM) $(NASMFLAGS) -I$(GEN)/ $< -o $@
 
 # The constants .asm files share with C (vectors, selectors, pt_regs offsets, the kprobe
-# slot size), defined once, in C: NASM cannot read a C header, so kernel/asm-offsets.c is
-# compiled to assembly (never linked) and its "->SYM value" marker lines become
-# `%define SYM value` lines of asm-offsets.inc, which the .asm files %include. Its
+# slot size), defined once, in C: NASM cannot read a C header, so each generator
+# (kernel/asm-offsets.c: the core's; kernel/kprobe-offsets.c: the probes') is compiled to
+# assembly (never linked) and its "->SYM value" marker lines (include/kbuild.h) become the
+# `%define SYM value` lines of the same-named .inc in $(GEN), which the .asm files %include. Its
 # dependency file (-MMD) rebuilds it when any header it reads changes. Linux does the same
 # (Kbuild's asm-offsets.h).
-$(GEN)/asm-offsets.s: kernel/asm-offsets.c | $(TOOLS_STAMP)
+$(GEN)/%.s: kernel/%.c | $(TOOLS_STAMP)
 	@mkdir -p $(@D)
 	$(call msg,CC,$<)
 	$(Q)$(CC) $(CFLAGS) -S $< -o $@
 
-$(ASM_OFFSETS): $(GEN)/asm-offsets.s
+$(ASM_OFFSETS): $(GEN)/%.inc: $(GEN)/%.s
 	$(call msg,GEN,$@)
-	$(Q){ echo '; Generated from kernel/asm-offsets.c by the Makefile. Do not edit.'; \
+	$(Q){ echo '; Generated from kernel/$*.c by the Makefile. Do not edit.'; \
 	sed -n -e 's/^[[:space:]]*\.ascii "->\([^ "]\{1,\}\) \([^ "]\{1,\}\)"$$/%define \1 \2/p' \
 	       -e 's/^[[:space:]]*\.ascii "->"$$//p' $<; } > $@.tmp && mv $@.tmp $@
 
@@ -250,4 +253,4 @@ compile_commands.json:
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(GEN)/asm-offsets.d
+-include $(OBJS:.o=.d) $(ASM_OFFSETS:.inc=.d)

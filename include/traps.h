@@ -33,7 +33,8 @@ struct die_args {
 	struct pt_regs *regs;
 	const char *str;
 	long err;                /* hardware error code, or DR6 for DIE_DEBUG */
-	int trapnr;              /* the vector, X86_TRAP_* (include/trapnr.h) */
+	int trapnr;              /* the vector, X86_TRAP_* (include/trapnr.h); for DIE_OOPS
+				  * too: the vector of the trap die() reports, never -1 */
 	unsigned long addr;      /* CR2 for DIE_PAGE_FAULT, else 0 */
 };
 
@@ -84,8 +85,9 @@ extern void (*const trap_handlers[])(struct pt_regs *regs, unsigned long vector,
 				      unsigned long error_code);
 
 /*
- * Prints an oops for regs and ends the boot as a failure. trapnr is the vector that led
- * here (X86_TRAP_PF adds the page-fault lines), or -1 for an oops no trap raised.
+ * Prints an oops for regs and ends the boot as a failure. Called only for a trap nobody
+ * handled: trapnr is its vector (X86_TRAP_PF adds the page-fault lines), passed on to the
+ * DIE_OOPS notifiers. (panic() does not come here: it prints its own report.)
  */
 void __noreturn die(const char *str, struct pt_regs *regs, long err, int trapnr);
 /* Prints a backtrace of the caller (used by panic and WARN). */

@@ -1,36 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * The constants the assembly files share with C, generated from the C headers (Linux's
- * asm-offsets technique, arch/x86/kernel/asm-offsets.c).
+ * The constants the core's assembly files share with C, generated from the C headers
+ * (Linux's asm-offsets technique, arch/x86/kernel/asm-offsets.c).
  *
- * NASM cannot read a C header, so an .asm file that needs a vector number, a selector, a
- * pt_regs offset or the slot size would otherwise repeat it with `equ`, and the two copies
- * could drift apart silently. Instead this file is compiled to assembly only (gcc -S,
- * never linked): each DEFINE() leaves a marker line holding the value as the compiler
- * computed it (offsetof and sizeof included), and the Makefile turns those lines (sed)
- * into $(BUILD)/gen/asm-offsets.inc, one `%define SYM value` each. The .asm files
- * `%include "asm-offsets.inc"`; every .asm object depends on it, and it on the headers
- * below, so changing a constant in C rebuilds the assembly that uses it.
+ * NASM cannot read a C header, so an .asm file that needs a vector number, a selector or
+ * a pt_regs offset would otherwise repeat it with `equ`, and the two copies could drift
+ * apart silently. Instead this file is compiled to assembly only (gcc -S, never linked):
+ * each DEFINE() (include/kbuild.h) leaves a marker line holding the value, and the
+ * Makefile turns those lines into $(BUILD)/gen/asm-offsets.inc, one `%define SYM value`
+ * each. The .asm files `%include "asm-offsets.inc"`; every .asm object depends on it, and
+ * it on the headers below, so changing a constant in C rebuilds the assembly that uses it.
  *
- * Only constants assembly uses belong here. It names headers of several layers (the
- * probes' slot size among them) because it serves every .asm file; it is a build step,
- * not code that runs.
+ * Only constants the core's assembly uses belong here, from headers of the core and the
+ * rooms below it: this file is the core's (host.layers). The probes' constants (the
+ * instruction slots) are kernel/kprobe-offsets.c's, in kprobe-offsets.inc.
  */
 #include "compiler.h"
 #include "desc.h"
-#include "kprobes.h"
+#include "kbuild.h"
 #include "pic.h"
 #include "ptrace.h"
 #include "trapnr.h"
-
-/*
- * Emits "->SYM value" into the assembly output; the Makefile's sed keeps only these lines.
- * The "n" constraint makes a value that is not a compile-time constant an error here,
- * rather than a wrong number in the include.
- */
-#define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "n"(val))
-#define OFFSET(sym, str, mem) DEFINE(sym, offsetof(struct str, mem))
-#define BLANK() __asm__ volatile("\n.ascii \"->\"")
 
 /* The function gcc compiles; its body is nothing but the markers. */
 void asm_offsets(void);
@@ -82,9 +72,4 @@ void asm_offsets(void)
 	DEFINE(KERNEL_DS, KERNEL_DS);
 	DEFINE(TSS_SEL, TSS_SEL);
 	DEFINE(DF_TSS_SEL, DF_TSS_SEL);
-	BLANK();
-
-	/* kernel/kprobe_slots.asm: the instruction slots */
-	DEFINE(KPROBE_SLOT_SIZE, KPROBE_SLOT_SIZE);
-	DEFINE(KPROBE_NR_SLOTS, KPROBE_NR_SLOTS);
 }

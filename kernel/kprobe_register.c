@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Registering probes, a recipe of named steps as in Linux's register_kprobe: resolve the
- * address, check it, prepare the slot, publish p in the hash table, arm it (the int3 in).
- * Unregistering runs the recipe backwards.
+ * Registering probes, a recipe of named steps as in Linux's register_kprobe, numbered
+ * below in the order register_kprobe calls them: check that p is new, resolve the
+ * address, check the address, check it again with interrupts off, prepare the slot,
+ * publish p in the hash table, arm it (the int3 in). Unregistering runs it backwards.
  *
  * Every change to the table and to text happens with interrupts off. The int3 handler
  * also runs with interrupts off (vector 3 is an interrupt gate), so on this single CPU
@@ -30,7 +31,7 @@ static bool registered(const struct kprobe *p)
 	return false;
 }
 
-/* Step 1, resolve: the address p names (include/kprobes.h). */
+/* Step 2, resolve: the address p names (include/kprobes.h). */
 int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr)
 {
 	if (p->symbol_name && p->addr)
@@ -51,7 +52,7 @@ int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr)
 	return 0;
 }
 
-/* Step 2, check: -EINVAL if p is NULL or already registered, else 0. */
+/* Step 1, check p: -EINVAL if p is NULL or already registered, else 0. */
 static int check_kprobe_rereg(const struct kprobe *p)
 {
 	unsigned long flags;
@@ -66,9 +67,10 @@ static int check_kprobe_rereg(const struct kprobe *p)
 }
 
 /*
- * May a probe go at addr? probe_point_check's rules and errors (include/probe_point.h);
- * on success the instruction there is decoded into *insn. The text is read with other
- * probes' int3s taken back out, so a neighbour's breakpoint cannot spoil the decode.
+ * Step 3, check the address: may a probe go at addr? probe_point_check's rules and errors
+ * (include/probe_point.h); on success the instruction there is decoded into *insn. The
+ * text is read with other probes' int3s taken back out, so a neighbour's breakpoint
+ * cannot spoil the decode.
  */
 static int check_kprobe_address_safe(unsigned long addr, struct insn *insn)
 {
@@ -76,9 +78,10 @@ static int check_kprobe_address_safe(unsigned long addr, struct insn *insn)
 }
 
 /*
- * The checks above ran with interrupts on, so another thread may have registered a probe
- * at addr, or registered p itself, since. -EEXIST or -EINVAL for those (in that order),
- * else 0. Interrupts must be off, and stay off until p is published.
+ * Step 4, check again: steps 1-3 ran with interrupts on, so another thread may have
+ * registered a probe at addr, or registered p itself, since. -EEXIST or -EINVAL for
+ * those (in that order), else 0. Interrupts must be off, and stay off until p is
+ * published.
  */
 static int check_kprobe_unclaimed(const struct kprobe *p, unsigned long addr)
 {
@@ -164,7 +167,7 @@ static void build_slot(kprobe_opcode_t *image, const kprobe_opcode_t *addr,
 }
 
 /*
- * Step 3, prepare the slot: takes one and fills it for the instruction at addr, already
+ * Step 5, prepare the slot: takes one and fills it for the instruction at addr, already
  * decoded into ainsn->decoded; sets ainsn->insn and ainsn->boostable. 0, or -ENOMEM (no
  * free slot) or text_poke's error with no slot taken. Interrupts must be off, so the
  * bytes copied from addr are the ones that stay there until the int3 goes in.
@@ -197,7 +200,7 @@ static void arch_remove_kprobe(struct arch_specific_insn *ainsn)
 }
 
 /*
- * Step 4, publish: fills p in for the hit path and puts it in the table (Linux:
+ * Step 6, publish: fills p in for the hit path and puts it in the table (Linux:
  * hlist_add_head_rcu), where the int3 handler, kprobe_recover_text and kprobe_by_slot
  * find it; symbol_name and offset are consumed into addr. Interrupts must be off and the
  * slot ready: from here on a hit on p is handled.
@@ -228,7 +231,7 @@ static void unpublish_kprobe(struct kprobe *p)
 }
 
 /*
- * Step 5, arm: the int3 over the first byte of published p's instruction; disarm_kprobe
+ * Step 7, arm: the int3 over the first byte of published p's instruction; disarm_kprobe
  * puts the original byte back. Interrupts must be off. 0 or text_poke's error.
  */
 static int arm_kprobe(struct kprobe *p)
@@ -243,8 +246,12 @@ static int disarm_kprobe(struct kprobe *p)
 }
 
 /*
- * The recipe. Each step succeeds or undoes everything before it, so a refused p is as the
- * caller left it, no slot is taken and no text is changed (errors: include/kprobes.h).
+ * The recipe, steps 1-7. Each step succeeds or undoes everything before it, so a refused p
+ * is as the caller left it, nothing is in the table, no slot is taken and the probed text
+ * is as it was (errors: include/kprobes.h). Only the slot's own text can be touched: if
+ * text_poke fails once step 5 has taken a slot (filling it, or arming), free_insn_slot
+ * writes a free slot's int3s back over it. A refusal before that pokes no text at all
+ * (kprobe_register.slot_exhaustion_changes_nothing counts the pokes).
  *
  * Publish before arm, as Linux does: once the int3 is in, the next instruction run may be
  * the probed one (a probe on this very code, after the arm), and the int3 handler must

@@ -12,8 +12,8 @@
 ; Unused slots hold int3, so a stray jump into one traps instead of running garbage.
 
 ; KPROBE_SLOT_SIZE and KPROBE_NR_SLOTS are include/kprobes.h's, through the generated
-; asm-offsets.inc (kernel/asm-offsets.c): C indexes this array with the same numbers.
-%include "asm-offsets.inc"
+; kprobe-offsets.inc (kernel/kprobe-offsets.c): C indexes this array with the same numbers.
+%include "kprobe-offsets.inc"
 
 section .kprobes.slots progbits alloc exec nowrite align=4096
 global kprobe_insn_slots

@@ -5,8 +5,13 @@
 The kernel's source is cut into rooms, lowest first: lib, drivers, core, probes, samples,
 monitor, tests. A room may use its own room and the rooms below it, never one above,
 except for the few uses named in ALLOWED_HEADERS and ALLOWED_SYMBOLS (each explained in
-architecture.md). Two graphs are checked:
+architecture.md). Three things are checked:
 
+  * rooms: every .c, .h and .asm of the tree (folders walked recursively; SKIP_DIRS hold
+    host code and build output) must be in a room: its folder in FOLDER_ROOMS (which must
+    name the same folders as the Makefile's SRC_DIRS), and in kernel/, which holds two
+    rooms, its name in one of KERNEL_ROOMS' lists. A file in no room fails, so a new
+    folder or a new kernel/ file is placed on purpose, never passed over unseen.
   * includes: every `#include` (and NASM `%include`) of every source file, resolved as
     the compiler does ("x.h" beside the file first, then include/). A header in include/
     belongs to the room HEADER_ROOMS names (one missing from the table is a failure: add
@@ -16,14 +21,16 @@ architecture.md). Two graphs are checked:
     undefined symbol mapped to the object that defines it. This sees what the include
     graph cannot: a hand-written `extern`, a call from assembly. Symbols the linker
     script or --defsym define belong to core (the image layout); libgcc's belong to lib.
+    An object must be in a room as its source is (the build's kallsyms.o: core).
 
 Each violation is one line, `path:line: ROOM includes HEADER (ROOM)` or `path:line: ROOM
 uses SYMBOL, defined in PATH (ROOM)`. An allowed exception the tree no longer uses is a
-failure too, so the list stays exact; and docs/architecture.md's header and exception
-tables must say exactly what HEADER_ROOMS and ALLOWED_* say. The last line is the
-summary. --self-test runs the checker on a small synthetic tree with planted violations
-and demands that each be found (and that the clean tree passes), so the check cannot pass
-forever by checking nothing. Standard library only.
+failure too, so the list stays exact; and docs/architecture.md's folder, kernel/, header
+and exception tables must say exactly what FOLDER_ROOMS, KERNEL_ROOMS, HEADER_ROOMS and
+ALLOWED_* say (tests/host/layer_check_doc.py). The last line is the summary. --self-test
+runs every one of these checks on a small synthetic tree (its own tables, Makefile and
+document) with planted violations and demands that each be found (and that the clean tree
+passes), so the check cannot pass forever by checking nothing. Standard library only.
 
 usage: layer_check.py [--root DIR] OBJDIR      (exit 0: all point down)
        layer_check.py --self-test
@@ -31,21 +38,35 @@ usage: layer_check.py [--root DIR] OBJDIR      (exit 0: all point down)
 import argparse
 import os
 import re
-import subprocess
 import sys
+from types import SimpleNamespace
+
+from layer_check_nm import libgcc_symbols, linker_symbols, nm_objects, object_source, symbol_line
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 ROOMS = ["lib", "drivers", "core", "probes", "samples", "monitor", "tests"]
 RANK = {r: i for i, r in enumerate(ROOMS)}
 
-# The folders whose sources are checked, and the room of each (kernel/ is split below).
+# kernel/ holds the core and the probes side by side (the user named both there), so each
+# of its files is listed in one room by name: a new one (kretprobe.c, optprobe.c) fails
+# until it is placed on purpose. The *-offsets.c generators are compiled, never linked.
+KERNEL_ROOMS = {
+    "core": {"entry.asm", "idt.c", "gdt.c", "trap.c", "irq.c", "stacktrace.c", "panic.c",
+             "printk.c", "main.c", "multiboot.c", "kallsyms.c", "sched.c", "kthread.c",
+             "switch.asm", "asm-offsets.c"},
+    "probes": {"kprobes.c", "kprobe_register.c", "kprobe_fault.c", "kprobe_slots.asm",
+               "probe_point.c", "text_poke.c", "jprobe.c", "kprobes_internal.h",
+               "kprobe-offsets.c"},
+}
+# Every folder that holds kernel sources (the same as the Makefile's SRC_DIRS, plus the
+# folders of the sources it names one by one: boot/), and its room, or for a folder of
+# several rooms, {room: file names}.
 FOLDER_ROOMS = {"lib": "lib", "lib/insn": "lib", "drivers": "drivers", "boot": "core",
-                "kernel": "core", "mm": "core", "samples": "samples", "monitor": "monitor",
-                "tests/kernel": "tests", "tests/bench": "tests"}
-# kernel/ holds the core and the probes side by side (the user named both there).
-PROBE_FILES = re.compile(r"^kernel/(kprobe\w*\.(c|asm|h)|kprobes_internal\.h|jprobe\.c|"
-                         r"probe_point\.c|text_poke\.c)$")
+                "kernel": KERNEL_ROOMS, "mm": "core", "samples": "samples",
+                "monitor": "monitor", "tests/kernel": "tests", "tests/bench": "tests"}
+# Not walked: host code (never linked into the kernel), build output, documents.
+SKIP_DIRS = {"build", "tests/host", "tests/runner", "scripts", "docs", "iso", ".git"}
 
 # Every public header, by the room whose code it declares.
 HEADER_ROOMS = {
@@ -60,17 +81,20 @@ HEADER_ROOMS = {
     "gdt.h": "core", "traps.h": "core", "trapnr.h": "core", "irq.h": "core", "mm.h": "core",
     "thread_info.h": "core", "preempt.h": "core", "sched.h": "core", "stacktrace.h": "core",
     "kallsyms.h": "core", "multiboot.h": "core", "printk.h": "core", "kernel.h": "core",
-    "init.h": "core",
+    "init.h": "core", "kbuild.h": "core",
     # probes
     "kprobes.h": "probes", "jprobes.h": "probes", "probe_point.h": "probes",
     "text_poke.h": "probes",
     # samples, monitor
     "demo.h": "samples", "readline.h": "monitor", "monitor.h": "monitor",
 }
-# Generated into the build directory (NASM -I$(BUILD)/gen/): name -> the room of the file
-# it is generated from. asm-offsets.inc is kernel/asm-offsets.c's output: the constants
-# the .asm files share with C, defined once.
-GENERATED_HEADERS = {"asm-offsets.inc": "core"}
+# Generated into the build directory (NASM -I$(BUILD)/gen/): name -> the file it is
+# generated from, whose room it has: the constants the .asm files share with C, defined
+# once; the core's and the probes' apart, so a core .asm cannot use a probe constant unseen.
+GENERATED_HEADERS = {"asm-offsets.inc": "kernel/asm-offsets.c",
+                     "kprobe-offsets.inc": "kernel/kprobe-offsets.c"}
+# Objects the build generates in OBJDIR's top: their room (None: not in the image).
+GENERATED_OBJECTS = {"kallsyms.o": "core", "kallsyms_empty.o": None}  # None: pass 1's
 # The compiler's own freestanding headers (C11 4p6): every room may use them.
 TOOLCHAIN_HEADERS = {"stdarg.h", "stdbool.h", "stddef.h", "stdint.h", "stdalign.h",
                      "stdnoreturn.h", "float.h", "iso646.h", "limits.h"}
@@ -86,8 +110,6 @@ ALLOWED_HEADERS = {
     ("drivers", "ptrace.h"): DRIVER_CORE + ": the pt_regs an interrupt handler gets",
     ("drivers", "sched.h"): DRIVER_CORE + ": the scheduler's tick, wait and wake",
     ("kernel/main.c", "kprobes.h"): "kmain brings every layer up: init_kprobes",
-    ("kernel/asm-offsets.c", "kprobes.h"): "asm-offsets exports the slot size and count "
-                                           "to kprobe_slots.asm (compiled, never linked)",
 }
 ALLOWED_SYMBOLS = {
     ("drivers", "printk"): DRIVER_CORE + ": the console",
@@ -104,30 +126,75 @@ ALLOWED_SYMBOLS = {
 LINKER_ROOM = "core"    # linker.ld's section markers and --defsym: the image layout
 LIBGCC_ROOM = "lib"     # __udivdi3 and friends: the compiler's runtime library
 
+# The tables one check runs with: this tree's, or the self-test's synthetic ones.
+RULES = SimpleNamespace(folder_rooms=FOLDER_ROOMS, header_rooms=HEADER_ROOMS,
+                        generated=GENERATED_HEADERS, allowed_headers=ALLOWED_HEADERS,
+                        allowed_symbols=ALLOWED_SYMBOLS)
+
 INCLUDE = re.compile(r'^\s*[#%]\s*include\s*([<"])([^>"]+)[>"]')
 SOURCE_EXT = (".c", ".h", ".asm")
 
 
-def room_of(path, header_rooms=None):
-    """The room of a source path (relative, '/'-separated), or None if unchecked: a
-    public header's from header_rooms (default HEADER_ROOMS), a file's from its folder."""
-    if PROBE_FILES.match(path):
-        return "probes"
-    if os.path.dirname(path) == "include":
-        return (HEADER_ROOMS if header_rooms is None else header_rooms).get(path[8:])
-    return FOLDER_ROOMS.get(os.path.dirname(path))
+def room_of(path, rules=RULES):
+    """The room of a source path (relative, '/'-separated), or None if it is in none: a
+    public header's from rules.header_rooms, a file's from its folder in
+    rules.folder_rooms (in a folder of several rooms, the one listing its name)."""
+    folder, name = os.path.split(path)
+    if folder == "include":
+        return rules.header_rooms.get(name)
+    rooms = rules.folder_rooms.get(folder)
+    if isinstance(rooms, dict):
+        return next((r for r, names in sorted(rooms.items()) if name in names), None)
+    return rooms
+
+
+def unplaced(path, rules):
+    """The failure line for a source in no room (None if it has one)."""
+    folder = os.path.dirname(path)
+    rooms = rules.folder_rooms.get(folder)
+    if room_of(path, rules) is not None:
+        return None
+    if folder == "include":
+        return (f"{path}: has no room: add it to HEADER_ROOMS in tests/host/layer_check.py"
+                " and to the table in docs/architecture.md")
+    if isinstance(rooms, dict):
+        return (f"{path}: {folder}/ holds the rooms {' and '.join(sorted(rooms))}, and this"
+                f" file is in neither: list it under one in FOLDER_ROOMS['{folder}'] in"
+                " tests/host/layer_check.py and in docs/architecture.md")
+    return (f"{path}: {folder or '.'}/ is in no room: add its folder to FOLDER_ROOMS in"
+            " tests/host/layer_check.py and docs/architecture.md (and to the Makefile's"
+            " SRC_DIRS, to build it)")
 
 
 def sources(root):
-    """Every checked source file under root (the rooms' folders and include/), relative,
-    sorted."""
+    """Every source file (.c .h .asm) of the tree at root but under SKIP_DIRS, relative,
+    sorted: the folders are walked recursively, so no folder is passed over unseen."""
     out = []
-    for folder in list(FOLDER_ROOMS) + ["include"]:
-        d = os.path.join(root, folder)
-        if os.path.isdir(d):
-            out += [folder + "/" + f for f in os.listdir(d)
-                    if f.endswith(SOURCE_EXT) and os.path.isfile(os.path.join(d, f))]
+    for d, dirs, files in os.walk(root):
+        rel = os.path.relpath(d, root).replace(os.sep, "/")
+        rel = "" if rel == "." else rel + "/"
+        dirs[:] = [x for x in dirs if rel + x not in SKIP_DIRS and not x.startswith(".")]
+        out += [rel + f for f in files if f.endswith(SOURCE_EXT)]
     return sorted(out)
+
+
+def check_rooms(root, rules):
+    """Violation lines: a source in no room; a name a split folder lists that is not in the
+    tree, or that two of its rooms list (so the lists stay exact)."""
+    bad = [u for u in map(lambda p: unplaced(p, rules), sources(root)) if u]
+    for folder, rooms in sorted(rules.folder_rooms.items()):
+        if not isinstance(rooms, dict):
+            continue
+        for room, names in sorted(rooms.items()):
+            for name in sorted(names):
+                if not os.path.isfile(os.path.join(root, folder, name)):
+                    bad.append(f"{folder}/{name}: listed in FOLDER_ROOMS['{folder}'] ({room})"
+                               " but not in the tree: remove it there and in"
+                               " docs/architecture.md")
+                others = [r for r in rooms if r != room and name in rooms[r]]
+                if others and room < others[0]:
+                    bad.append(f"{folder}/{name}: listed in both {room} and {others[0]}")
+    return bad
 
 
 def allowed(table, path, room, what):
@@ -138,13 +205,14 @@ def allowed(table, path, room, what):
     return None
 
 
-def check_includes(root, header_rooms, used):
-    """(number of includes, violation lines); used collects the exceptions relied on."""
+def check_includes(root, rules, used):
+    """(number of includes, violation lines); used collects the exceptions relied on. A
+    file in no room (check_rooms reports it) still may not include another's private
+    header; its other includes cannot be ranked."""
     n, bad = 0, []
+    header_rooms = rules.header_rooms
     for path in sources(root):
-        room = room_of(path, header_rooms)
-        if room is None:
-            continue            # a public header with no room: reported below
+        room = room_of(path, rules)
         with open(os.path.join(root, path), encoding="utf-8", errors="replace") as f:
             lines = f.read().split("\n")
         for lineno, line in enumerate(lines, 1):
@@ -153,7 +221,7 @@ def check_includes(root, header_rooms, used):
                 continue
             n += 1
             quote, name = m.groups()
-            where = f"{path}:{lineno}: {room}"
+            where = f"{path}:{lineno}: {room or '(no room)'}"
             beside = os.path.normpath(os.path.join(os.path.dirname(path), name))
             if quote == '"' and os.path.isfile(os.path.join(root, beside)):
                 # a private header: its folder's own business
@@ -161,7 +229,7 @@ def check_includes(root, header_rooms, used):
                     bad.append(f"{where} includes {name}, private to {os.path.dirname(beside)}/"
                                " (a header beside its .c is for that folder only)")
                     continue
-                hroom = room_of(beside.replace(os.sep, "/"), header_rooms)
+                hroom = room_of(beside.replace(os.sep, "/"), rules)
                 header = name
             elif os.path.isfile(os.path.join(root, "include", name)):
                 hroom = header_rooms.get(name)
@@ -173,93 +241,57 @@ def check_includes(root, header_rooms, used):
                     continue
             elif quote == "<" and name in TOOLCHAIN_HEADERS:
                 continue
-            elif name in GENERATED_HEADERS:
-                hroom = GENERATED_HEADERS[name]
+            elif name in rules.generated:
+                hroom = room_of(rules.generated[name], rules)
                 header = name
             else:
                 bad.append(f"{where} includes {name}, which is neither beside it, in include/"
                            " nor a freestanding compiler header")
                 continue
-            if hroom is None or RANK[hroom] <= RANK[room]:
+            if hroom is None or room is None or RANK[hroom] <= RANK[room]:
                 continue
-            key = allowed(ALLOWED_HEADERS, path, room, header)
+            key = allowed(rules.allowed_headers, path, room, header)
             if key:
                 used.add(("header",) + key)
             else:
                 bad.append(f"{where} includes {header} ({hroom})")
-    for name in sorted(set(os.listdir(os.path.join(root, "include"))) - set(header_rooms)):
-        if name.endswith(".h"):
-            bad.append(f"include/{name}: has no room: add it to HEADER_ROOMS in "
-                       "tests/host/layer_check.py and to the table in docs/architecture.md")
     return n, bad
 
 
-def nm(path):
-    """[(name, type)] of an object or archive, from `nm -P` (POSIX format)."""
-    out = subprocess.run(["nm", "-P", path], capture_output=True, text=True, check=True)
-    syms = []
-    for line in out.stdout.split("\n"):
-        parts = line.split()
-        if len(parts) >= 2 and not parts[0].endswith(":"):
-            syms.append((parts[0], parts[1]))
-    return syms
-
-
-def object_source(root, obj_rel):
-    """The source path an object was built from (obj/kernel/trap.o -> kernel/trap.c)."""
-    base = obj_rel[:-2]
-    for ext in (".c", ".asm"):
-        if os.path.isfile(os.path.join(root, base + ext)):
-            return base + ext
-    return None
-
-
-def linker_symbols(root):
-    """Names linker.ld assigns and the Makefile's --defsym names."""
-    names = set()
-    for f, pat in (("linker.ld", r"^\s*([A-Za-z_]\w*)\s*=\s*[^=]"),
-                   ("Makefile", r"--defsym\s+([A-Za-z_]\w*)=")):
-        p = os.path.join(root, f)
-        if os.path.isfile(p):
-            with open(p, encoding="utf-8") as fh:
-                names |= set(re.findall(pat, fh.read(), re.M))
-    return names
-
-
-def libgcc_symbols():
-    """Symbols the -m32 libgcc defines (empty if gcc cannot say)."""
-    try:
-        lib = subprocess.run(["gcc", "-m32", "-print-libgcc-file-name"], capture_output=True,
-                             text=True, check=True).stdout.strip()
-        return {n for n, t in nm(lib) if t not in "Uuvw"} if os.path.isfile(lib) else set()
-    except (OSError, subprocess.CalledProcessError):
-        return set()
-
-
-def symbol_line(root, path, sym):
-    """The first line of path naming sym, or None."""
-    pat = re.compile(r"\b" + re.escape(sym) + r"\b")
-    with open(os.path.join(root, path), encoding="utf-8", errors="replace") as f:
-        for lineno, line in enumerate(f, 1):
-            if pat.search(line):
-                return lineno
-    return None
-
-
-def check_calls(root, objdir, used):
-    """(objects, cross-object references, violation lines)."""
-    objs = {}       # relative source path (or build/NAME) -> [(sym, type)]
+def object_rooms(root, objdir, rules):
+    """({source path (build/NAME for a generated object): room}, {source: object path},
+    violation lines): every object of objdir in a room. An object whose source is in no
+    room fails here unless the source walk already reported it (a source under SKIP_DIRS
+    built into the kernel, say). An object whose source is gone is not linked (the
+    Makefile links the objects of the sources that exist): it is left out."""
+    rooms, paths, bad, walked = {}, {}, [], set(sources(root))
     for d, _, files in os.walk(objdir):
-        for f in files:
-            if not f.endswith(".o") or f == "kallsyms_empty.o":   # pass 1's empty table
+        for f in sorted(files):
+            if not f.endswith(".o"):
                 continue
             rel = os.path.relpath(os.path.join(d, f), objdir).replace(os.sep, "/")
             src = object_source(root, rel)
-            if src is None and "/" not in rel:
-                src = "build/" + rel        # generated: the kallsyms table, core's
+            if rel in GENERATED_OBJECTS:
+                if GENERATED_OBJECTS[rel] is None:
+                    continue
+                src, room = "build/" + rel, GENERATED_OBJECTS[rel]
             elif src is None:
-                continue                    # an object of a source that is gone
-            objs[src] = nm(os.path.join(d, f))
+                continue
+            else:
+                room = room_of(src, rules)
+            if room is None and src not in walked:
+                bad.append(f"{objdir}/{rel}: the object of {src} is in no room: add its folder"
+                           " to FOLDER_ROOMS in tests/host/layer_check.py and"
+                           " docs/architecture.md")
+            rooms[src], paths[src] = room, os.path.join(d, f)
+    return rooms, paths, bad
+
+
+def check_calls(root, objdir, rules, used):
+    """(objects, cross-object references, violation lines)."""
+    rooms, paths, bad = object_rooms(root, objdir, rules)
+    syms = nm_objects(list(paths.values()))
+    objs = {src: syms[path] for src, path in paths.items()}     # source -> [(sym, type)]
     if not objs:
         return 0, 0, [f"{objdir}: no objects (build the kernel first)"]
     strong, weak = {}, {}
@@ -269,15 +301,15 @@ def check_calls(root, objdir, used):
                 continue        # undefined, or local to its object (a static): not a provider
             (weak if t in "WV" else strong).setdefault(name, src)
     linker, libgcc = linker_symbols(root), None
-    refs, bad = 0, []
+    refs = 0
     for src, syms in sorted(objs.items()):
-        room = "core" if src.startswith("build/") else room_of(src)
+        room = rooms[src]
         for name, t in syms:
             if t not in "Uuvw" or strong.get(name, weak.get(name)) == src:
                 continue
             owner = strong.get(name) or weak.get(name)
             if owner:
-                oroom = "core" if owner.startswith("build/") else room_of(owner)
+                oroom = rooms[owner]
             elif name in linker:
                 owner, oroom = "linker.ld", LINKER_ROOM
             else:
@@ -293,7 +325,7 @@ def check_calls(root, objdir, used):
             refs += 1
             if oroom is None or room is None or RANK[oroom] <= RANK[room]:
                 continue
-            key = allowed(ALLOWED_SYMBOLS, src, room, name)
+            key = allowed(rules.allowed_symbols, src, room, name)
             if key:
                 used.add(("symbol",) + key)
                 continue
@@ -302,68 +334,23 @@ def check_calls(root, objdir, used):
     return len(objs), refs, bad
 
 
-def table_rows(text, heading):
-    """The rows ([cells]) of the first table after the line `heading`."""
-    rows, lines = [], text.split("\n")
-    if heading not in lines:
-        return rows
-    for line in lines[lines.index(heading) + 1:]:
-        if line.startswith("#"):
-            break
-        if line.lstrip().startswith("|") and not re.match(r"^\s*\|[-| ]+\|\s*$", line):
-            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
-        elif rows and not line.lstrip().startswith("|"):
-            break
-    return rows[1:]     # the header row
-
-
-def check_document(root):
-    """Violation lines where docs/architecture.md's header table or exception table says
-    other than HEADER_ROOMS and ALLOWED_*: the document must state exactly what is allowed."""
-    doc = "docs/architecture.md"
-    with open(os.path.join(root, doc), encoding="utf-8") as f:
-        text = f.read()
-    said = {}
-    for cells in table_rows(text, "### Headers"):
-        for name in re.findall(r"`([\w.]+\.h)`", cells[1]):
-            said[name] = cells[0]
-    bad = [f"{doc}: the header table puts {h} in {said.get(h, 'no room')}, the test in "
-           f"{HEADER_ROOMS.get(h, 'no room')}" for h in sorted(set(said) | set(HEADER_ROOMS))
-           if said.get(h) != HEADER_ROOMS.get(h)]
-    said = set()
-    for cells in table_rows(text, "### The rules"):
-        who, kind = cells[0].strip("`"), None
-        for word in re.findall(r"`[^`]+`|\w+", cells[2]):
-            if word.startswith("header") or word.startswith("symbol"):
-                kind = word.rstrip("s")
-            elif word.startswith("`") and kind:
-                said.add((kind, who, word.strip("`")))
-    table = {("header",) + k for k in ALLOWED_HEADERS} | {("symbol",) + k for k in ALLOWED_SYMBOLS}
-    bad += [f"{doc}: the exception table allows {k[0]} {k[2]} for {k[1]}, the test does not"
-            for k in sorted(said - table)]
-    bad += [f"{doc}: the exception table does not list {k[0]} {k[2]} for {k[1]}, the test "
-            "allows it" for k in sorted(table - said)]
-    return bad
-
-
-def check(root, objdir, header_rooms=None):
-    """(summary line, violation lines) for the tree at root built into objdir."""
+def check(root, objdir, rules=RULES):
+    """(summary line, violation lines) for the tree at root built into objdir, every check
+    run (the self-test's synthetic tree included, with its own rules)."""
+    import layer_check_doc      # beside this file: the Makefile and the document
     used = set()
-    files = len(sources(root))
-    n_inc, bad = check_includes(root, HEADER_ROOMS if header_rooms is None else header_rooms,
-                                used)
-    n_obj, n_refs, bad_calls = check_calls(root, objdir, used)
-    bad += bad_calls
+    bad = check_rooms(root, rules) + layer_check_doc.check_makefile(root, rules)
+    n_inc, bad_inc = check_includes(root, rules, used)
+    n_obj, n_refs, bad_calls = check_calls(root, objdir, rules, used)
+    bad += bad_inc + bad_calls
     # An exception whose user is gone: say so, so the list and the document stay exact.
-    if os.path.isdir(os.path.join(root, "drivers")) and header_rooms is None:
-        for kind, table in (("header", ALLOWED_HEADERS), ("symbol", ALLOWED_SYMBOLS)):
-            for key in sorted(set(table) - {k[1:] for k in used if k[0] == kind}):
-                bad.append(f"tests/host/layer_check.py: allowed {kind} {key[1]} for {key[0]}"
-                           " is no longer used: remove it here and in docs/architecture.md")
-    if os.path.isfile(os.path.join(root, "docs", "architecture.md")) and header_rooms is None:
-        bad += check_document(root)
-    summary = (f"layers: {files} files, {n_inc} includes, {n_obj} objects, {n_refs} "
-               f"cross-object references, ")
+    for kind, table in (("header", rules.allowed_headers), ("symbol", rules.allowed_symbols)):
+        for key in sorted(set(table) - {k[1:] for k in used if k[0] == kind}):
+            bad.append(f"tests/host/layer_check.py: allowed {kind} {key[1]} for {key[0]}"
+                       " is no longer used: remove it here and in docs/architecture.md")
+    bad += layer_check_doc.check_document(root, rules)
+    summary = (f"layers: {len(sources(root))} files, {n_inc} includes, {n_obj} objects, "
+               f"{n_refs} cross-object references, ")
     summary += (f"{len(bad)} problem(s) above" if bad else "all point down")
     return summary, bad
 

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 """host.line_length: no line of a source file is wider than 100 columns.
 
-The kernel's own rule (DEVELOPERS.md), checked on every source file host.spdx knows as one
-(C, headers, NASM, linker script, Python, shell, Makefiles, gdbinit, grub.cfg, the CI
-script), so a student's editor and a review diff show every line whole. Columns are counted
-as an editor shows them: a tab advances to the next multiple of 8 (kernel style), and a
-character is one column however many bytes its UTF-8 takes. Documentation (.md) is prose
-and transcripts, not source, and is not checked. Prints one line per offending line,
-"path:LINE: N columns", and a summary last. Standard library only.
+The project's rule (a review rule; this check is where the tree writes it down), checked on
+every source file host.spdx knows as one (C, headers, NASM, linker script, Python, shell,
+Makefiles, gdbinit, grub.cfg, the CI script), so a student's editor and a review diff show
+every line whole. Columns are counted as an editor shows them: a tab advances to the next
+multiple of 8 (kernel style), and a character is one column however many bytes its UTF-8
+takes. Documentation (.md) is prose and transcripts, not source, and is not checked.
+Prints one line per offending line, "path:LINE: N columns", and a summary last. Standard
+library only.
 """
 import os
 import sys

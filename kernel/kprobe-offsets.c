@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The constants the probes' assembly shares with C: the instruction slots' size and count
+ * (include/kprobes.h), for kernel/kprobe_slots.asm.
+ *
+ * The same technique as kernel/asm-offsets.c (compiled with gcc -S, never linked; the
+ * Makefile turns the DEFINE() markers into $(BUILD)/gen/kprobe-offsets.inc), but a file of
+ * the probes' own: the core's asm-offsets.inc stays free of probe constants, so a core
+ * .asm file cannot use one without host.layers seeing it include kprobe-offsets.inc.
+ */
+#include "kbuild.h"
+#include "kprobes.h"
+
+/* The function gcc compiles; its body is nothing but the markers. */
+void kprobe_offsets(void);
+
+void kprobe_offsets(void)
+{
+	/* kernel/kprobe_slots.asm: the instruction slots C indexes with the same numbers */
+	DEFINE(KPROBE_SLOT_SIZE, KPROBE_SLOT_SIZE);
+	DEFINE(KPROBE_NR_SLOTS, KPROBE_NR_SLOTS);
+}
