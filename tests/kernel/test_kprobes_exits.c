@@ -101,6 +101,8 @@ static void raise_in_pre_handler(struct ktest *t, int vector, enum die_val val)
 	trap_hook_disarm();
 	KEXPECT_EQ(t, r, 5);
 	KEXPECT_EQ(t, seen.pre, 1);
+	if (seen.fault)
+		ktest_info(t, "fault_handler offered trapnr %d", seen.fault_trapnr);
 	KEXPECT_EQ(t, seen.fault, 0);                   /* never offered */
 	KEXPECT_EQ(t, seen.fault_trapnr, -1);
 	KEXPECT_EQ(t, trap_hook.hits, 1);               /* the chain still sees it */
@@ -271,7 +273,7 @@ __asm__(".pushsection .text\n"
 #define STORE_LEN  6
 
 /* A debugger's die notifier: the data breakpoints it set (DR6 B0-B3), nothing else. */
-static struct { int hits; unsigned long eip, dr6; } bp;
+static struct { int hits; unsigned long eip, eflags, dr6; } bp;
 
 static int bp_notify(struct notifier_block *nb, unsigned long val, void *data)
 {
@@ -282,6 +284,7 @@ static int bp_notify(struct notifier_block *nb, unsigned long val, void *data)
 		return NOTIFY_DONE;
 	bp.hits++;
 	bp.eip = a->regs->eip;
+	bp.eflags = a->regs->eflags;
 	bp.dr6 = (unsigned long)a->err;
 	return NOTIFY_STOP;
 }
@@ -290,8 +293,9 @@ static struct notifier_block bp_nb = { .notifier_call = bp_notify, .priority = 1
 
 static unsigned long watched __attribute__((aligned(4)));
 
-/* One call of exits_store with DR0 on watched (write, 4 bytes), as a debugger sets it. */
-static void store_watched(struct ktest *t)
+/* One call of exits_store with DR0 on watched (write, 4 bytes), as a debugger sets it;
+ * with interrupts off, or (irqs_on) as the caller had them. */
+static void store_watched_if(struct ktest *t, bool irqs_on)
 {
 	unsigned long flags;
 
@@ -301,12 +305,21 @@ static void store_watched(struct ktest *t)
 	local_irq_save(flags);
 	write_dr0((unsigned long)&watched);
 	write_dr7(DR_LOCAL_ENABLE | ((DR_RW_WRITE | DR_LEN_4) << DR_CONTROL_SHIFT));
+	if (irqs_on)
+		local_irq_restore(flags);
 	exits_store(&watched);
+	if (irqs_on)
+		local_irq_save(flags);
 	write_dr7(0);
 	write_dr0(0);
 	local_irq_restore(flags);
 	unregister_die_notifier(&bp_nb);
 	KEXPECT_EQ(t, watched, 0x5a5a5a5aUL);
+}
+
+static void store_watched(struct ktest *t)
+{
+	store_watched_if(t, false);
 }
 
 /*
@@ -377,12 +390,47 @@ static void data_breakpoint_during_step_reaches_debugger(struct ktest *t)
 	KEXPECT_EQ(t, preempt_count(), 0);
 }
 
+/*
+ * The same store boosted (pre handler only): no step, no TF, so this runs for real. The
+ * data breakpoint is a trap after the store, with eip on the slot's jmp home (or the +16
+ * copy's sti): the instruction has run, and the debugger must see eip after it in the
+ * original code -- the boosted-slot rule for faults (by offset: past the copy means
+ * addr + len), which a #DB at the same place needs as much.
+ */
+static void data_breakpoint_in_boosted_copy_reported_at_original(struct ktest *t)
+{
+	skip_if_probed(t, (void *)STORE_SITE);
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)STORE_SITE, .pre_handler = count_pre };
+	unsigned long slot;
+
+	KEXPECT_FALSE(t, irqs_disabled());              /* so the second run is the +16 copy */
+	memset(&seen, 0, sizeof(seen));
+	KASSERT_EQ(t, register_kprobe(&kp), 0);
+	slot = (unsigned long)kp.ainsn.insn;
+	KEXPECT_TRUE(t, kp.ainsn.boostable);
+	for (int irqs_on = 0; irqs_on <= 1; irqs_on++) {
+		store_watched_if(t, irqs_on);
+		if (bp.eip - slot < KPROBE_SLOT_SIZE)
+			ktest_info(t, "IF=%d: the debugger saw eip %08lx = slot+%lu", irqs_on,
+				   bp.eip, bp.eip - slot);
+		KEXPECT_EQ(t, bp.hits, 1);
+		KEXPECT_EQ(t, bp.eip, STORE_SITE + STORE_LEN);  /* the original code */
+		KEXPECT_EQ(t, !!(bp.eflags & X86_EFLAGS_IF), irqs_on); /* its IF, too */
+		KEXPECT_FALSE(t, bp.dr6 & DR_STEP);
+	}
+	unregister_kprobe(&kp);
+	KEXPECT_EQ(t, seen.pre, 2);
+	KEXPECT_FALSE(t, kprobe_running());
+	KEXPECT_EQ(t, preempt_count(), 0);
+}
+
 static const struct ktest_case kprobes_exits_cases[] = {
 	KTEST_CASE(nmi_in_pre_handler_not_offered),
 	KTEST_CASE(machine_check_in_pre_handler_not_offered),
 	KTEST_CASE(step_state_frame_elsewhere_untouched),
 	KTEST_CASE(boosted_slot_fault_fixed_by_offset),
 	KTEST_CASE(data_breakpoint_during_step_reaches_debugger),
+	KTEST_CASE(data_breakpoint_in_boosted_copy_reported_at_original),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_exits_suite, "kprobes_exits", kprobes_exits_cases);
