@@ -9,6 +9,11 @@
  *   notifier_cr2       a handled #PF at 0x789, then an invalid opcode whose die notifier
  *                      takes a handled #PF at 0x456 and declines: the #UD oops shows the
  *                      cr2 the #UD found at its entry, 0x789.
+ *   step_owner_cr2     a handled #PF at 0x789; then code single-stepped by nobody (TF set,
+ *                      no notifier claims its #DB) runs into a stepped probe whose post
+ *                      handler takes a handled #PF at 0x456: the #DB oops (the step trap
+ *                      is the owner's, kprobes passes it on after the post handler) must
+ *                      show the cr2 the #DB found at its entry, 0x789.
  * tests/runner/scenarios.py lists the lines each must show.
  */
 #include "kprobe_targets.h"
@@ -103,3 +108,42 @@ static void crash_notifier_cr2(void)
 	__asm__ volatile("ud2");
 }
 KTEST_CRASH(crash_notifier_cr2_s, "notifier_cr2", crash_notifier_cr2);
+
+/* Sets TF and runs into the probed "mov $1, %eax" right after the popf: the first
+ * single-step trap is the one after that instruction (after popf, TF traps one
+ * instruction late). Nobody claims it: the boot dies there. */
+unsigned long cr2_tf_target(void);
+__asm__(".pushsection .text\n"
+	".globl cr2_tf_target\n"
+	".type cr2_tf_target, @function\n"
+	"cr2_tf_target:\n"
+	"	pushf\n"                               /* 9c */
+	"	orl $0x100, (%esp)\n"                  /* 81 0c 24 00 01 00 00 */
+	"	popf\n"                                /* 9d */
+	"	movl $1, %eax\n"                       /* cr2_tf_target + 9 */
+	"	pushf\n"
+	"	andl $~0x100, (%esp)\n"
+	"	popf\n"
+	"	ret\n"
+	".size cr2_tf_target, . - cr2_tf_target\n"
+	".popsection\n");
+
+static void post_loads_b(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+{
+	(void)p;
+	(void)regs;
+	(void)flags;
+	cr2_load_b();
+}
+
+static struct kprobe tf_kp = { .symbol_name = "cr2_tf_target", .offset = 9,
+			       .post_handler = post_loads_b };
+
+static void crash_step_owner_cr2(void)
+{
+	if (register_die_notifier(&loads_nb) || register_kprobe(&tf_kp))
+		return;
+	cr2_load_c();                           /* CR2 = 0x789, handled */
+	cr2_tf_target();
+}
+KTEST_CRASH(crash_step_owner_cr2_s, "step_owner_cr2", crash_step_owner_cr2);

@@ -144,3 +144,5 @@ SCENARIOS.update({
         r"^Oops: invalid opcode: 0000 \[#1\]$",
         eip_in("crash_notifier_cr2"), _cr2_line("00000789")],
 })
+SCENARIOS["step_owner_cr2"] = OOPS_COMMON + [
+    r"^Oops: debug: [0-9a-f]{4} \[#1\]$", eip_in("cr2_tf_target"), _cr2_line("00000789")]
