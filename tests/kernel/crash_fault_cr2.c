@@ -14,6 +14,9 @@
  *                      handler takes a handled #PF at 0x456: the #DB oops (the step trap
  *                      is the owner's, kprobes passes it on after the post handler) must
  *                      show the cr2 the #DB found at its entry, 0x789.
+ *   break_handler_cr2  the same for an int3: a pre handler runs into an int3 that is no
+ *                      probe's; the probe's break_handler takes a handled #PF at 0x456
+ *                      and declines: the int3 oops shows cr2 0x789.
  * tests/runner/scenarios.py lists the lines each must show.
  */
 #include "kprobe_targets.h"
@@ -147,3 +150,31 @@ static void crash_step_owner_cr2(void)
 	cr2_tf_target();
 }
 KTEST_CRASH(crash_step_owner_cr2_s, "step_owner_cr2", crash_step_owner_cr2);
+
+static int pre_int3(struct kprobe *p, struct pt_regs *regs)
+{
+	(void)p;
+	(void)regs;
+	__asm__ volatile("int3" ::: "memory");
+	return 0;
+}
+
+static int break_loads_b(struct kprobe *p, struct pt_regs *regs)
+{
+	(void)p;
+	(void)regs;
+	cr2_load_b();
+	return 0;                               /* not its trap */
+}
+
+static struct kprobe break_kp = { .symbol_name = "kp_target_mul", .pre_handler = pre_int3,
+				  .break_handler = break_loads_b };
+
+static void crash_break_handler_cr2(void)
+{
+	if (register_die_notifier(&loads_nb) || register_kprobe(&break_kp))
+		return;
+	cr2_load_c();                           /* CR2 = 0x789, handled */
+	kp_target_mul(2, 3);
+}
+KTEST_CRASH(crash_break_handler_cr2_s, "break_handler_cr2", crash_break_handler_cr2);

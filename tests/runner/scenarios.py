@@ -146,3 +146,7 @@ SCENARIOS.update({
 })
 SCENARIOS["step_owner_cr2"] = OOPS_COMMON + [
     r"^Oops: debug: [0-9a-f]{4} \[#1\]$", eip_in("cr2_tf_target"), _cr2_line("00000789")]
+SCENARIOS["break_handler_cr2"] = OOPS_COMMON + [
+    r"^Oops: int3: 0000 \[#1\]$", eip_in("pre_int3"),
+    r"^kprobes: unhandled int3 in the pre handler of the probe at "
+    r"kp_target_mul\+0x0/0x[0-9a-f]+$", _cr2_line("00000789")]
