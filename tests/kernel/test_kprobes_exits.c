@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The probe core's rare exits (issue 13, defects 2 and 3): what the probe fault hook is
+ * The probe core's rare exits (issue 13, defect 2): what the probe fault hook is
  * offered, and what it leaves alone.
  *   - An NMI or a machine check is not an instruction's fault: a probe's fault_handler
  *     never sees one, even raised by software (int $2, int $18) inside its pre handler;
@@ -10,9 +10,7 @@
  *     comes back untouched, and the hit goes on.
  *   - A fault in a boosted slot is fixed up by where it is: at the copy the instruction
  *     has not run (eip back on it), past it (the sti, the jmp home) it has (eip after it).
- *   - A debugger's data breakpoint (DR0) on what a stepped probed instruction writes fires
- *     during the probe's step: the die chain sees B0 once, at the original code, as
- *     without the probe, and the post handler runs all the same.
+ * (A debugger's breakpoint registers during a hit, defect 3: test_kprobes_dr.c.)
  * The replays call the fault hook the way kernel/trap.c does: trap_handlers[vector], the
  * C side of entry.asm, with a frame built here.
  */
@@ -31,10 +29,6 @@
 /* The hit state a replay sets up by hand (struct kprobe_ctlblk, include/kprobes.h). */
 #define EXITS_STATUS   (get_kprobe_ctlblk()->kprobe_status)
 #define EXITS_OLDFLAGS (get_kprobe_ctlblk()->kprobe_old_flags)
-/* A #DB as kernel/entry.asm's stub delivers it: DR6 read at entry, hook, then do_debug. */
-#define EXITS_DEBUG_ENTRY(dr6)          ((void)(dr6))
-#define EXITS_DEBUG_HOOK(regs, dr6p)    kprobe_debug_handler(regs, dr6p)
-#define EXITS_DO_DEBUG(regs, dr6p)      do_debug(regs, dr6p)
 
 static struct {
 	int pre, post, fault;
@@ -258,179 +252,11 @@ static void boosted_slot_fault_fixed_by_offset(struct ktest *t)
 	KEXPECT_FALSE(t, kprobe_running());
 }
 
-/* Stores a word: the store, "c7 02 imm32" (movl $imm, (%edx)), is at exits_store + 4. */
-unsigned long exits_store(unsigned long *p);
-__asm__(".pushsection .text\n"
-	".globl exits_store\n"
-	".type exits_store, @function\n"
-	"exits_store:\n"
-	"	movl 4(%esp), %edx\n"                  /* 8b 54 24 04 */
-	"	movl $0x5a5a5a5a, (%edx)\n"            /* c7 02 5a 5a 5a 5a */
-	"	ret\n"
-	".size exits_store, . - exits_store\n"
-	".popsection\n");
-#define STORE_SITE ((unsigned long)exits_store + 4)
-#define STORE_LEN  6
-
-/* A debugger's die notifier: the data breakpoints it set (DR6 B0-B3), nothing else. */
-static struct { int hits; unsigned long eip, eflags, dr6; } bp;
-
-static int bp_notify(struct notifier_block *nb, unsigned long val, void *data)
-{
-	struct die_args *a = data;
-
-	(void)nb;
-	if (val != DIE_DEBUG || !(a->err & DR_TRAP0))
-		return NOTIFY_DONE;
-	bp.hits++;
-	bp.eip = a->regs->eip;
-	bp.eflags = a->regs->eflags;
-	bp.dr6 = (unsigned long)a->err;
-	return NOTIFY_STOP;
-}
-
-static struct notifier_block bp_nb = { .notifier_call = bp_notify, .priority = 100 };
-
-static unsigned long watched __attribute__((aligned(4)));
-
-/* One call of exits_store with DR0 on watched (write, 4 bytes), as a debugger sets it;
- * with interrupts off, or (irqs_on) as the caller had them. */
-static void store_watched_if(struct ktest *t, bool irqs_on)
-{
-	unsigned long flags;
-
-	memset(&bp, 0, sizeof(bp));
-	watched = 0;
-	KASSERT_EQ(t, register_die_notifier(&bp_nb), 0);
-	local_irq_save(flags);
-	write_dr0((unsigned long)&watched);
-	write_dr7(DR_LOCAL_ENABLE | ((DR_RW_WRITE | DR_LEN_4) << DR_CONTROL_SHIFT));
-	if (irqs_on)
-		local_irq_restore(flags);
-	exits_store(&watched);
-	if (irqs_on)
-		local_irq_save(flags);
-	write_dr7(0);
-	write_dr0(0);
-	local_irq_restore(flags);
-	unregister_die_notifier(&bp_nb);
-	KEXPECT_EQ(t, watched, 0x5a5a5a5aUL);
-}
-
-static void store_watched(struct ktest *t)
-{
-	store_watched_if(t, false);
-}
-
-/*
- * The store single-stepped by a probe (pre and post handler) while DR0 watches it. On
- * hardware the #DB that ends the step carries BS (the probe's) and B0 (the debugger's):
- * kprobes must consume BS and pass B0 on, with the frame already the original code's, so
- * the debugger sees exactly what it sees without the probe. QEMU TCG (7.2) cannot be used
- * for this: under TF it delivers the watchpoint twice, the second #DB at the first
- * instruction of the #DB stub with the first one's frame not yet handled. So the hit is
- * real up to the iret into the copy (kprobe_int3_handler on a frame at the probe), and
- * the #DB is replayed as the stub delivers it: DR6 = BS|B0, the frame at the copy's end,
- * the probe hook first, then do_debug if the hook passed it on. The unprobed run is real.
- */
-static void data_breakpoint_during_step_reaches_debugger(struct ktest *t)
-{
-	skip_if_probed(t, (void *)STORE_SITE);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)STORE_SITE, .pre_handler = count_pre,
-			     .post_handler = count_post };
-	struct pt_regs regs;
-	unsigned long flags, dr6, step_eip, step_flags, slot;
-	int int3, hook;
-
-	store_watched(t);                       /* without the probe, on the CPU */
-	KEXPECT_EQ(t, bp.hits, 1);
-	KEXPECT_EQ(t, bp.eip, STORE_SITE + STORE_LEN);
-	KEXPECT_FALSE(t, bp.dr6 & DR_STEP);
-
-	memset(&seen, 0, sizeof(seen));
-	memset(&bp, 0, sizeof(bp));
-	memset(&regs, 0, sizeof(regs));
-	regs.eip = STORE_SITE + 1;              /* just past the probe's int3 */
-	regs.cs = KERNEL_CS;
-	regs.ds = regs.es = KERNEL_DS;
-	regs.eflags = X86_EFLAGS_FIXED | X86_EFLAGS_IF;
-	regs.edx = (unsigned long)&watched;
-	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	slot = (unsigned long)kp.ainsn.insn;
-	KASSERT_EQ(t, register_die_notifier(&bp_nb), 0);
-	local_irq_save(flags);
-	int3 = kprobe_int3_handler(&regs);
-	step_eip = regs.eip;
-	step_flags = regs.eflags;
-	watched = 0x5a5a5a5a;                   /* the copy ran ... */
-	regs.eip += STORE_LEN;                  /* ... and trapped after itself */
-	dr6 = DR_STEP | DR_TRAP0;
-	EXITS_DEBUG_ENTRY(dr6);
-	hook = EXITS_DEBUG_HOOK(&regs, &dr6);
-	if (!hook)
-		EXITS_DO_DEBUG(&regs, &dr6);
-	local_irq_restore(flags);
-	unregister_die_notifier(&bp_nb);
-	unregister_kprobe(&kp);
-
-	KEXPECT_EQ(t, int3, 1);
-	KEXPECT_EQ(t, step_eip, slot);                  /* a step, not a boost */
-	KEXPECT_TRUE(t, step_flags & X86_EFLAGS_TF);
-	KEXPECT_EQ(t, seen.pre, 1);
-	KEXPECT_EQ(t, seen.post, 1);
-	KEXPECT_EQ(t, hook, 0);                         /* not the probe's alone */
-	KEXPECT_EQ(t, bp.hits, 1);                      /* the debugger saw B0, once */
-	KEXPECT_EQ(t, bp.eip, STORE_SITE + STORE_LEN);  /* the original code, not the slot */
-	KEXPECT_TRUE(t, bp.dr6 & DR_TRAP0);
-	KEXPECT_FALSE(t, bp.dr6 & DR_STEP);             /* the step was kprobes' own */
-	KEXPECT_EQ(t, regs.eip, STORE_SITE + STORE_LEN);
-	KEXPECT_FALSE(t, regs.eflags & X86_EFLAGS_TF);
-	KEXPECT_TRUE(t, regs.eflags & X86_EFLAGS_IF);
-	KEXPECT_FALSE(t, kprobe_running());
-	KEXPECT_EQ(t, preempt_count(), 0);
-}
-
-/*
- * The same store boosted (pre handler only): no step, no TF, so this runs for real. The
- * data breakpoint is a trap after the store, with eip on the slot's jmp home (or the +16
- * copy's sti): the instruction has run, and the debugger must see eip after it in the
- * original code -- the boosted-slot rule for faults (by offset: past the copy means
- * addr + len), which a #DB at the same place needs as much.
- */
-static void data_breakpoint_in_boosted_copy_reported_at_original(struct ktest *t)
-{
-	skip_if_probed(t, (void *)STORE_SITE);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)STORE_SITE, .pre_handler = count_pre };
-	unsigned long slot;
-
-	KEXPECT_FALSE(t, irqs_disabled());              /* so the second run is the +16 copy */
-	memset(&seen, 0, sizeof(seen));
-	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	slot = (unsigned long)kp.ainsn.insn;
-	KEXPECT_TRUE(t, kp.ainsn.boostable);
-	for (int irqs_on = 0; irqs_on <= 1; irqs_on++) {
-		store_watched_if(t, irqs_on);
-		if (bp.eip - slot < KPROBE_SLOT_SIZE)
-			ktest_info(t, "IF=%d: the debugger saw eip %08lx = slot+%lu", irqs_on,
-				   bp.eip, bp.eip - slot);
-		KEXPECT_EQ(t, bp.hits, 1);
-		KEXPECT_EQ(t, bp.eip, STORE_SITE + STORE_LEN);  /* the original code */
-		KEXPECT_EQ(t, !!(bp.eflags & X86_EFLAGS_IF), irqs_on); /* its IF, too */
-		KEXPECT_FALSE(t, bp.dr6 & DR_STEP);
-	}
-	unregister_kprobe(&kp);
-	KEXPECT_EQ(t, seen.pre, 2);
-	KEXPECT_FALSE(t, kprobe_running());
-	KEXPECT_EQ(t, preempt_count(), 0);
-}
-
 static const struct ktest_case kprobes_exits_cases[] = {
 	KTEST_CASE(nmi_in_pre_handler_not_offered),
 	KTEST_CASE(machine_check_in_pre_handler_not_offered),
 	KTEST_CASE(step_state_frame_elsewhere_untouched),
 	KTEST_CASE(boosted_slot_fault_fixed_by_offset),
-	KTEST_CASE(data_breakpoint_during_step_reaches_debugger),
-	KTEST_CASE(data_breakpoint_in_boosted_copy_reported_at_original),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_exits_suite, "kprobes_exits", kprobes_exits_cases);
