@@ -29,7 +29,7 @@ static struct {
 	int pre, post;
 } seen;
 
-static int count_pre(struct kprobe *p, struct pt_regs *regs)
+static int dr_count_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	(void)p;
 	(void)regs;
@@ -37,7 +37,7 @@ static int count_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static void count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+static void dr_count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
 {
 	(void)p;
 	(void)regs;
@@ -124,8 +124,8 @@ static void store_watched(struct ktest *t)
 static void replay_watched_step(struct ktest *t, bool owner)
 {
 	skip_if_probed(t, (void *)STORE_SITE);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)STORE_SITE, .pre_handler = count_pre,
-			     .post_handler = count_post };
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)STORE_SITE, .pre_handler = dr_count_pre,
+			     .post_handler = dr_count_post };
 	struct pt_regs regs;
 	unsigned long flags, dr6, step_eip, step_flags, slot;
 	int int3, hook;
@@ -198,7 +198,7 @@ static void data_breakpoint_during_owners_step_reaches_debugger(struct ktest *t)
 static void data_breakpoint_in_boosted_copy_reported_at_original(struct ktest *t)
 {
 	skip_if_probed(t, (void *)STORE_SITE);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)STORE_SITE, .pre_handler = count_pre };
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)STORE_SITE, .pre_handler = dr_count_pre };
 	unsigned long slot;
 
 	KEXPECT_FALSE(t, irqs_disabled());              /* so the second run is the +16 copy */

@@ -37,7 +37,7 @@ static struct {
 	unsigned long after;            /* eip just past that int $N */
 } seen;
 
-static int count_pre(struct kprobe *p, struct pt_regs *regs)
+static int exits_count_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	(void)p;
 	(void)regs;
@@ -45,7 +45,7 @@ static int count_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static void count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+static void exits_count_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
 {
 	(void)p;
 	(void)regs;
@@ -53,7 +53,7 @@ static void count_post(struct kprobe *p, struct pt_regs *regs, unsigned long fla
 	seen.post++;
 }
 
-static int count_fault(struct kprobe *p, struct pt_regs *regs, int trapnr)
+static int exits_count_fault(struct kprobe *p, struct pt_regs *regs, int trapnr)
 {
 	(void)p;
 	(void)regs;
@@ -83,7 +83,7 @@ static void raise_in_pre_handler(struct ktest *t, int vector, enum die_val val)
 {
 	skip_if_probed(t, kp_target_add);
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_add, .pre_handler = pre_raises,
-			     .fault_handler = count_fault };
+			     .fault_handler = exits_count_fault };
 
 	memset(&seen, 0, sizeof(seen));
 	seen.vector = vector;
@@ -126,8 +126,8 @@ static void step_state_frame_elsewhere_untouched(struct ktest *t)
 {
 	memset(&seen, 0, sizeof(seen));
 	skip_if_probed(t, kp_target_mul);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_mul, .pre_handler = count_pre,
-			     .post_handler = count_post };
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)kp_target_mul,
+			     .pre_handler = exits_count_pre, .post_handler = exits_count_post };
 	unsigned long saved_status = EXITS_STATUS, saved_old = EXITS_OLDFLAGS;
 	struct pt_regs regs, before;
 	unsigned long flags, status_pf, status_nmi;
@@ -221,7 +221,7 @@ static void boosted_slot_fault_fixed_by_offset(struct ktest *t)
 {
 	unsigned long site = (unsigned long)kp_load + KP_LOAD_INSN_OFFSET;
 	skip_if_probed(t, (void *)site);
-	struct kprobe kp = { .addr = (kprobe_opcode_t *)site, .pre_handler = count_pre };
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)site, .pre_handler = exits_count_pre };
 	static const struct { unsigned off; unsigned long eflags, eip_off, if_on; } at[] = {
 		{ 0, X86_EFLAGS_FIXED, 0, 0 },
 		{ 2, X86_EFLAGS_FIXED, 2, 0 },                      /* jmp home */
