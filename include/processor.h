@@ -67,6 +67,40 @@ static inline void write_dr6(unsigned long v)
 	__asm__ volatile("movl %0, %%db6" : : "r"(v));
 }
 
+/*
+ * DR0 and DR7: a breakpoint register and the control that arms it (Linux's names). The
+ * kernel itself never sets them; a debugger would, and the self-tests play one to see
+ * that its breakpoints reach the die chain through a probe's single-step.
+ */
+#define DR_LOCAL_ENABLE    0x1  /* L0: DR0 enabled (DR7 bit 0) */
+#define DR_CONTROL_SHIFT   16   /* DR0's R/W and LEN field; DR1-3's follow, 4 bits each */
+#define DR_RW_WRITE        0x1  /* R/W: break on data writes */
+#define DR_LEN_4           0xc  /* LEN: 4 bytes (the address must be 4-aligned) */
+
+static inline unsigned long read_dr0(void)
+{
+	unsigned long v;
+	__asm__ volatile("movl %%db0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_dr0(unsigned long v)
+{
+	__asm__ volatile("movl %0, %%db0" : : "r"(v));
+}
+
+static inline unsigned long read_dr7(void)
+{
+	unsigned long v;
+	__asm__ volatile("movl %%db7, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_dr7(unsigned long v)
+{
+	__asm__ volatile("movl %0, %%db7" : : "r"(v) : "memory");
+}
+
 static inline unsigned long current_stack_pointer(void)
 {
 	unsigned long sp;

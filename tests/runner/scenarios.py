@@ -122,3 +122,31 @@ SCENARIOS.update({
     "kprobe_reentered_step_fault": _handler_fault("pre handler", "kp_target_other") + [
         r"^Code: .*<cc> 00 "],
 })
+
+
+# CR2 is read at the trap's entry (issue 13, defect 7): a page fault that code after the
+# entry took and handled (a fault_handler's, a notifier's; at 0x456) must not become the
+# address the oops reports (tests/kernel/crash_fault_cr2.c).
+def _cr2_line(addr):
+    return (rf"^cr0: [0-9a-f]{{8}}   cr2: {addr}   cr3: [0-9a-f]{{8}}   "
+            r"cr4: [0-9a-f]{8}$")
+
+
+SCENARIOS.update({
+    "kprobe_fault_cr2": OOPS_COMMON + [
+        r"^BUG: unable to handle page fault for address: 00000123$",
+        r"^#PF: error_code\(0x0000\) - not-present page$",
+        r"^Oops: page fault: 0000 \[#1\]$",
+        r"^kprobes: unhandled page fault in the pre handler of the probe at "
+        r"kp_target_add\+0x0/0x[0-9a-f]+$",
+        eip_in("cr2_load_a"), _cr2_line("00000123")],
+    "notifier_cr2": OOPS_COMMON + [
+        r"^Oops: invalid opcode: 0000 \[#1\]$",
+        eip_in("crash_notifier_cr2"), _cr2_line("00000789")],
+})
+SCENARIOS["step_owner_cr2"] = OOPS_COMMON + [
+    r"^Oops: debug: [0-9a-f]{4} \[#1\]$", eip_in("cr2_tf_target"), _cr2_line("00000789")]
+SCENARIOS["break_handler_cr2"] = OOPS_COMMON + [
+    r"^Oops: int3: 0000 \[#1\]$", eip_in("pre_int3"),
+    r"^kprobes: unhandled int3 in the pre handler of the probe at "
+    r"kp_target_mul\+0x0/0x[0-9a-f]+$", _cr2_line("00000789")]
