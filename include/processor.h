@@ -50,6 +50,11 @@ DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 #undef DEFINE_READ_CR
 
+static inline void write_cr2(unsigned long v)
+{
+	__asm__ volatile("movl %0, %%cr2" : : "r"(v) : "memory");
+}
+
 /* DR6, the debug status (Linux's asm/debugreg.h names): why a #DB came. */
 #define DR_TRAP0     0x0001     /* B0-B3: debug register 0-3's breakpoint fired */
 #define DR_TRAP_BITS 0x000f

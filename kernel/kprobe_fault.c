@@ -138,13 +138,18 @@ static void __kprobes fixup_boosted_fault(struct pt_regs *regs)
 	regs->eip = (unsigned long)p->addr + (off ? p->ainsn.decoded.length : 0);
 }
 
+void __kprobes kprobe_fixup_slot_trap(struct pt_regs *regs)
+{
+	if (regs->eip >= (unsigned long)kprobe_insn_slots &&
+	    regs->eip < (unsigned long)kprobe_insn_slots + sizeof(kprobe_insn_slots))
+		fixup_boosted_fault(regs);
+}
+
 static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)
 {
 	if (kprobe_running())
 		return kprobe_fault_handler(regs, trapnr);
-	if (regs->eip >= (unsigned long)kprobe_insn_slots &&
-	    regs->eip < (unsigned long)kprobe_insn_slots + sizeof(kprobe_insn_slots))
-		fixup_boosted_fault(regs);
+	kprobe_fixup_slot_trap(regs);
 	return 0;
 }
 

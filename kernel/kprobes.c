@@ -114,6 +114,7 @@ static void __kprobes emulate_if_modifier(struct kprobe *p, struct pt_regs *regs
 {
 	bool sti = p->ainsn.decoded.attr & INSN_ATTR_STI;
 	bool owner_steps = kcb->kprobe_old_flags & X86_EFLAGS_TF;
+	unsigned long cr2 = owner_steps ? read_cr2() : 0;
 
 	if (sti)
 		regs->eflags |= X86_EFLAGS_IF;
@@ -122,8 +123,10 @@ static void __kprobes emulate_if_modifier(struct kprobe *p, struct pt_regs *regs
 	regs->eflags = kprobe_resume_flags(p, regs->eflags, true);
 	regs->eip = (unsigned long)p->addr + p->ainsn.decoded.length;
 	finish_hit(p, regs, kcb);
-	if (owner_steps && !sti)
+	if (owner_steps && !sti) {
+		kprobe_restore_cr2(cr2);        /* the post handler may have faulted */
 		hand_step_to_owner(regs);
+	}
 }
 
 static void __kprobes report_unrecoverable(struct kprobe *p, struct kprobe_ctlblk *kcb)
@@ -217,6 +220,7 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 		}
 		if (p->break_handler) {
 			enum kprobe_handler_kind in = kprobe_in_handler;
+			unsigned long cr2 = read_cr2();
 
 			kprobe_in_handler = KPROBE_IN_BREAK;
 			if (p->break_handler(p, regs)) {
@@ -226,8 +230,9 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 				return 1;
 			}
 			/* Not its trap: the interrupted handler is running again (and an
-			 * oops for this int3 names it). */
+			 * oops for this int3 names it, with the CR2 the trap found). */
 			kprobe_in_handler = in;
+			kprobe_restore_cr2(cr2);
 		}
 		preempt_enable_no_resched();
 		return 0;
@@ -322,9 +327,12 @@ static int __kprobes __noinline finish_shared_step(struct kprobe *cur, struct pt
 						   unsigned long *dr6,
 						   struct kprobe_ctlblk *kcb)
 {
+	unsigned long cr2 = read_cr2();
+
 	if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF))
 		*dr6 &= ~DR_STEP;               /* the step bit was ours alone */
 	finish_step(cur, regs, kcb);
+	kprobe_restore_cr2(cr2);                /* the post handler may have faulted */
 	return 0;
 }
 
@@ -339,8 +347,13 @@ int __kprobes kprobe_debug_handler(struct pt_regs *regs, unsigned long *dr6)
 	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
 	struct kprobe *cur = current_kprobe;
 
-	if (!cur || !(kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) ||
-	    !(*dr6 & DR_STEP))
+	if (unlikely(!cur)) {
+		/* Not a step of ours. A debug register that fired in a boosted copy: the
+		 * debugger must see the probed code's eip, not the slot's. */
+		kprobe_fixup_slot_trap(regs);
+		return 0;
+	}
+	if (!(kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) || !(*dr6 & DR_STEP))
 		return 0;
 	if ((cur->ainsn.decoded.attr & (INSN_ATTR_REP | INSN_ATTR_REPNE)) &&
 	    regs->eip == (unsigned long)cur->ainsn.insn)

@@ -11,6 +11,25 @@
 
 #define TF_IF (X86_EFLAGS_TF | X86_EFLAGS_IF)
 
+/*
+ * A trap with eip inside an instruction slot and no hit in progress comes from a boosted
+ * copy (kernel/kprobe_fault.c): puts eip (and IF) where the probed code stands, so the
+ * trap is reported at an address it knows. No-op for an eip outside every slot.
+ */
+void kprobe_fixup_slot_trap(struct pt_regs *regs);
+
+/*
+ * CR2 as a trap found it, put back before the probe layer declines the trap after
+ * running a handler that may have taken (and handled) a page fault of its own: the
+ * kernel's slow path reads CR2 then, and must see this trap's value. Linux's NMI entry
+ * restores CR2 for the same reason.
+ */
+static inline void kprobe_restore_cr2(unsigned long cr2)
+{
+	if (read_cr2() != cr2)
+		write_cr2(cr2);
+}
+
 /* Ends a reentered hit: the outer hit's state (probe, status, flags) comes back. */
 void restore_previous_kprobe(struct kprobe_ctlblk *kcb);
 

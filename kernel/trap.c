@@ -246,8 +246,10 @@ static void __kprobes __noinline do_trap_slow(struct pt_regs *regs, unsigned lon
  */
 /*
  * int3 and debug traps kprobes did not claim (the stubs offered them first). CR2 is read
- * here, after the hook: the fast path must not pay for it, and a hook that declines a
- * trap has run no handler that could fault (a break handler is the exception: rare).
+ * here, after the hook: the fast path must not pay for it. A hook that declines a trap
+ * after running a handler (a break handler, a post handler before the trap goes on to a
+ * debugger) puts back the CR2 it found first (kprobe_restore_cr2), so this is still the
+ * value the trap found at its entry.
  */
 void __kprobes do_int3(struct pt_regs *regs)
 {
