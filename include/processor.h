@@ -59,6 +59,8 @@ static inline void write_cr2(unsigned long v)
 #define DR_TRAP0     0x0001     /* B0-B3: debug register 0-3's breakpoint fired */
 #define DR_TRAP_BITS 0x000f
 #define DR_STEP      0x4000     /* BS: a single-step (TF) trap */
+/* The bits of DR6 that read as 1 when nothing is reported: its value "cleared". */
+#define DR6_RESERVED 0xffff0ff0
 
 static inline unsigned long read_dr6(void)
 {

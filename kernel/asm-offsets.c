@@ -19,6 +19,7 @@
 #include "desc.h"
 #include "kbuild.h"
 #include "pic.h"
+#include "processor.h"
 #include "ptrace.h"
 #include "trapnr.h"
 
@@ -28,6 +29,8 @@ void asm_offsets(void);
 void asm_offsets(void)
 {
 	/* kernel/entry.asm: the exception stubs, by vector */
+	/* kernel/entry.asm: the value DR6 is reset to once the #DB stub has read it */
+	DEFINE(DR6_RESERVED, DR6_RESERVED);
 	DEFINE(X86_TRAP_DE, X86_TRAP_DE);
 	DEFINE(X86_TRAP_DB, X86_TRAP_DB);
 	DEFINE(X86_TRAP_NMI, X86_TRAP_NMI);

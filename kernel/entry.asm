@@ -113,8 +113,8 @@ STUB_LABEL X86_TRAP_DB
 	FAST_FRAME
 	mov eax, dr6
 	push eax                     ; dr6
-	xor eax, eax
-	mov dr6, eax
+	mov eax, DR6_RESERVED
+	mov dr6, eax                 ; "cleared": its reserved bits read as 1 (as Linux writes)
 	push esp                     ; &dr6
 	lea eax, [esp + 8]
 	push eax                     ; regs

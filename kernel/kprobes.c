@@ -93,7 +93,7 @@ static __always_inline void __kprobes finish_hit(struct kprobe *cur, struct pt_r
  */
 static void __kprobes hand_step_to_owner(struct pt_regs *regs)
 {
-	unsigned long dr6 = DR_STEP;
+	unsigned long dr6 = DR6_RESERVED | DR_STEP;     /* as the CPU would have set DR6 */
 
 	do_debug(regs, &dr6);
 }
@@ -289,20 +289,29 @@ static __always_inline void __kprobes resume_execution(struct kprobe *p, struct 
 
 /*
  * A rep string instruction traps after every iteration with eip still on it: keep
- * stepping the copy until it completes. If a debugger steps the probed code as well, each
- * iteration is also its single-step trap: hand it over with eip (and flags) as the
- * unprobed code would show them, then step on.
+ * stepping the copy until it completes. If the iteration's #DB is someone else's too --
+ * a debugger stepping the probed code (each iteration is its single-step trap), or a
+ * debug register that fired in this iteration (B0-B3) -- hand it over first, with eip and
+ * flags as the unprobed code would show them (on the rep instruction itself), then step
+ * on. The die chain runs here while the hit is still being stepped: a probe it runs into
+ * cannot be handled then (kprobe_reenter reports it as unrecoverable). A debugger that
+ * changes the flags (a "continue" clears TF) changes the probed code's own: they are what
+ * the hit resumes with. Moving eip is not supported: the copy goes on where it was.
  */
 static int __kprobes kprobe_rep_iteration(struct kprobe *cur, struct pt_regs *regs,
 					  unsigned long *dr6, struct kprobe_ctlblk *kcb)
 {
 	unsigned long eflags = regs->eflags;
+	bool owner_steps = kcb->kprobe_old_flags & X86_EFLAGS_TF;
 
-	if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF))
+	if (!owner_steps && !(*dr6 & DR_TRAP_BITS))
 		return 1;
+	if (!owner_steps)
+		*dr6 &= ~DR_STEP;               /* the step bit was ours alone */
 	regs->eip = (unsigned long)cur->addr;
 	regs->eflags = kprobe_resume_flags(cur, eflags, false);
 	do_debug(regs, dr6);
+	kcb->kprobe_old_flags = regs->eflags & TF_IF;
 	regs->eip = (unsigned long)cur->ainsn.insn;
 	regs->eflags = eflags;
 	return 1;

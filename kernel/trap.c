@@ -357,8 +357,10 @@ void __kprobes show_registers(struct pt_regs *regs)
 	       regs->esi, regs->edi, regs->ebp, sp);
 	printk("ds: %04lx   es: %04lx   ss: %04x   orig_eax: %08lx\n",
 	       regs->ds & 0xffff, regs->es & 0xffff, ss, regs->orig_eax);
+	/* In an oops, the CR2 the trap found at its entry; in any other dump (the monitor's
+	 * regs, the demo), the register as it is. */
 	printk("cr0: %08lx   cr2: %08lx   cr3: %08lx   cr4: %08lx\n",
-	       read_cr0(), oops_cr2, read_cr3(), read_cr4());
+	       read_cr0(), oops_in_progress ? oops_cr2 : read_cr2(), read_cr3(), read_cr4());
 	show_thread(ti);
 	show_stack_words(sp, stack_top(ti));
 	printk("Call Trace:\n");
