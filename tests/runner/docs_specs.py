@@ -9,6 +9,7 @@ message, --update writes the new one; if the line is gone altogether, the sample
 which expression no longer matches. Figures are named by where they come from:
   tests.total                   results `make test` reports (= passed, in a green run)
   diff.sites|executed|unexecuted|boosted|hits|mismatches   kprobes_diff's totals
+  diffstate.IF1|IF0|TF1.sites|mismatches   kprobes_diff's per_start_state line
   bench.ROW.KEY                 a figure of build/bench.json's row ROW (make bench)
   prof.ROW.FN[.insns]           one hit of ROW in function FN (make bench-profile)
   seg.ROW.FN.N                  the Nth stretch of that hit's path spent in FN (ticks)
@@ -342,6 +343,22 @@ def diff_figure(src, key):
     return b[key]
 
 
+DIFF_STATES = {"IF1": "IF=1", "IF0": "IF=0", "TF1": "TF=1"}
+
+
+def diff_state_figure(src, state, key):
+    """One start state's sites or mismatches, from kprobes_diff's per_start_state line."""
+    if state not in DIFF_STATES or key not in ("sites", "mismatches"):
+        raise KeyError(f"no such figure diffstate.{state}.{key} (see tests/runner/docs_specs.py)")
+    texts = src.ktap("kprobes_diff").get("per_start_state", [])
+    for t in texts:
+        m = re.search(rf"\b{re.escape(DIFF_STATES[state])}: (\d+) sites, (\d+) mismatches", t)
+        if m:
+            return m[1] if key == "sites" else m[2]
+    raise SourceError(f"kprobes_diff.per_start_state printed no '{DIFF_STATES[state]}: N sites, "
+                      f"N mismatches': {texts}")
+
+
 def jp_figure(src, key):
     r = src.bench()["rows"]["jprobe"]
     rep_ticks = r["extra_per_hit"] - r["extra_insns"]    # extra rep iterations, 2 copies
@@ -380,6 +397,8 @@ def figure(src, name):
             if m:
                 return m[1]
         raise SourceError(f"{parts[1]}.{parts[2]} printed no 'N {parts[3]}': {texts}")
+    if parts[0] == "diffstate" and len(parts) == 3:
+        return diff_state_figure(src, parts[1], parts[2])
     if parts[0] == "jp" and len(parts) == 2:
         return str(jp_figure(src, parts[1]))
     raise KeyError(f"no such figure {name} (see tests/runner/docs_specs.py)")
