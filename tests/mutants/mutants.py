@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 """make mutants: proves the tests pin the probe core (issue 13, "The proof").
 
-Each entry of tests/mutants/mutants_list.py changes one line of the core. The runner
-applies it in a scratch copy of the tree (build/mutants/work-N, never the user's files),
-builds the kernel there, and runs the entry's tests with tests/run.py. A mutant is
+Each entry of tests/mutants/mutants_list.py (and mutants_exits.py) changes one line of
+the core. The runner applies it in a scratch copy of the tree (build/mutants/work-N,
+never the user's files), builds the kernel there, and runs the entry's tests with tests/run.py. A mutant is
 "killed" when a test that passes on the unmutated tree fails; otherwise it SURVIVED, and
 that is a gap in the tests. A mutant that does not build, or whose line matches 0 or more
 than 1 lines, is an error of the list, not a kill. One line per mutant, then
@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from mutants_list import MUTANTS  # noqa: E402
+import mutants_exits  # noqa: E402,F401  (adds its mutants to MUTANTS)
 
 # Every mutant's tests, when --all-tests asks: the whole self-test boot and the oops boots.
 ALL_TESTS = "--only selftest --only oops"
