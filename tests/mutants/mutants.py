@@ -4,10 +4,11 @@
 
 Each entry of tests/mutants/mutants_list.py (and mutants_exits.py) changes one line of
 the core. The runner applies it in a scratch copy of the tree (build/mutants/work-N,
-never the user's files), builds the kernel there, and runs the entry's tests with tests/run.py. A mutant is
-"killed" when a test that passes on the unmutated tree fails; otherwise it SURVIVED, and
-that is a gap in the tests. A mutant that does not build, or whose line matches 0 or more
-than 1 lines, is an error of the list, not a kill. One line per mutant, then
+never the user's files), builds the kernel there, and runs the entry's tests with
+tests/run.py. A mutant is "killed" when a test that passes on the unmutated tree fails;
+otherwise it SURVIVED, and that is a gap in the tests. A mutant that does not build, or
+whose line matches 0 or more than 1 lines, is an error of the list, not a kill. One line
+per mutant, then
   N mutants, N killed, N survived
 and exit status 1 if any survived or the list has errors. Python 3 standard library only.
 """
