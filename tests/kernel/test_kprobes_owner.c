@@ -15,6 +15,7 @@
 #include "preempt.h"
 #include "processor.h"
 #include "string.h"
+#include "trapnr.h"
 #include "traps.h"
 #include "user_probes.h"
 
@@ -269,6 +270,44 @@ static void rep_handover_keeps_the_copy_running_with_interrupts_off(struct ktest
 	KEXPECT_EQ(t, preempt_count(), 0);
 }
 
+/*
+ * A stepped popf that faults (its stack read) has not run: it decides no flag, and the
+ * fault is the probed code's own -- eip on the original, TF and IF as they were at the
+ * int3 (here TF off, IF on), not the step's TF on and IF off. Replayed: the copy's fault
+ * is handed to kprobe_fault_handler as trap.c would.
+ */
+static void faulting_popf_resumes_with_the_codes_flags(struct ktest *t)
+{
+	const char *site = kpo_popf_clear_seq + 2;
+
+	skip_if_probed(t, site);
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)site, .pre_handler = count_pre };
+	struct pt_regs regs;
+	unsigned long flags;
+	int handled, fixed;
+
+	pre_hits = 0;
+	KASSERT_EQ(t, register_kprobe(&kp), 0);
+	memset(&regs, 0, sizeof(regs));
+	regs.eip = (unsigned long)site + 1;
+	regs.cs = KERNEL_CS;
+	regs.eflags = 0x202;
+	local_irq_save(flags);
+	handled = kprobe_int3_handler(&regs);
+	unsigned long step_eip = regs.eip;
+	fixed = kprobe_fault_handler(&regs, X86_TRAP_PF);  /* the copy faulted: eip on it */
+	local_irq_restore(flags);
+	unsigned long slot = (unsigned long)kp.ainsn.insn;
+	unregister_kprobe(&kp);
+	KEXPECT_EQ(t, handled, 1);
+	KEXPECT_EQ(t, step_eip, slot);
+	KEXPECT_EQ(t, fixed, 0);                           /* the kernel's to handle */
+	KEXPECT_EQ(t, regs.eip, (unsigned long)site);
+	KEXPECT_EQ(t, regs.eflags & (X86_EFLAGS_TF | X86_EFLAGS_IF), X86_EFLAGS_IF);
+	KEXPECT_FALSE(t, kprobe_running());
+	KEXPECT_EQ(t, preempt_count(), 0);
+}
+
 static const struct ktest_case kprobes_owner_cases[] = {
 	KTEST_CASE(owner_steps_across_cli),
 	KTEST_CASE(owner_steps_across_sti),
@@ -276,6 +315,7 @@ static const struct ktest_case kprobes_owner_cases[] = {
 	KTEST_CASE(popf_setting_tf_starts_stepping),
 	KTEST_CASE(owner_steps_across_rep_iterations),
 	KTEST_CASE(rep_handover_keeps_the_copy_running_with_interrupts_off),
+	KTEST_CASE(faulting_popf_resumes_with_the_codes_flags),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_owner_suite, "kprobes_owner", kprobes_owner_cases);
