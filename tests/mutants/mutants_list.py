@@ -108,10 +108,11 @@ M("22", KP, "preempt_enable_no_resched();", "",
   "preempt_enable dropped after a boosted hit", PROBES,
   within="static inline void __kprobes setup_singlestep(")
 M("23", KP, "regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? KPROBE_BOOST_IF_ON : 0);",
-  "regs->eip = (unsigned long)p->ainsn.insn + KPROBE_BOOST_IF_ON;",
+  "regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? KPROBE_BOOST_IF_ON : "
+  "KPROBE_BOOST_IF_ON);",
   "a boosted hit always turns interrupts on, even in IF=0 code", PROBES)
 M("24", KP, "regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? KPROBE_BOOST_IF_ON : 0);",
-  "regs->eip = (unsigned long)p->ainsn.insn;",
+  "regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? 0 : 0);",
   "a boosted hit in IF=1 code leaves interrupts off", PROBES)
 M("25", KP, "if (likely(p->ainsn.boostable && !p->post_handler &&",
   "if (likely(!p->post_handler &&",
