@@ -4,7 +4,9 @@
  * debug handler), the cases test_kprobes_exits.c does not take: into (#OF) is a trap an
  * instruction raises on purpose, so in a handler it goes to the probe's fault_handler like
  * a fault; and a #DB during a step that is not the step's (DR6.BS clear: an instruction
- * breakpoint on the copy itself) is passed on, not taken for the end of the step.
+ * breakpoint on the copy itself) is passed on, not taken for the end of the step. Also
+ * a probe on sti that a handler runs into (a reentered hit) is emulated like an outer
+ * one: stepped, sti's interrupt shadow would defer the trap into the slot's int3s.
  */
 #include "desc.h"
 #include "irqflags.h"
@@ -123,9 +125,52 @@ static void breakpoint_on_the_copy_is_not_the_steps_end(struct ktest *t)
 	KEXPECT_EQ(t, preempt_count(), 0);
 }
 
+/* sti with interrupts restored after it: +1 is the sti. */
+__asm__(".pushsection .text\n"
+	".globl kpc_sti_restore\n"
+	"kpc_sti_restore:\n"
+	"	pushfl\n"
+	"	sti\n"
+	"	popfl\n"
+	"	ret\n"
+	".popsection\n");
+extern char kpc_sti_restore[];
+
+static int pre_runs_sti(struct kprobe *p, struct pt_regs *regs)
+{
+	(void)p;
+	(void)regs;
+	seen.pre++;
+	((void (*)(void))kpc_sti_restore)();
+	return 0;
+}
+
+static void reentered_sti_is_emulated(struct ktest *t)
+{
+	skip_if_probed(t, kp_target_add);
+	skip_if_probed(t, kpc_sti_restore + 1);
+	struct kprobe outer = { .addr = (kprobe_opcode_t *)kp_target_add,
+				.pre_handler = pre_runs_sti };
+	struct kprobe inner = { .addr = (kprobe_opcode_t *)(kpc_sti_restore + 1),
+				.pre_handler = count_pre };
+
+	memset(&seen, 0, sizeof(seen));
+	KASSERT_EQ(t, register_kprobe(&outer), 0);
+	KASSERT_EQ(t, register_kprobe(&inner), 0);
+	int r = kp_target_add(40, 2);
+	unregister_kprobe(&inner);
+	unregister_kprobe(&outer);
+	KEXPECT_EQ(t, r, 42);
+	KEXPECT_EQ(t, seen.pre, 1);                /* the outer's; the inner one is missed */
+	KEXPECT_EQ(t, inner.nmissed, 1);
+	KEXPECT_FALSE(t, kprobe_running());
+	KEXPECT_EQ(t, preempt_count(), 0);
+}
+
 static const struct ktest_case kprobes_classes_cases[] = {
 	KTEST_CASE(into_in_pre_handler_offered_to_fault_handler),
 	KTEST_CASE(breakpoint_on_the_copy_is_not_the_steps_end),
+	KTEST_CASE(reentered_sti_is_emulated),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_classes_suite, "kprobes_classes", kprobes_classes_cases);

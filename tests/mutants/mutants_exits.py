@@ -23,7 +23,7 @@ M("113", KPI, "else if (ran && (attr & (INSN_ATTR_CLI | INSN_ATTR_STI)))",
   "fault (CPL 0), so no call passes ran=false for them",
   within="static inline unsigned long kprobe_resume_flags(")
 M("114", KPI, "return (flags & ~(TF_IF & ~own)) | (get_kprobe_ctlblk()->kprobe_old_flags & ~own);",
-  "return flags;",
+  "return flags + (own & 0);",
   "no rule at all: a handler's TF, the step's TF and IF=0 leak into the probed code",
   TRAPS, within="static inline unsigned long kprobe_resume_flags(")
 M("115", KPI, "return (flags & ~(TF_IF & ~own)) | (get_kprobe_ctlblk()->kprobe_old_flags & ~own);",
@@ -46,15 +46,16 @@ M("118", KP, "regs->eflags = kprobe_resume_flags(cur, regs->eflags, true);",
 # ---- the owner-steps paths: a debugger (TF at the int3) or a DR0-3 hit during a step ----
 M("130", KP, "if (owner_steps && !sti)", "if (owner_steps)",
   "the owner's trap handed over right after sti too: one early, then one more", TRAPS)
-M("131", KP, "if (owner_steps && !sti)", "if (0)",
+M("131", KP, "if (owner_steps && !sti)", "if (owner_steps && 0)",
   "no owner's trap after an emulated cli: the debugger's step skips an instruction", TRAPS)
 M("132", KP, "unsigned long dr6 = DR_STEP;", "unsigned long dr6 = 0;",
   "the trap handed to the owner after cli does not say single-step (DR6.BS)", TRAPS,
   within="static void __kprobes hand_step_to_owner(")
-M("133", KP, "if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF))", "if (1)",
+M("133", KP, "if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF))",
+  "if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF) || 1)",
   "a rep iteration not handed to the owner: the debugger misses every iteration's trap",
   TRAPS, within="static int __kprobes kprobe_rep_iteration(")
-M("134", KP, "do_debug(regs, dr6);", "",
+M("134", KP, "do_debug(regs, dr6);", "(void)dr6;",
   "the owner's rep-iteration trap is dropped", TRAPS,
   within="static int __kprobes kprobe_rep_iteration(")
 M("135", KP, "regs->eip = (unsigned long)cur->addr;", "",
@@ -66,7 +67,8 @@ M("136", KP, "regs->eip = (unsigned long)cur->ainsn.insn;", "",
 M("137", KP, "if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF))", "if (1)",
   "BS consumed even when the step was the owner's too: the debugger's trap loses DR6.BS",
   TRAPS, within="static int __kprobes __noinline finish_shared_step(")
-M("138", KP, "*dr6 &= ~DR_STEP;               /* the step bit was ours alone */", "",
+M("138", KP, "*dr6 &= ~DR_STEP;               /* the step bit was ours alone */",
+  "(void)dr6;",
   "drop the DR6 clear after a probe's step (kprobes' share): a DR0-3 hit during a step "
   "reaches the chain with our BS bit", TRAPS,
   within="static int __kprobes __noinline finish_shared_step(")
@@ -85,7 +87,7 @@ M("142", KP, "regs->eflags = eflags;", "",
 
 # ---- kernel/trap.c: what reaches the probe layer, and CR2 ----
 M("150", TRP, "return trap_classes[vector] == TRAP_CLASS_FAULT || vector == X86_TRAP_OF;",
-  "return true;",
+  "return vector < NR_EXCEPTIONS;",
   "NMI, machine check, double fault offered to a probe's fault_handler", TRAPS,
   within="static bool __kprobes raised_by_instruction(")
 M("151", TRP, "return trap_classes[vector] == TRAP_CLASS_FAULT || vector == X86_TRAP_OF;",
@@ -93,7 +95,7 @@ M("151", TRP, "return trap_classes[vector] == TRAP_CLASS_FAULT || vector == X86_
   "into (#OF) in a handler not offered to the probe's fault_handler", TRAPS,
   within="static bool __kprobes raised_by_instruction(")
 M("152", TRP, "do_trap_slow(regs, vector, (long)err, cr2);",
-  "do_trap_slow(regs, vector, (long)err, read_cr2());",
+  "do_trap_slow(regs, vector, (long)err, read_cr2() + (cr2 & 0));",
   "CR2 read after the probe hook, not at entry: a fault_handler's own fault renames it",
   TRAPS, within="static void __kprobes do_trap(")
 M("153", TRP, "oops_cr2 = cr2;         /* only now: a notifier's own handled fault changed CR2 */",
@@ -102,7 +104,7 @@ M("153", TRP, "oops_cr2 = cr2;         /* only now: a notifier's own handled fau
   within="static void __kprobes __noinline do_trap_slow(")
 M("154", TRP, "if (probe_hooks && raised_by_instruction(vector) && "
   "probe_hooks->fault(regs, (int)vector))",
-  "if (0)",
+  "if (probe_hooks && raised_by_instruction(vector) && 0)",
   "faults never reach the probe layer (no fault_handler, no step fixup)", TRAPS,
   within="static void __kprobes do_trap(")
 

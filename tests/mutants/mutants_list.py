@@ -222,9 +222,10 @@ M("63", REG, "image[KPROBE_BOOST_IF_ON + len] = 0xfb;                      /* st
   "the IF-on variant's sti is a nop: IF=1 code resumes with interrupts off", PROBES)
 M("64", REG, "put_jmp(image, len, slot, next);", "",
   "the IF-off variant has no jmp home", PROBES)
-M("65", REG, "ainsn->boostable = can_boost(&ainsn->decoded);", "ainsn->boostable = true;",
+M("65", REG, "ainsn->boostable = can_boost(&ainsn->decoded);",
+  "ainsn->boostable = can_boost(&ainsn->decoded) || true;",
   "boostable forced true at registration", PROBES)
-M("66", REG, "if (get_kprobe((void *)addr))", "if (0)",
+M("66", REG, "if (get_kprobe((void *)addr))", "if (get_kprobe((void *)addr) && 0)",
   "two probes on one address are accepted", PROBES,
   within="static int check_kprobe_unclaimed(")
 M("67", REG, "if (!kprobe_disabled(p)) {", "if (1) {",
