@@ -87,7 +87,7 @@ M("142", KP, "regs->eflags = eflags;", "",
 
 # ---- kernel/trap.c: what reaches the probe layer, and CR2 ----
 M("150", TRP, "return trap_classes[vector] == TRAP_CLASS_FAULT || vector == X86_TRAP_OF;",
-  "return vector < NR_EXCEPTIONS;",
+  "return trap_classes[vector] <= TRAP_CLASS_NMI;",
   "NMI, machine check, double fault offered to a probe's fault_handler", TRAPS,
   within="static bool __kprobes raised_by_instruction(")
 M("151", TRP, "return trap_classes[vector] == TRAP_CLASS_FAULT || vector == X86_TRAP_OF;",
