@@ -201,9 +201,11 @@ static void owner_steps_across_rep_iterations(struct ktest *t)
 /*
  * The debugger stops stepping (clears TF, as "continue" does) at the trap after the rep's
  * first iteration (#DB 5: entry, two movs, the rep, iteration 1). Without the probe that
- * is the last #DB; with it, the TF the owner cleared must stay cleared.
+ * is the last #DB; with it, the TF the owner cleared must stay cleared. (Fails on core13:
+ * kprobe_rep_iteration puts its own eflags back after the handover and the hit resumes
+ * with the TF saved at the int3, so the code goes on being stepped: 9 #DBs, not 5.)
  */
-static void __used owner_stops_stepping_inside_a_rep(struct ktest *t)
+static void owner_stops_stepping_inside_a_rep(struct ktest *t)
 {
 	stop_at = 5;
 	same_steps_with_probe(t, kpo_rep_seq, 15, true, 3);
@@ -314,6 +316,7 @@ static const struct ktest_case kprobes_owner_cases[] = {
 	KTEST_CASE(owner_steps_across_popf_clearing_tf),
 	KTEST_CASE(popf_setting_tf_starts_stepping),
 	KTEST_CASE(owner_steps_across_rep_iterations),
+	KTEST_CASE(owner_stops_stepping_inside_a_rep),
 	KTEST_CASE(rep_handover_keeps_the_copy_running_with_interrupts_off),
 	KTEST_CASE(faulting_popf_resumes_with_the_codes_flags),
 	KTEST_END,
