@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: MIT
 """make mutants: proves the tests pin the probe core (issue 13, "The proof").
 
-Each entry of tests/mutants/mutants_list.py changes one line of the core. The runner
-applies it in a scratch copy of the tree (build/mutants/work-N, never the user's files),
-builds the kernel there, and runs the entry's tests with tests/run.py. A mutant is
-"killed" when a test that passes on the unmutated tree fails; otherwise it SURVIVED, and
-that is a gap in the tests. A mutant that does not build, or whose line matches 0 or more
-than 1 lines, is an error of the list, not a kill. One line per mutant, then
+Each entry of tests/mutants/mutants_list.py (and mutants_exits.py) changes one line of
+the core. The runner applies it in a scratch copy of the tree (build/mutants/work-N,
+never the user's files), builds the kernel there, and runs the entry's tests with
+tests/run.py. A mutant is "killed" when a test that passes on the unmutated tree fails;
+otherwise it SURVIVED, and that is a gap in the tests. A mutant that does not build, or
+whose line matches 0 or more than 1 lines, is an error of the list, not a kill. One line
+per mutant, then
   N mutants, N killed, N survived
 and exit status 1 if any survived or the list has errors. Python 3 standard library only.
 """
@@ -25,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from mutants_list import MUTANTS  # noqa: E402
+import mutants_exits  # noqa: E402,F401  (adds its mutants to MUTANTS)
 
 # Every mutant's tests, when --all-tests asks: the whole self-test boot and the oops boots.
 ALL_TESTS = "--only selftest --only oops"
@@ -105,9 +107,10 @@ class Worker:
             return 124, "make timed out after 900 s"
         return p.returncode, p.stdout + p.stderr
 
-    def run_tests(self, selection, tag, stop_early=False):
+    def run_tests(self, selection, tag, stop_early=False, known=()):
         """Runs a selection, the self-test boot before the oops boots (one QEMU against
-        eighteen): with stop_early, a failure in the first stage ends the run. Returns
+        eighteen): with stop_early, a failure in the first stage that is not one of the
+        known (the unmutated tree's own failures) ends the run. Returns
         the failed results, whether every stage ended with its summary line, and the
         output, which is also kept in build/mutants-logs/TAG.out of the scratch copy."""
         stages = [selection]
@@ -122,7 +125,7 @@ class Worker:
             failed += [ln.split()[1].rstrip(":") for ln in out.splitlines()
                        if ln.startswith("FAIL ")]
             complete &= any(SUMMARY.match(ln) for ln in out.splitlines())
-            if stop_early and (failed or not complete):
+            if stop_early and (any(f not in known for f in failed) or not complete):
                 break
         os.makedirs(os.path.join(self.dir, logs), exist_ok=True)
         with open(os.path.join(self.dir, logs + ".out"), "w") as f:
@@ -171,7 +174,8 @@ def run_one(worker, m, baseline):
         errs = [ln for ln in out.splitlines() if "error" in ln.lower()]
         return "error", "does not build: " + (errs[0].strip() if errs else f"make status {rc}")
     selection = ALL_TESTS if worker.args.all_tests else m["tests"]
-    failed, complete, out = worker.run_tests(selection, "m" + m["id"], stop_early=True)
+    failed, complete, out = worker.run_tests(selection, "m" + m["id"], stop_early=True,
+                                             known=baseline.get(selection, ()))
     new = [f for f in failed if f not in baseline.get(selection, ())]
     # Name a test case (suite.case) rather than the boot that carried it, if one failed.
     new.sort(key=lambda f: "." not in f)

@@ -13,6 +13,7 @@ Each M(...) is one change to one line of the probe core:
   why    what the line is for, in one line
   tests  the tests/run.py selection that must catch it, or "unobservable: <argument>"
 To add one, ask of a line on the hit path "which test fails if I change it?".
+tests/mutants/mutants_exits.py adds the mutants of issue 13's exit rules.
 """
 
 # Selections (tests/run.py flags). A self-test boot and the oops boots take seconds, so
@@ -31,6 +32,8 @@ def M(id, file, line, to, why, tests, within=None):
 
 KP = "kernel/kprobes.c"
 FLT = "kernel/kprobe_fault.c"
+KPI = "kernel/kprobes_internal.h"
+TRP = "kernel/trap.c"             # being edited by issue 12's helpers: re-check matches
 REG = "kernel/kprobe_register.c"   # being edited by issue 12's helpers: re-check matches
 JP = "kernel/jprobe.c"
 TP = "kernel/text_poke.c"
@@ -39,25 +42,29 @@ ENT = "kernel/entry.asm"           # being edited by issue 12's helpers: re-chec
 SLOTS = "kernel/kprobe_slots.asm"  # being edited by issue 12's helpers: re-check matches
 
 # ---- kernel/kprobes.c: the hit path ----
-M("01", KP, "write_dr6(0);", "",
-  "drop the DR6 clear after a probe's step: the next #DB finds a stale BS bit", TRAPS)
-M("02", KP, "!(kprobe_old_eflags & X86_EFLAGS_TF))) {", "1)) {",
+# Gone with issue 13's core: the in-flight int3 branch (old 32, 33: kprobe_int3_no_probe),
+# kprobe_saved_eflags and resume_execution's TF clear (old 38, 46: now kprobe_resume_flags,
+# 110-118), the debug handler's TF return (old 47: now the owner-steps rules, 130-139).
+M("01", ENT, "mov dr6, eax", "",
+  "drop the DR6 clear after a probe's step (the stub's): the next #DB finds a stale BS bit",
+  TRAPS, within="%macro DEBUG_STUB 0")
+M("02", KP, "!(kcb->kprobe_old_flags & X86_EFLAGS_TF))) {", "1)) {",
   "boost even when TF was set at the int3: a debugger's step lands after the slot's jmp",
   TRAPS)
-M("03", KP, "kprobe_saved_eflags &= ~X86_EFLAGS_IF;", "{}",
-  "drop the popf IF mask: a stepped popf/cli/sti has its IF overridden by the old one",
-  PROBES)
+M("03", KPI, "own = TF_IF;", "own = X86_EFLAGS_TF;",
+  "drop the popf IF mask: a stepped popf's IF is overridden by the one at the int3",
+  PROBES, within="static inline unsigned long kprobe_resume_flags(")
 M("04", KP, "regs->eflags &= ~TF_IF;", "regs->eflags &= ~X86_EFLAGS_TF;",
   "run the boosted slot with the probed code's IF: a thread preempted inside a slot that "
   "is then freed (the slot-reuse race)", PROBES)
 M("05", KP, "return 0;", "return 1;",
   "the debug handler claims every trap: a debugger's or a hw breakpoint's #DB vanishes",
   TRAPS, within="int __kprobes kprobe_debug_handler(")
-M("06", KP, "kprobe_old_eflags = regs->eflags & TF_IF;",
-  "kprobe_old_eflags = regs->eflags & X86_EFLAGS_IF;",
+M("06", KP, "kcb->kprobe_old_flags = regs->eflags & TF_IF;",
+  "kcb->kprobe_old_flags = regs->eflags & X86_EFLAGS_IF;",
   "TF at the int3 forgotten: a debugger stepping the probed code loses its trap", TRAPS)
-M("07", KP, "kprobe_old_eflags = regs->eflags & TF_IF;",
-  "kprobe_old_eflags = regs->eflags & X86_EFLAGS_TF;",
+M("07", KP, "kcb->kprobe_old_flags = regs->eflags & TF_IF;",
+  "kcb->kprobe_old_flags = regs->eflags & X86_EFLAGS_TF;",
   "IF at the int3 forgotten: the probed code resumes with interrupts off", PROBES)
 M("08", KP, "regs->eflags |= X86_EFLAGS_TF;", "",
   "TF not set for the step: the copy runs on past its instruction into the slot's int3s",
@@ -66,41 +73,46 @@ M("09", KP, "regs->eflags &= ~X86_EFLAGS_IF;", "",
   "IF left on during the step: an interrupt (a probed timer handler) lands in the window",
   PROBES, within="static void __kprobes prepare_singlestep(")
 M("10", KP, "regs->eip = (unsigned long)p->ainsn.insn;", "regs->eip = (unsigned long)p->addr;",
-  "step the original instead of the copy: the int3 is hit again, forever", PROBES)
+  "step the original instead of the copy: the int3 is hit again, forever", PROBES,
+  within="static void __kprobes prepare_singlestep(")
 M("11", KP, "regs->eflags |= X86_EFLAGS_IF;", "regs->eflags &= ~X86_EFLAGS_IF;",
-  "sti emulated as cli", PROBES, within="static bool __kprobes emulate_if_modifier(")
+  "sti emulated as cli", PROBES, within="static void __kprobes emulate_if_modifier(")
 M("12", KP, "regs->eip = (unsigned long)p->addr + p->ainsn.decoded.length;",
   "regs->eip = (unsigned long)p->addr + p->ainsn.decoded.length + 1;",
   "emulated cli/sti resumes one byte late", PROBES)
-M("13", KP, "if (!(attr & (INSN_ATTR_CLI | INSN_ATTR_STI)))", "if (1)",
+M("13", KP, "if (unlikely(p->ainsn.decoded.attr & (INSN_ATTR_CLI | INSN_ATTR_STI)))",
+  "if (0)",
   "cli/sti single-stepped, not emulated: after sti the step trap lands one instruction late",
   PROBES)
-M("14", KP, "if (kprobe_status != KPROBE_REENTER && cur->post_handler) {",
+M("14", KP, "if (kcb->kprobe_status != KPROBE_REENTER && cur->post_handler) {",
   "if (cur->post_handler) {",
   "a missed (reentered) probe runs its post handler", PROBES)
 M("15", KP, "cur->post_handler(cur, regs, 0);", "(void)regs;",
   "the post handler never runs", PROBES)
-M("16", KP, "kprobe_status = KPROBE_HIT_SSDONE;", "",
+M("16", KP, "kcb->kprobe_status = KPROBE_HIT_SSDONE;", "",
   "status left at HIT_SS in the post handler: its fault is taken for the step's", PROBES)
 M("17", KP, "kprobe_in_handler = KPROBE_IN_POST;", "",
   "a fault or oops in the post handler names the pre handler", PROBES)
-M("18", KP, "restore_previous_kprobe();", ";",
+M("18", KP, "restore_previous_kprobe(kcb);", ";",
   "a reentered hit does not give the outer hit its state back", PROBES,
-  within="static void __kprobes finish_hit(")
+  within="static __always_inline void __kprobes finish_hit(")
 M("19", KP, "current_kprobe = NULL;", "{}",
   "a stepped hit never ends: every later int3 looks nested", PROBES,
-  within="static void __kprobes finish_hit(")
+  within="static __always_inline void __kprobes finish_hit(")
 M("20", KP, "preempt_enable_no_resched();", "",
   "preempt_enable dropped after a stepped hit: the preempt count leaks",
-  PROBES, within="static void __kprobes finish_hit(")
+  PROBES, within="static __always_inline void __kprobes finish_hit(")
 M("21", KP, "current_kprobe = NULL;", "",
   "a boosted hit never ends", PROBES, within="static inline void __kprobes setup_singlestep(")
 M("22", KP, "preempt_enable_no_resched();", "",
   "preempt_enable dropped after a boosted hit", PROBES,
   within="static inline void __kprobes setup_singlestep(")
-M("23", KP, "((kprobe_old_eflags & X86_EFLAGS_IF) ? KPROBE_BOOST_IF_ON : 0);",
-  "KPROBE_BOOST_IF_ON;", "a boosted hit always turns interrupts on, even in IF=0 code", PROBES)
-M("24", KP, "((kprobe_old_eflags & X86_EFLAGS_IF) ? KPROBE_BOOST_IF_ON : 0);", "0;",
+M("23", KP, "regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? KPROBE_BOOST_IF_ON : 0);",
+  "regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? KPROBE_BOOST_IF_ON : "
+  "KPROBE_BOOST_IF_ON);",
+  "a boosted hit always turns interrupts on, even in IF=0 code", PROBES)
+M("24", KP, "regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? KPROBE_BOOST_IF_ON : 0);",
+  "regs->eip = (unsigned long)p->ainsn.insn + (resume_if ? 0 : 0);",
   "a boosted hit in IF=1 code leaves interrupts off", PROBES)
 M("25", KP, "if (likely(p->ainsn.boostable && !p->post_handler &&",
   "if (likely(!p->post_handler &&",
@@ -108,13 +120,13 @@ M("25", KP, "if (likely(p->ainsn.boostable && !p->post_handler &&",
 M("26", KP, "if (likely(p->ainsn.boostable && !p->post_handler &&",
   "if (likely(p->ainsn.boostable &&",
   "boost a probe with a post handler: the post handler is skipped", PROBES)
-M("27", KP, "kprobe_status = KPROBE_HIT_SS;", "",
+M("27", KP, "kcb->kprobe_status = KPROBE_HIT_SS;", "",
   "status not set for the step: the debug trap is not recognised as ours", PROBES,
   within="static inline void __kprobes setup_singlestep(")
 M("28", KP, "p->nmissed++;", "", "a missed hit is not counted", PROBES)
-M("29", KP, "save_previous_kprobe();", "(void)save_previous_kprobe;",
+M("29", KP, "save_previous_kprobe(kcb);", "(void)save_previous_kprobe;",
   "reentry does not save the outer hit: restoring it brings back stale state", PROBES)
-M("30", KP, "kprobe_status = KPROBE_REENTER;", "kprobe_status = KPROBE_HIT_SS;",
+M("30", KP, "kcb->kprobe_status = KPROBE_REENTER;", "kcb->kprobe_status = KPROBE_HIT_SS;",
   "a reentered hit ends like an outer one: outer state lost, post handler runs", PROBES,
   within="static int __kprobes __noinline kprobe_reenter(")
 M("31", KP, "regs->eip = (unsigned long)addr;", "",
@@ -122,15 +134,16 @@ M("31", KP, "regs->eip = (unsigned long)addr;", "",
   "unobservable: both exits that follow (prepare_singlestep, emulate_if_modifier) set "
   "regs->eip themselves, so the line is dead; the lead may delete it",
   within="static int __kprobes __noinline kprobe_reenter(")
-M("32", KP, "if (*addr == BREAKPOINT_INSTRUCTION)", "if (0)",
-  "a foreign int3 in the code is swallowed instead of reaching the die chain", TRAPS)
-M("33", KP, "regs->eip = (unsigned long)addr;", "(void)regs;",
-  "a probe removed in flight resumes one byte into its instruction", TRAPS,
-  within="static int __kprobes __noinline kprobe_int3_no_probe(")
+M("32", KP, "if (p->ainsn.decoded.attr & (INSN_ATTR_CLI | INSN_ATTR_STI))", "if (0)",
+  "a reentered cli/sti is single-stepped: after sti the trap lands inside the slot",
+  PROBES, within="static int __kprobes __noinline kprobe_reenter(")
+M("33", KP, "if (hit)", "if (0)",
+  "a probe hit from a handler is not taken as a reentry: its int3 goes to the die chain",
+  PROBES, within="int __kprobes kprobe_int3_handler(")
 M("34", KP, "regs->eip = (unsigned long)addr;", "",
   "handlers see eip after the int3, not the probed instruction's address", PROBES,
   within="int __kprobes kprobe_int3_handler(")
-M("35", KP, "kprobe_status = KPROBE_HIT_ACTIVE;", "",
+M("35", KP, "kcb->kprobe_status = KPROBE_HIT_ACTIVE;", "",
   "the status of the previous hit stays: a pre handler's fault is taken for a step's",
   PROBES)
 M("36", KP, "if (!p->break_handler) {", "if (1) {",
@@ -139,10 +152,10 @@ M("37", KP, "if (!within_kprobe_blacklist((unsigned long)addr)) {", "if (1) {",
   "look up nested int3s in blacklisted text too",
   "unobservable: no probe can be registered in blacklisted text (probe_point_check), so "
   "the lookup finds nothing there; only the cost changes, which make bench reports")
-M("38", KP, "regs->eflags &= ~X86_EFLAGS_TF;", "",
-  "TF not cleared after the step: the probed code traps after every instruction", PROBES,
-  within="static void __kprobes resume_execution(")
-M("39", KP, "*tos |= kprobe_old_eflags;", "",
+M("38", KP, "if (p->break_handler) {", "if (0) {",
+  "jprobe_return's int3 not offered to the break handler: every jprobe hit oopses",
+  PROBES, within="int __kprobes kprobe_int3_handler(")
+M("39", KP, "*tos |= get_kprobe_ctlblk()->kprobe_old_flags;", "",
   "a stepped pushf pushes IF=0 instead of the probed code's IF", PROBES)
 M("40", KP, "*tos &= ~TF_IF;", "",
   "a stepped pushf pushes our TF", PROBES)
@@ -159,19 +172,21 @@ M("44", KP, "if (attr & (INSN_ATTR_REL_CALL | INSN_ATTR_INDIRECT_CALL))",
 M("45", KP, "regs->eip == (unsigned long)cur->ainsn.insn)", "0)",
   "a rep string instruction is fixed up after its first iteration (the int3 runs again)",
   PROBES)
-M("46", KP, "regs->eflags |= kprobe_saved_eflags;", "",
-  "the probed code's TF/IF not restored after the step", TRAPS)
-M("47", KP, "return !(regs->eflags & X86_EFLAGS_TF);", "return 1;",
-  "a debugger stepping across a probe loses its trap", TRAPS)
+M("46", KP, "regs->eflags = kprobe_resume_flags(cur, regs->eflags, true);", "",
+  "the probed code's TF/IF not restored after the step (our TF stays on, IF off)", TRAPS,
+  within="static __always_inline void __kprobes finish_step(")
+M("47", KP, "if (unlikely((kcb->kprobe_old_flags & X86_EFLAGS_TF) || (*dr6 & DR_TRAP_BITS)))",
+  "if (unlikely(*dr6 & DR_TRAP_BITS))",
+  "a debugger stepping across a stepped probe loses its trap", TRAPS)
 
 # ---- kernel/kprobe_fault.c: faults while a probe is active ----
-M("50", FLT, "if (kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) {",
-  "if (kprobe_status & KPROBE_HIT_SS) {",
+M("50", FLT, "if (kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) {",
+  "if (kcb->kprobe_status & KPROBE_HIT_SS) {",
   "a fault in a reentered step is not fixed up (left at the slot)", PROBES,
   within="int __kprobes kprobe_fault_handler(")
 M("51", FLT, "regs->eip = (unsigned long)cur->addr;", "",
   "a fault in the stepped copy is reported inside the slot", PROBES)
-M("52", FLT, "regs->eflags = (regs->eflags & ~TF_IF) | kprobe_old_eflags;", "",
+M("52", FLT, "regs->eflags = kprobe_resume_flags(cur, regs->eflags, false);", "",
   "a fault in the stepped copy keeps our TF and IF=0", PROBES)
 M("53", FLT, "preempt_enable_no_resched();", "",
   "preempt_enable dropped when a step faults", PROBES)
@@ -180,16 +195,17 @@ M("54", FLT, "if (in == KPROBE_IN_FAULT || !cur->fault_handler)",
   "a fault in the fault handler is offered to it again (recursion)", PROBES)
 M("55", FLT, "if (!reentered)", "if (1)",
   "a fault in a reentered step is not offered to the outer probe's fault_handler", PROBES)
-M("56", FLT, "regs->eip = (unsigned long)p->addr;", "",
-  "a boosted copy's fault is reported inside the slot", PROBES,
-  within="static void __kprobes fixup_boosted_fault(")
-M("57", FLT, "if (off >= KPROBE_BOOST_IF_ON)", "if (off > KPROBE_BOOST_IF_ON)",
-  "off by one: a fault at the IF-on variant's first byte keeps IF=0", PROBES)
+M("56", FLT, "regs->eip = (unsigned long)p->addr + (off ? p->ainsn.decoded.length : 0);",
+  "regs->eip = (unsigned long)p->addr;",
+  "the boosted fault offset rule: a trap past the copy reported before the instruction",
+  PROBES, within="static void __kprobes fixup_boosted_fault(")
+M("57", FLT, "if (off >= KPROBE_BOOST_IF_ON) {", "if (off > KPROBE_BOOST_IF_ON) {",
+  "off by one: a fault at the IF-on variant's first byte keeps IF=0 and eip in the slot",
+  PROBES)
 M("58", FLT, "fixup_boosted_fault(regs);", "(void)fixup_boosted_fault;",
   "boosted faults not fixed up at all", PROBES)
 M("59", FLT, "if (kprobe_running())", "if (0)",
   "faults during a hit never reach the probe layer", PROBES)
-
 # ---- kernel/kprobe_register.c: slots, boosting, arming (edited by others now) ----
 M("60", REG, "INSN_ATTR_POPF | INSN_ATTR_MODIFIES_IF | INSN_ATTR_INT |",
   "INSN_ATTR_INT |",
@@ -206,12 +222,15 @@ M("63", REG, "image[KPROBE_BOOST_IF_ON + len] = 0xfb;                      /* st
   "the IF-on variant's sti is a nop: IF=1 code resumes with interrupts off", PROBES)
 M("64", REG, "put_jmp(image, len, slot, next);", "",
   "the IF-off variant has no jmp home", PROBES)
-M("65", REG, "p->ainsn.boostable = boost;", "p->ainsn.boostable = true;",
+M("65", REG, "ainsn->boostable = can_boost(&ainsn->decoded);",
+  "ainsn->boostable = can_boost(&ainsn->decoded) || true;",
   "boostable forced true at registration", PROBES)
-M("66", REG, "if (get_kprobe((void *)addr) || registered(p)) {", "if (registered(p)) {",
-  "two probes on one address are accepted", PROBES)
-M("67", REG, "if (!ret && !kprobe_disabled(p))", "if (!ret)",
-  "a probe registered disabled is armed anyway", PROBES)
+M("66", REG, "if (get_kprobe((void *)addr))", "if (get_kprobe((void *)addr) && 0)",
+  "two probes on one address are accepted", PROBES,
+  within="static int check_kprobe_unclaimed(")
+M("67", REG, "if (!kprobe_disabled(p)) {", "if (1) {",
+  "a probe registered disabled is armed anyway", PROBES,
+  within="int register_kprobe(")
 M("68", REG, "BUG_ON(disarm_kprobe(p));", "{}",
   "unregister leaves the int3 in the text", PROBES)
 M("69", REG, "buf[a - start] = p->opcode;", "(void)buf;",

@@ -150,3 +150,14 @@ SCENARIOS["break_handler_cr2"] = OOPS_COMMON + [
     r"^Oops: int3: 0000 \[#1\]$", eip_in("pre_int3"),
     r"^kprobes: unhandled int3 in the pre handler of the probe at "
     r"kp_target_mul\+0x0/0x[0-9a-f]+$", _cr2_line("00000789")]
+
+# jprobe_return's int3 on a stack that is not the probed function's (the handler jumped to
+# the int3 itself): the esp check refuses to restore the saved frame there.
+SCENARIOS["jprobe_return_wrong_esp"] = OOPS_COMMON + [
+    r"^current esp [0-9a-f]{8} does not match saved esp [0-9a-f]{8}$",
+    r"^Saved registers for jprobe [0-9a-f]{8}$",
+    r"^kernel BUG at kernel/jprobe\.c:\d+!$",
+    r"^Oops: invalid opcode: 0000 \[#1\]$",
+    r"^kprobes: unhandled invalid opcode in the break handler of the probe at "
+    r"jp_tick\+0x0/0x[0-9a-f]+$",
+    eip_in("jprobe_esp_mismatch")]
