@@ -362,8 +362,9 @@ int __kprobes kprobe_debug_handler(struct pt_regs *regs, unsigned long *dr6)
 		kprobe_fixup_slot_trap(regs);
 		return 0;
 	}
-	if (!(kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) || !(*dr6 & DR_STEP))
-		return 0;
+	if (!(kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) ||
+	    !(*dr6 & DR_STEP))
+		return 0;               /* not the end of a step of ours */
 	if ((cur->ainsn.decoded.attr & (INSN_ATTR_REP | INSN_ATTR_REPNE)) &&
 	    regs->eip == (unsigned long)cur->ainsn.insn)
 		return kprobe_rep_iteration(cur, regs, dr6, kcb);

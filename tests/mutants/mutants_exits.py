@@ -44,15 +44,17 @@ M("118", KP, "regs->eflags = kprobe_resume_flags(cur, regs->eflags, true);",
   within="static __always_inline void __kprobes finish_step(")
 
 # ---- the owner-steps paths: a debugger (TF at the int3) or a DR0-3 hit during a step ----
-M("130", KP, "if (owner_steps && !sti)", "if (owner_steps)",
+M("130", KP, "if (owner_steps && !sti) {", "if (owner_steps) {",
   "the owner's trap handed over right after sti too: one early, then one more", TRAPS)
-M("131", KP, "if (owner_steps && !sti)", "if (owner_steps && 0)",
+M("131", KP, "if (owner_steps && !sti) {", "if (owner_steps && 0) {",
   "no owner's trap after an emulated cli: the debugger's step skips an instruction", TRAPS)
-M("132", KP, "unsigned long dr6 = DR_STEP;", "unsigned long dr6 = 0;",
+M("132", KP, "unsigned long dr6 = DR6_RESERVED | DR_STEP;     "
+  "/* as the CPU would have set DR6 */",
+  "unsigned long dr6 = DR6_RESERVED;",
   "the trap handed to the owner after cli does not say single-step (DR6.BS)", TRAPS,
   within="static void __kprobes hand_step_to_owner(")
-M("133", KP, "if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF))",
-  "if (!(kcb->kprobe_old_flags & X86_EFLAGS_TF) || 1)",
+M("133", KP, "if (!owner_steps && !(*dr6 & DR_TRAP_BITS))",
+  "if (1)",
   "a rep iteration not handed to the owner: the debugger misses every iteration's trap",
   TRAPS, within="static int __kprobes kprobe_rep_iteration(")
 M("134", KP, "do_debug(regs, dr6);", "(void)dr6;",
@@ -84,6 +86,19 @@ M("141", KP, "!(*dr6 & DR_STEP))", "0)",
 M("142", KP, "regs->eflags = eflags;", "",
   "after the rep handover the copy goes on with the owner's flags (IF as at the int3)",
   TRAPS, within="static int __kprobes kprobe_rep_iteration(")
+
+M("143", KP, "kcb->kprobe_old_flags = regs->eflags & TF_IF;", "",
+  "a debugger's 'continue' at a rep iteration is forgotten: it goes on being stepped", TRAPS,
+  within="static int __kprobes kprobe_rep_iteration(")
+M("144", KP, "if (!owner_steps)", "if (0)",
+  "a debug register's trap in a rep iteration keeps our BS bit: the debugger sees a step",
+  TRAPS, within="static int __kprobes kprobe_rep_iteration(")
+M("145", KP, "kprobe_fixup_slot_trap(regs);", "",
+  "a debug register that fires in a boosted copy is reported inside the slot", TRAPS,
+  within="int __kprobes kprobe_debug_handler(")
+M("146", KP, "kprobe_restore_cr2(cr2);", "(void)cr2;",
+  "a break handler's handled page fault becomes the CR2 of the int3's oops", PROBES,
+  within="int __kprobes kprobe_int3_handler(")
 
 # ---- kernel/trap.c: what reaches the probe layer, and CR2 ----
 M("150", TRP, "return trap_classes[vector] == TRAP_CLASS_FAULT || vector == X86_TRAP_OF;",

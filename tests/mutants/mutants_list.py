@@ -45,7 +45,8 @@ SLOTS = "kernel/kprobe_slots.asm"  # being edited by issue 12's helpers: re-chec
 # Gone with issue 13's core: the in-flight int3 branch (old 32, 33: kprobe_int3_no_probe),
 # kprobe_saved_eflags and resume_execution's TF clear (old 38, 46: now kprobe_resume_flags,
 # 110-118), the debug handler's TF return (old 47: now the owner-steps rules, 130-139).
-M("01", ENT, "mov dr6, eax", "",
+M("01", ENT, "mov dr6, eax                 ; \"cleared\": its reserved bits read as 1 "
+  "(as Linux writes)", "",
   "drop the DR6 clear after a probe's step (the stub's): the next #DB finds a stale BS bit",
   TRAPS, within="%macro DEBUG_STUB 0")
 M("02", KP, "!(kcb->kprobe_old_flags & X86_EFLAGS_TF))) {", "1)) {",
@@ -57,15 +58,17 @@ M("03", KPI, "own = TF_IF;", "own = X86_EFLAGS_TF;",
 M("04", KP, "regs->eflags &= ~TF_IF;", "regs->eflags &= ~X86_EFLAGS_TF;",
   "run the boosted slot with the probed code's IF: a thread preempted inside a slot that "
   "is then freed (the slot-reuse race)", PROBES)
-M("05", KP, "return 0;", "return 1;",
+M("05", KP, "return 0;               /* not the end of a step of ours */", "return 1;",
   "the debug handler claims every trap: a debugger's or a hw breakpoint's #DB vanishes",
   TRAPS, within="int __kprobes kprobe_debug_handler(")
 M("06", KP, "kcb->kprobe_old_flags = regs->eflags & TF_IF;",
   "kcb->kprobe_old_flags = regs->eflags & X86_EFLAGS_IF;",
-  "TF at the int3 forgotten: a debugger stepping the probed code loses its trap", TRAPS)
+  "TF at the int3 forgotten: a debugger stepping the probed code loses its trap", TRAPS,
+  within="static inline void __kprobes set_current_kprobe(")
 M("07", KP, "kcb->kprobe_old_flags = regs->eflags & TF_IF;",
   "kcb->kprobe_old_flags = regs->eflags & X86_EFLAGS_TF;",
-  "IF at the int3 forgotten: the probed code resumes with interrupts off", PROBES)
+  "IF at the int3 forgotten: the probed code resumes with interrupts off", PROBES,
+  within="static inline void __kprobes set_current_kprobe(")
 M("08", KP, "regs->eflags |= X86_EFLAGS_TF;", "",
   "TF not set for the step: the copy runs on past its instruction into the slot's int3s",
   PROBES, within="static void __kprobes prepare_singlestep(")
