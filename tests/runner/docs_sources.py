@@ -85,7 +85,7 @@ class Sources:
 
     def _diff(self):
         log = os.path.join(self.logdir, "docs.kprobes_diff.log")
-        text = self._boot("selftest=kprobes_diff", "docs.kprobes_diff.log")
+        text = self.suite_log("kprobes_diff")
         keys = ("sites", "executed", "boosted", "hits", "mismatches")
         found = {m[1]: dict(zip(keys, map(int, m.groups()[1:])))
                  for m in self.DIFF_LINE.finditer(text)}
@@ -100,8 +100,14 @@ class Sources:
         """{case: [its "# case: ..." diagnostic texts]} of a "selftest=SUITE" boot."""
         return self._once("ktap." + suite, lambda: self._ktap(suite))
 
+    def suite_log(self, suite):
+        """The serial output of a "selftest=SUITE" boot: one boot per suite, however many
+        sources read it (diff() and ktap("kprobes_diff") share one)."""
+        return self._once("boot." + suite,
+                          lambda: self._boot("selftest=" + suite, f"docs.{suite}.log"))
+
     def _ktap(self, suite):
-        text = self._boot("selftest=" + suite, f"docs.{suite}.log")
+        text = self.suite_log(suite)
         found = {}
         for m in re.finditer(r"^ +# (\w+): (.*)$", text, re.M):
             found.setdefault(m[1], []).append(m[2])
