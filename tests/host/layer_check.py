@@ -79,6 +79,7 @@ HEADER_ROOMS = {
     # core: the CPU and its traps, interrupts, memory, threads, symbols, the console
     "processor.h": "core", "irqflags.h": "core", "ptrace.h": "core", "desc.h": "core",
     "gdt.h": "core", "traps.h": "core", "trapnr.h": "core", "irq.h": "core", "mm.h": "core",
+    "slab.h": "core",
     "thread_info.h": "core", "preempt.h": "core", "sched.h": "core", "stacktrace.h": "core",
     "kallsyms.h": "core", "multiboot.h": "core", "printk.h": "core", "kernel.h": "core",
     "init.h": "core", "kbuild.h": "core",
