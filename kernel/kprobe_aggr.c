@@ -11,10 +11,13 @@
  * pre handler (setjmp_pre_handler) diverts the hit to its handler and returns 1, and
  * nothing can run after it in this hit: so Linux keeps it at the tail, and so do we.
  *
- * Drop back to one: when all but one sub-probe have gone, the manager stays (as in Linux:
- * it goes only with the last sub-probe). A lone sub-probe costs a few instructions more
- * per hit (the manager's loop) and nothing else; converting back would move a probe in
- * the table under a possibly running hit for no gain in behaviour.
+ * Drop back to one: when all but one sub-probe have gone, that one takes the manager's
+ * place in the table again and the manager is freed (Linux 2.6.12-26 kept a manager with
+ * one sub-probe until it was empty). So a lone probe always costs a lone probe's hit, and
+ * a refused batch (kernel/kprobe_batch.c) leaves the table exactly as it found it. It is
+ * safe because nothing else can hold the manager: unregister_kprobe refuses while any of
+ * its sub-probes is being handled (kprobe_hit_in_progress), a handler runs with
+ * interrupts off (no thread is ever preempted inside one), and this is one CPU.
  *
  * Everything here runs with interrupts off: the handlers in trap context, the list
  * changes under kprobe_register.c's local_irq_save.
@@ -222,16 +225,26 @@ int register_aggr_kprobe(struct kprobe *old, struct kprobe *p)
 
 /*
  * Takes sub-probe p out of manager ap and disarms the address if no enabled sub-probe is
- * left. Returns true if ap is now empty: the caller then removes ap from the table, frees
- * the slot and kfrees ap. Interrupts must be off.
+ * left. If one sub-probe is left, it is put back in ap's place in the table, alone (with
+ * the slot, the original byte and the armed state), and ap is freed. Returns true if ap
+ * was p's last: the caller then removes ap from the table, frees the slot and kfrees ap.
+ * Interrupts must be off.
  */
 bool unregister_aggr_kprobe(struct kprobe *ap, struct kprobe *p)
 {
+	struct kprobe *last;
+
 	del_sub(ap, p);
 	p->ainsn.insn = NULL;                   /* the slot is ap's */
 	if (!ap->list)
 		return true;
 	BUG_ON(sync_aggr(ap));
+	last = ap->list;
+	if (!last->list) {
+		/* ap is disarmed exactly if last is disabled (sync_aggr): as last alone. */
+		kprobe_table_replace(ap, last);
+		kfree(ap);
+	}
 	return false;
 }
 
