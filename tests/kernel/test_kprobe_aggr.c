@@ -108,7 +108,7 @@ static void reset(void)
 static void expect_clean(struct ktest *t)
 {
 	KEXPECT_FALSE(t, kprobe_running());
-	KEXPECT_TRUE(t, kprobe_instance == NULL);
+	KEXPECT_TRUE(t, kprobe_current_instance() == NULL);
 	KEXPECT_EQ(t, preempt_count(), 0);
 	KEXPECT_EQ(t, *(u8 *)aggr_target, 0x55);        /* push %ebp: nothing left armed */
 }
