@@ -23,6 +23,13 @@ __noipa int aggr_target(int a, int b)
 	return 3 * a + b;
 }
 
+/* Where a redirecting pre handler sends aggr_target's callers. */
+__noipa int aggr_redirect(int a, int b)
+{
+	(void)a, (void)b;
+	return 1000;
+}
+
 __noipa int aggr_outer(int a)
 {
 	return aggr_target(a, 1) + 1;
@@ -86,6 +93,22 @@ static void post_c(struct kprobe *p, struct pt_regs *r, unsigned long f)
 	note('C', p, &kc);
 }
 
+static void post_c_loads(struct kprobe *p, struct pt_regs *r, unsigned long f)
+{
+	(void)r, (void)f;
+	note('C', p, &kc);
+	kp_load(NULL);
+	note('D', p, &kc);
+}
+
+/* Sets up the resume itself: the call goes to aggr_redirect instead. */
+static int pre_a_redirects(struct kprobe *p, struct pt_regs *r)
+{
+	note('a', p, &ka);
+	r->eip = (unsigned long)aggr_redirect;
+	return 1;
+}
+
 static int j_target(int a, int b)
 {
 	note('j', kprobe_current_instance(), &jp.kp);
@@ -126,6 +149,8 @@ static void call_order_jprobe_last(struct ktest *t)
 	KASSERT_EQ(t, register_kprobe(&kb), 0);
 	KASSERT_EQ(t, register_kprobe(&kc), 0);
 	KEXPECT_TRUE(t, kc.addr == T_ADDR && !kc.symbol_name);
+	/* A sub-probe is registered: again is -EINVAL, as for a lone probe. */
+	KEXPECT_EQ(t, register_kprobe(&kb), -EINVAL);
 	KEXPECT_EQ(t, aggr_target(7, 5), 26);
 	KEXPECT_STREQ(t, rec.seq, "abcjAC");
 	KEXPECT_TRUE(t, rec.self_bad == NULL);
@@ -226,6 +251,46 @@ static void fault_goes_to_the_faulting_sub_probe(struct ktest *t)
 	unregister_kprobe(&kb);
 	unregister_kprobe(&kc);
 	expect_clean(t);
+	/* The same for post handlers: c's faults, a's fault handler is not asked. */
+	reset();
+	ka.post_handler = post_a;
+	ka.fault_handler = fault_skip_load;
+	kc.post_handler = post_c_loads;
+	kc.fault_handler = fault_skip_load;
+	KASSERT_EQ(t, register_kprobe(&ka), 0);
+	KASSERT_EQ(t, register_kprobe(&kc), 0);
+	KEXPECT_EQ(t, aggr_target(2, 3), 9);
+	KEXPECT_STREQ(t, rec.seq, "acACD");
+	KEXPECT_EQ(t, rec.faults_a, 0);
+	KEXPECT_EQ(t, rec.faults_c, 1);
+	unregister_kprobe(&ka);
+	unregister_kprobe(&kc);
+	expect_clean(t);
+}
+
+/* A pre handler that returns 1 has set the resume up: the rest are not called, and the
+ * hit is over -- also when a jprobe there would otherwise keep it open. */
+static void pre_handler_returning_1_stops_the_rest(struct ktest *t)
+{
+	skip_if_probed(t, aggr_target);
+	for (int with_jprobe = 0; with_jprobe < 2; with_jprobe++) {
+		reset();
+		ka.pre_handler = pre_a_redirects;
+		kb.post_handler = post_a;       /* never reached: the instruction never runs */
+		KASSERT_EQ(t, register_kprobe(&ka), 0);
+		KASSERT_EQ(t, register_kprobe(&kb), 0);
+		if (with_jprobe)
+			KASSERT_EQ(t, register_jprobe(&jp), 0);
+		KEXPECT_EQ(t, aggr_target(1, 2), 1000);
+		KEXPECT_STREQ(t, rec.seq, "a");
+		KEXPECT_FALSE(t, kprobe_running());
+		KEXPECT_EQ(t, preempt_count(), 0);
+		if (with_jprobe)
+			unregister_jprobe(&jp);
+		unregister_kprobe(&kb);
+		unregister_kprobe(&ka);
+		expect_clean(t);
+	}
 }
 
 /* One goes, the others stay armed; the last one takes the slot and the manager along. */
@@ -283,6 +348,7 @@ static void enable_disable_per_sub_probe(struct ktest *t)
 {
 	skip_if_probed(t, aggr_target);
 	reset();
+	ka.post_handler = post_a;               /* a disabled one's post handler: not run */
 	KASSERT_EQ(t, register_kprobe(&ka), 0);
 	KASSERT_EQ(t, register_kprobe(&kb), 0);
 	KEXPECT_EQ(t, disable_kprobe(&ka), 0);
@@ -296,7 +362,7 @@ static void enable_disable_per_sub_probe(struct ktest *t)
 	KEXPECT_EQ(t, enable_kprobe(&ka), 0);
 	KEXPECT_EQ(t, *(u8 *)aggr_target, BREAKPOINT_INSTRUCTION);
 	aggr_target(0, 0);
-	KEXPECT_STREQ(t, rec.seq, "ba");
+	KEXPECT_STREQ(t, rec.seq, "baA");
 	/* Disabled, a sub-probe can still go; then the rest. */
 	unregister_kprobe(&kb);
 	KEXPECT_EQ(t, *(u8 *)aggr_target, BREAKPOINT_INSTRUCTION);
@@ -390,6 +456,7 @@ static const struct ktest_case aggr_cases[] = {
 	KTEST_CASE(call_order_jprobe_last),
 	KTEST_CASE(nmissed_per_sub_probe),
 	KTEST_CASE(fault_goes_to_the_faulting_sub_probe),
+	KTEST_CASE(pre_handler_returning_1_stops_the_rest),
 	KTEST_CASE(unregister_one_then_last),
 	KTEST_CASE(unregister_from_own_handler_refused),
 	KTEST_CASE(enable_disable_per_sub_probe),
