@@ -93,12 +93,12 @@ static void post_c(struct kprobe *p, struct pt_regs *r, unsigned long f)
 	note('C', p, &kc);
 }
 
-static void post_c_loads(struct kprobe *p, struct pt_regs *r, unsigned long f)
+static void post_a_loads(struct kprobe *p, struct pt_regs *r, unsigned long f)
 {
 	(void)r, (void)f;
-	note('C', p, &kc);
+	note('A', p, &ka);
 	kp_load(NULL);
-	note('D', p, &kc);
+	note('E', p, &ka);
 }
 
 /* Sets up the resume itself: the call goes to aggr_redirect instead. */
@@ -251,18 +251,19 @@ static void fault_goes_to_the_faulting_sub_probe(struct ktest *t)
 	unregister_kprobe(&kb);
 	unregister_kprobe(&kc);
 	expect_clean(t);
-	/* The same for post handlers: c's faults, a's fault handler is not asked. */
+	/* The same for post handlers: a's faults (c's pre handler ran last), c's fault
+	 * handler is not asked. */
 	reset();
-	ka.post_handler = post_a;
+	ka.post_handler = post_a_loads;
 	ka.fault_handler = fault_skip_load;
-	kc.post_handler = post_c_loads;
+	kc.post_handler = post_c;
 	kc.fault_handler = fault_skip_load;
 	KASSERT_EQ(t, register_kprobe(&ka), 0);
 	KASSERT_EQ(t, register_kprobe(&kc), 0);
 	KEXPECT_EQ(t, aggr_target(2, 3), 9);
-	KEXPECT_STREQ(t, rec.seq, "acACD");
-	KEXPECT_EQ(t, rec.faults_a, 0);
-	KEXPECT_EQ(t, rec.faults_c, 1);
+	KEXPECT_STREQ(t, rec.seq, "acAEC");
+	KEXPECT_EQ(t, rec.faults_a, 1);
+	KEXPECT_EQ(t, rec.faults_c, 0);
 	unregister_kprobe(&ka);
 	unregister_kprobe(&kc);
 	expect_clean(t);

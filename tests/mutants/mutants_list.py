@@ -320,9 +320,9 @@ M("166", AGG, '"1:	mov %ebx, kprobe_instance\\n"', '"1:\\n"',
 M("167", AGG, '"	jnz 2f\\n"', '"	nop\\n"',
   "a pre handler's 1 is ignored: the rest still run after it set up the resume", AGGR,
   within="__asm__(")
-M("168", AGG, "if (!kp->break_handler && current_kprobe->break_handler) {", "if (0) {",
+M("168", AGG, "if (!kp->break_handler && current_kprobe->break_handler) {", "if (!kp) {",
   "a kprobe's 1 beside a jprobe leaves the hit open: the next int3 is a reentry", AGGR)
-M("169", AGG, "kp->nmissed++;", "", "a miss on an aggregate counts on no sub-probe", AGGR,
+M("169", AGG, "kp->nmissed++;", "{}", "a miss on an aggregate counts on no sub-probe", AGGR,
   within="void __kprobes kprobes_inc_nmissed_count(")
 M("170", AGG, "if (!kprobe_disabled(kp))", "if (1)",
   "a miss counts on disabled sub-probes too", AGGR,
