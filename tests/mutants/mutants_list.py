@@ -342,8 +342,8 @@ M("174", AGG, "ap->post_handler = post ? aggr_post_handler : NULL;",
 M("175", AGG, "while (*pp && !(*pp)->break_handler)", "while (*pp)",
   "a kprobe registered after the jprobe goes after it: never called, the jprobe diverts",
   AGGR)
-M("176", KP, "return p && (p == cur || p == prev || (cur && kprobe_aggrprobe(cur) &&",
-  "return p && (p == cur || p == prev || (0 &&",
+M("176", AGG, "return q == p || (q && kprobe_aggrprobe(q) && kprobe_aggr_holds(q, p));",
+  "return q == p;",
   "a sub-probe's own handler may unregister it mid-hit", AGGR)
 M("177", AGG, "if (kp->pre_handler && !kprobe_disabled(kp)) {", "if (kp->pre_handler) {",
   "a disabled sub-probe's pre handler still runs", AGGR)
