@@ -13,10 +13,10 @@
 ;   S - 8   eip             the handler writes the real return address here
 ;   S - 12  orig_eax        (unset)
 ;   S - 16  es, S - 20 ds   (unset)
-;   S - 24  eax (the return value), ebp, edi, esi, edx, ecx
-;   S - 52  ebx             <- regs, passed in eax (regparm(1))
-;   S - 56  kretprobe_trampoline_call_ret: the call's return address
-;   S - 60  the caller's ebp, pushed by the C handler's prologue: a frame record, so a
+;   S - 24  eax (the return value), then ebp, edi, esi, edx, ecx down to S - 44
+;   S - 48  ebx             <- regs, passed in eax (regparm(1))
+;   S - 52  kretprobe_trampoline_call_ret: the call's return address
+;   S - 56  the caller's ebp, pushed by the C handler's prologue: a frame record, so a
 ;           backtrace walks from the handler to the caller (kretprobe_find_ret_addr reads
 ;           the real return address from regs->eip there)
 ;
