@@ -22,5 +22,7 @@ u64 bench_row(const char *name, u64 baseline);
 void bench_more_rows(u64 baseline);
 /* Two kprobes on one address, an aggregate (tests/bench/bench_aggr.c). */
 void bench_aggr_rows(u64 baseline);
+/* The kretprobe row (tests/bench/bench_kretprobe.c). */
+void bench_kretprobe_row(u64 baseline);
 
 #endif

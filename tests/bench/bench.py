@@ -53,11 +53,12 @@ DISASM_LINE = re.compile(r"^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2} )+\s*(.*)$")
 TRACE_CALLS = 4          # bench=4 for the logged boot; its rows' second calls are used
 # What each row's traps per hit must be, from the mechanism (checked by --check).
 EXPECTED_TRAPS = {"plain": 0, "kprobe_pre": 1, "kprobe_disabled": 0,
-                  "kprobe_pre_post": 2, "jprobe": 2, "kprobe_x2": 1}
+                  "kprobe_pre_post": 2, "jprobe": 2, "kprobe_x2": 1, "kretprobe": 1}
 # Targets from the issues: extra guest instructions per hit, and traps per hit.
 TARGETS = {
     "kprobe_pre": {"extra_insns": 150},
     "jprobe": {"extra_insns": 250, "traps_per_hit": 3},
+    "kretprobe": {"extra_insns": 150},
 }
 # Targets relative to another row's figure: row -> (figure, that row, at most this factor).
 # kprobe_x2 (two pre-only kprobes on one address, an aggregate) may cost at most 1.3x

@@ -24,4 +24,5 @@ void bench_more_rows(u64 baseline)
 		printk("BENCH jprobe: register_jprobe failed\n");
 	}
 	bench_aggr_rows(baseline);
+	bench_kretprobe_row(baseline);
 }
