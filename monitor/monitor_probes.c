@@ -374,8 +374,8 @@ static void set_armed(int argc, char **argv, bool armed)
 		printk("probe #%d at %s enabled\n", m->index, m->where);
 	else
 		printk("probe #%d at %s disabled %s\n", m->index, m->where,
-		       mon_int3_armed(mon_addr(m)) ? "(the int3 stays: other probes there are armed)"
-						   : "(original byte back)");
+		       mon_int3_armed(mon_addr(m))
+		       ? "(the int3 stays: other probes there are armed)" : "(original byte back)");
 }
 
 void mon_enable(int argc, char **argv)
