@@ -146,6 +146,7 @@ enum kprobe_handler_kind {
 	KPROBE_IN_JPROBE,       /* a jprobe's handler: from the setjmp to the longjmp */
 	KPROBE_IN_FAULT,        /* fault_handler */
 	KPROBE_IN_BREAK,        /* break_handler */
+	KPROBE_IN_KRETPROBE,    /* a kretprobe's return handler (kernel/kretprobe.c) */
 };
 extern enum kprobe_handler_kind kprobe_in_handler;
 /* "pre handler", "post handler", "jprobe handler" ... for an oops or a report. */

@@ -40,6 +40,9 @@ struct task_struct {
 	struct task_struct *joiner;     /* thread blocked in kthread_join on us */
 	unsigned long nvcsw, nivcsw;    /* voluntary / involuntary context switches */
 	int slot;                       /* index in the task table (and stack area) */
+	/* The return probes' instances of this thread's calls in flight, most recent first
+	 * (include/kretprobes.h). Only the probes layer reads or writes it. */
+	struct kretprobe_instance *kretprobe_instances;
 };
 
 /* The boot thread (slot 0): it runs kmain and becomes an ordinary thread. */
@@ -88,6 +91,12 @@ struct task_struct *kthread_create(int (*fn)(void *arg), void *arg, const char *
 struct task_struct *kthread_run(int (*fn)(void *arg), void *arg, const char *name);
 /* Ends the calling thread with code. Reports a preempt_count leak first. */
 void __noreturn kthread_exit(int code);
+/*
+ * Called by kthread_exit, interrupts off, for the thread that is exiting: a hook the
+ * probes layer installs (kprobe_flush_task gives back the return probes' instances the
+ * thread still holds). NULL until then.
+ */
+extern void (*kprobe_flush_task_hook)(struct task_struct *t);
 /* Waits for t to exit, frees its stack and slot, returns its exit code. */
 int kthread_join(struct task_struct *t);
 /* Bytes of t's stack ever used (the highest point written, measured from the top). */

@@ -21,6 +21,22 @@ void show_code(unsigned long eip);
 void show_thread(const struct thread_info *ti);
 /* Backtrace of the caller. */
 void dump_stack(void);
+/*
+ * Fills store with up to size return addresses of the current stack (the first is the
+ * caller's own, as dump_stack's), skipping the first skip, each passed through
+ * stack_trace_fixup; returns how many it stored.
+ */
+unsigned stack_trace_save(unsigned long *store, unsigned size, unsigned skip);
+/*
+ * The walkers (show_trace, stack_trace_save) give every return address they find through
+ * this hook, with the stack slot it lies in and the task whose stack it is, and use what
+ * it returns: the probes layer installs it so that a return probe's trampoline address
+ * reads as the real return address it stands for (kretprobe_find_ret_addr; Linux's
+ * CONFIG_ARCH_CORRECT_STACKTRACE_ON_KRETPROBE). NULL: addresses as found.
+ */
+struct task_struct;
+extern unsigned long (*stack_trace_fixup)(struct task_struct *tsk, unsigned long ret,
+					  unsigned long *slot);
 
 /* Image boundaries from linker.ld. */
 extern char __kernel_start[], __kernel_end[];

@@ -20,6 +20,7 @@ const char *__kprobes kprobe_handler_name(enum kprobe_handler_kind kind)
 	case KPROBE_IN_JPROBE: return "jprobe handler";
 	case KPROBE_IN_FAULT: return "fault handler";
 	case KPROBE_IN_BREAK: return "break handler";
+	case KPROBE_IN_KRETPROBE: return "kretprobe handler";
 	default: return "no handler";
 	}
 }

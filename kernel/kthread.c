@@ -30,6 +30,7 @@ static struct task_struct task_store[MAX_THREADS];
  * complete thread is in task_table, where the thread list and the tick can see it. */
 static bool slot_busy[MAX_THREADS];
 static int next_tid = 1;
+void (*kprobe_flush_task_hook)(struct task_struct *t);
 
 static unsigned long slot_stack_base(int slot)
 {
@@ -147,6 +148,8 @@ void kthread_exit(int code)
 		current_thread_info()->preempt_count = 0;
 	}
 	local_irq_disable();
+	if (kprobe_flush_task_hook)
+		kprobe_flush_task_hook(t);
 	t->exit_code = code;
 	t->state = TASK_DEAD;
 	if (t->joiner)

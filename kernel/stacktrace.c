@@ -11,6 +11,18 @@
 #define MAX_FRAMES      32
 #define MAX_STACK_WORDS 24
 
+unsigned long (*stack_trace_fixup)(struct task_struct *tsk, unsigned long ret,
+				   unsigned long *slot);
+
+/* The return address in the frame at ebp (slot ebp + 4), as the hook reads it. */
+static unsigned long __kprobes frame_return_address(const struct thread_info *ti,
+						    unsigned long ebp)
+{
+	unsigned long *slot = (unsigned long *)ebp + 1;
+
+	return stack_trace_fixup ? stack_trace_fixup(ti->task, *slot, slot) : *slot;
+}
+
 void __kprobes print_symbol(unsigned long addr)
 {
 	char buf[KSYM_NAME_LEN + 32];
@@ -43,7 +55,7 @@ void __kprobes show_trace(unsigned long eip, unsigned long ebp, const struct thr
 		if (ebp < lo || ebp + 8 > hi || (ebp & 3))
 			return;
 		unsigned long next = ((unsigned long *)ebp)[0];
-		unsigned long ret = ((unsigned long *)ebp)[1];
+		unsigned long ret = frame_return_address(ti, ebp);
 		if (!kernel_text_address(ret))
 			return;
 		print_frame(ret, true);
@@ -101,4 +113,31 @@ void __kprobes dump_stack(void)
 	printk("Call Trace:\n");
 	/* Our own frame's return address is the first entry: who called dump_stack. */
 	show_trace(0, (unsigned long)__builtin_frame_address(0), current_thread_info());
+}
+
+unsigned __kprobes stack_trace_save(unsigned long *store, unsigned size, unsigned skip)
+{
+	const struct thread_info *ti = current_thread_info();
+	unsigned long lo = stack_base(ti) + sizeof(struct thread_info);
+	unsigned long hi = stack_top(ti);
+	unsigned long ebp = (unsigned long)__builtin_frame_address(0);
+	unsigned n = 0;
+
+	/* The same walk as show_trace's, into store. */
+	for (int frames = 0; frames < MAX_FRAMES && n < size; frames++) {
+		if (ebp < lo || ebp + 8 > hi || (ebp & 3))
+			break;
+		unsigned long next = ((unsigned long *)ebp)[0];
+		unsigned long ret = frame_return_address(ti, ebp);
+		if (!kernel_text_address(ret))
+			break;
+		if (skip)
+			skip--;
+		else
+			store[n++] = ret;
+		if (next <= ebp)
+			break;
+		ebp = next;
+	}
+	return n;
 }

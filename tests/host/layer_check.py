@@ -57,7 +57,7 @@ KERNEL_ROOMS = {
              "switch.asm", "asm-offsets.c"},
     "probes": {"kprobes.c", "kprobe_register.c", "kprobe_fault.c", "kprobe_slots.asm",
                "probe_point.c", "text_poke.c", "jprobe.c", "kprobes_internal.h",
-               "kprobe-offsets.c"},
+               "kprobe-offsets.c", "kretprobe.c", "kretprobe_trampoline.asm"},
 }
 # Every folder that holds kernel sources (the same as the Makefile's SRC_DIRS, plus the
 # folders of the sources it names one by one: boot/), and its room, or for a folder of
@@ -85,7 +85,7 @@ HEADER_ROOMS = {
     "init.h": "core", "kbuild.h": "core",
     # probes
     "kprobes.h": "probes", "jprobes.h": "probes", "probe_point.h": "probes",
-    "text_poke.h": "probes",
+    "text_poke.h": "probes", "kretprobes.h": "probes",
     # samples, monitor
     "demo.h": "samples", "readline.h": "monitor", "monitor.h": "monitor",
 }

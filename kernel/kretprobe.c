@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Return probes: the entry half (pre_handler_kretprobe), the return half (the trampoline's
+ * handler), the instance pool, and the fixups that let backtraces and exiting threads see
+ * through the trampoline. include/kretprobes.h has the overview; the trampoline and the
+ * stack it builds are kernel/kretprobe_trampoline.asm.
+ *
+ * Every instance is in exactly one place: its kretprobe's free list (task == NULL), or one
+ * task's list of calls in flight (task set), or -- its kretprobe gone (rp == NULL) --
+ * on a task's list until that call returns and frees it. Both lists are changed only with
+ * interrupts off (the int3 gate, the trampoline's cli, local_irq_save): one CPU, so that
+ * is all the locking there is.
+ */
+#include "kretprobes.h"
+#include "errno.h"
+#include "irqflags.h"
+#include "kallsyms.h"
+#include "kernel.h"
+#include "preempt.h"
+#include "sched.h"
+#include "slab.h"
+#include "stacktrace.h"
+
+/* The trampoline's call of kretprobe_trampoline_handler returns here. */
+extern char kretprobe_trampoline_call_ret[];
+
+/* Back on rp's free list, or freed if rp is gone. Interrupts off. */
+static __always_inline void __kprobes recycle_rp_inst(struct kretprobe_instance *ri)
+{
+	struct kretprobe *rp = ri->rp;
+
+	if (likely(rp)) {
+		ri->task = NULL;
+		ri->next = rp->free_instances;
+		rp->free_instances = ri;
+	} else {
+		kfree(ri);
+	}
+}
+
+/*
+ * The entry: runs as rp->kp's pre handler, at the function's first byte (trap context,
+ * interrupts off). &regs->esp is the function's stack pointer: the slot holding its return
+ * address. Takes a free instance (none: a miss, counted in rp->nmissed, and the call is
+ * not followed), lets entry_handler decline the call (non-zero: the instance goes back),
+ * then swaps the return address for the trampoline and pushes the instance on this task's
+ * list. Returns 0: the function's first instruction runs as after any kprobe hit.
+ */
+int __kprobes pre_handler_kretprobe(struct kprobe *p, struct pt_regs *regs)
+{
+	struct kretprobe *rp = container_of(p, struct kretprobe, kp);
+	struct kretprobe_instance *ri = rp->free_instances;
+	unsigned long *sp = &regs->esp;
+	struct task_struct *tsk;
+
+	if (unlikely(!ri)) {
+		rp->nmissed++;
+		return 0;
+	}
+	tsk = current;
+	rp->free_instances = ri->next;
+	ri->task = tsk;
+	ri->ret_addr = (kprobe_opcode_t *)*sp;
+	ri->fp = sp;
+	if (rp->entry_handler && rp->entry_handler(ri, regs)) {
+		recycle_rp_inst(ri);
+		return 0;
+	}
+	*sp = (unsigned long)kretprobe_trampoline;
+	ri->next = tsk->kretprobe_instances;
+	tsk->kretprobe_instances = ri;
+	return 0;
+}
+
+/* The trampoline came back with no instance of this task for its slot: the stack or the
+ * list is corrupt, and the real return address is lost. */
+static void __noreturn __noinline kretprobe_lost(struct pt_regs *regs)
+{
+	panic("kretprobe: return through the trampoline at %p with no instance (task %s)",
+	      (void *)&regs->eflags, current->comm);
+}
+
+/*
+ * The return: called by kretprobe_trampoline (interrupts off) with the frame it built.
+ * The return came from slot &regs->eflags (see the .asm's diagram). The task's list is
+ * most recent first; an instance above ours has a slot deeper in the stack (lower) when a
+ * non-local exit (a longjmp) unwound past its call, which will never return: those are
+ * recycled here, without their handler. Ours is the first with exactly our slot. The real
+ * return address goes to regs->eip before the handler runs (the handler and any backtrace
+ * see it there), and the trampoline's iret takes it.
+ *
+ * The handler runs as a probe's handler does: preemption disabled, current_kprobe =
+ * &rp->kp (KPROBE_HIT_ACTIVE, KPROBE_IN_KRETPROBE), so a probe hit from it is a miss and
+ * a fault in it goes to rp->kp.fault_handler. If a probe is being handled already (the
+ * function returned under a handler's feet: a debugger stepping out of it), the handler
+ * is skipped and counted in rp->nmissed. An instance whose kretprobe was unregistered
+ * only frees itself.
+ */
+void __kprobes __used __attribute__((regparm(1)))
+kretprobe_trampoline_handler(struct pt_regs *regs)
+{
+	struct task_struct *tsk = current;
+	unsigned long *slot = &regs->eflags;
+	struct kretprobe_instance *ri = tsk->kretprobe_instances;
+	struct kretprobe *rp;
+
+	while (unlikely(ri && ri->fp < slot)) {
+		struct kretprobe_instance *skipped = ri;
+
+		ri = ri->next;
+		recycle_rp_inst(skipped);
+	}
+	if (unlikely(!ri || ri->fp != slot))
+		kretprobe_lost(regs);
+	tsk->kretprobe_instances = ri->next;
+	regs->eip = (unsigned long)ri->ret_addr;
+	rp = ri->rp;
+	if (likely(rp && rp->handler)) {
+		if (unlikely(kprobe_running())) {
+			rp->nmissed++;
+		} else {
+			preempt_disable();
+			current_kprobe = &rp->kp;
+			get_kprobe_ctlblk()->kprobe_status = KPROBE_HIT_ACTIVE;
+			kprobe_in_handler = KPROBE_IN_KRETPROBE;
+			rp->handler(ri, regs);
+			kprobe_in_handler = KPROBE_IN_PRE;
+			current_kprobe = NULL;
+			preempt_enable_no_resched();
+		}
+	}
+	recycle_rp_inst(ri);
+}
+
+unsigned long __kprobes kretprobe_find_ret_addr(struct task_struct *tsk, unsigned long ret,
+						unsigned long *slot)
+{
+	if (ret == (unsigned long)kretprobe_trampoline_call_ret) {
+		/* The trampoline's frame: its pt_regs lie right above the call's slot. */
+		struct pt_regs *regs = (struct pt_regs *)(slot + 1);
+
+		ret = regs->eip;
+		slot = &regs->eflags;   /* before the handler set eip: look it up */
+	}
+	if (ret != (unsigned long)kretprobe_trampoline || !tsk)
+		return ret;
+	for (struct kretprobe_instance *ri = tsk->kretprobe_instances; ri; ri = ri->next)
+		if (ri->fp == slot)
+			return (unsigned long)ri->ret_addr;
+	return ret;
+}
+
+void __kprobes kprobe_flush_task(struct task_struct *tsk)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	while (tsk->kretprobe_instances) {
+		struct kretprobe_instance *ri = tsk->kretprobe_instances;
+
+		tsk->kretprobe_instances = ri->next;
+		recycle_rp_inst(ri);
+	}
+	local_irq_restore(flags);
+}
+
+void init_kretprobes(void)
+{
+	stack_trace_fixup = kretprobe_find_ret_addr;
+	kprobe_flush_task_hook = kprobe_flush_task;
+}
+
+/* Frees the first n instances of a pool being built or taken down, and the index. */
+static void free_pool(struct kretprobe_instance **instances, int n)
+{
+	for (int i = 0; i < n; i++)
+		kfree(instances[i]);
+	kfree(instances);
+}
+
+int register_kretprobe(struct kretprobe *rp)
+{
+	struct kretprobe_instance **instances, *free = NULL;
+	struct kretprobe caller;
+	unsigned long addr, flags;
+	int n, ret;
+
+	if (!rp)
+		return -EINVAL;
+	ret = kprobe_lookup_addr(&rp->kp, &addr);
+	if (ret)
+		return ret;
+	/* The return address is at the top of the stack only at the first byte. */
+	if (!kallsyms_is_function_entry(addr))
+		return -EINVAL;
+	if (rp->data_size > KMALLOC_MAX_SIZE - sizeof(struct kretprobe_instance))
+		return -EINVAL;
+	n = rp->maxactive > 0 ? rp->maxactive : KRETPROBE_DEFAULT_MAXACTIVE;
+	if (n > KRETPROBE_MAXACTIVE_MAX)
+		return -E2BIG;
+	instances = kmalloc(n * sizeof(*instances));
+	if (!instances)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		struct kretprobe_instance *ri = kzalloc(sizeof(*ri) + rp->data_size);
+
+		if (!ri) {
+			free_pool(instances, i);
+			return -ENOMEM;
+		}
+		ri->rp = rp;
+		ri->next = free;
+		free = ri;
+		instances[i] = ri;
+	}
+	init_kretprobes();
+	/* Interrupts off from the first write to rp to the end: if rp is registered already
+	 * (register_kprobe's -EINVAL), nothing can hit it while its fields are not its own. */
+	local_irq_save(flags);
+	caller = *rp;
+	rp->free_instances = free;
+	rp->instances = instances;
+	rp->nr_instances = n;
+	rp->nmissed = 0;
+	rp->kp.pre_handler = pre_handler_kretprobe;
+	rp->kp.post_handler = NULL;
+	rp->kp.break_handler = NULL;
+	ret = register_kprobe(&rp->kp);
+	if (ret)
+		*rp = caller;
+	local_irq_restore(flags);
+	if (ret)
+		free_pool(instances, n);
+	return ret;
+}
+
+void unregister_kretprobe(struct kretprobe *rp)
+{
+	struct kretprobe_instance **instances;
+	unsigned long flags;
+	int n;
+
+	local_irq_save(flags);
+	if (!rp || !rp->instances || kprobe_hit_in_progress(&rp->kp)) {
+		local_irq_restore(flags);
+		WARN(1, "unregister_kretprobe: %s", !rp ? "NULL probe" : !rp->instances ?
+		     "probe not registered" : "called from the probe's own handler");
+		return;
+	}
+	local_irq_restore(flags);
+	unregister_kprobe(&rp->kp);     /* disarmed: no entry takes an instance from here on */
+	local_irq_save(flags);
+	instances = rp->instances;
+	n = rp->nr_instances;
+	for (int i = 0; i < n; i++) {
+		if (instances[i]->task) {
+			instances[i]->rp = NULL;        /* its return frees it */
+			instances[i] = NULL;
+		}
+	}
+	rp->instances = NULL;
+	rp->free_instances = NULL;
+	rp->nr_instances = 0;
+	local_irq_restore(flags);
+	free_pool(instances, n);                /* kfree(NULL) is a no-op */
+}
+
+int register_kretprobes(struct kretprobe **rps, int num)
+{
+	if (!rps || num <= 0)
+		return -EINVAL;
+	for (int i = 0; i < num; i++) {
+		int ret = register_kretprobe(rps[i]);
+
+		if (ret) {
+			unregister_kretprobes(rps, i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void unregister_kretprobes(struct kretprobe **rps, int num)
+{
+	for (int i = 0; i < num; i++)
+		unregister_kretprobe(rps[i]);
+}
