@@ -190,8 +190,12 @@ static inline bool kprobe_disabled(const struct kprobe *p)
 /*
  * The hash table of registered probes, keyed by address. Lookups happen on every hit, so
  * get_kprobe is inline; changes go through register/unregister (kprobe_register.c).
+ * Sized statically for 10,000 probes with chains of about one (16384 buckets, 64 KiB):
+ * a resizing table would need a rehash on the register path and an indirection (or a
+ * variable shift) on the hit path; Linux's table is fixed too (KPROBE_HASH_BITS 6 there,
+ * but its users rarely register thousands at once).
  */
-#define KPROBE_HASH_BITS  6
+#define KPROBE_HASH_BITS  14
 #define KPROBE_TABLE_SIZE (1 << KPROBE_HASH_BITS)
 extern struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
 

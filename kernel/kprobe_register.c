@@ -21,14 +21,15 @@ struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
 
 static u32 slot_used[KPROBE_NR_SLOTS / 32];
 
-/* True if p is in the table (searched everywhere: p->addr may not be its key yet). */
+/*
+ * True if p is in the table (Linux's __get_valid_kprobe idea). A registered probe's addr
+ * is its key (publish_kprobe sets it), so one lookup of p->addr finds p if p is there;
+ * an unregistered p's addr is whatever the caller wrote, and the lookup finds another
+ * probe or nothing. O(chain length), never a scan of the whole table.
+ */
 static bool registered(const struct kprobe *p)
 {
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *q = kprobe_table[i]; q; q = q->hnext)
-			if (q == p)
-				return true;
-	return false;
+	return get_kprobe(p->addr) == p;
 }
 
 /* Step 2, resolve: the address p names (include/kprobes.h). */
@@ -359,31 +360,41 @@ int disable_kprobe(struct kprobe *p)
 	return set_disabled(p, true);
 }
 
-/* Reading the table: for the fault path, self-tests and the monitor. */
+/*
+ * Reading the table: for the fault path, self-tests and the monitor. A short range is
+ * looked up address by address (a probe's key is its address); a range longer than the
+ * table has buckets walks the table instead, whichever is less work.
+ */
 struct kprobe *kprobe_in_range(unsigned long start, unsigned long end)
 {
 	struct kprobe *first = NULL;
 	unsigned long flags;
 
 	local_irq_save(flags);
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
-			unsigned long a = (unsigned long)p->addr;
-			if (a >= start && a < end && (!first || p->addr < first->addr))
-				first = p;
-		}
+	if (end > start && end - start <= KPROBE_TABLE_SIZE) {
+		for (unsigned long a = start; a < end && !first; a++)
+			first = get_kprobe((void *)a);
+	} else {
+		for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
+			for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
+				unsigned long a = (unsigned long)p->addr;
+				if (a >= start && a < end && (!first || p->addr < first->addr))
+					first = p;
+			}
+	}
 	local_irq_restore(flags);
 	return first;
 }
 
+/* One lookup per byte of the range: probe_point_check calls this for every instruction
+ * it decodes on the way to a probe point, so it must not cost a walk of the table. */
 void kprobe_recover_text(unsigned long start, u8 *buf, size_t len)
 {
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
-			unsigned long a = (unsigned long)p->addr;
-			if (a >= start && a < start + len && !kprobe_disabled(p))
-				buf[a - start] = p->opcode;
-		}
+	for (size_t i = 0; i < len; i++) {
+		struct kprobe *p = get_kprobe((void *)(start + i));
+		if (p && !kprobe_disabled(p))
+			buf[i] = p->opcode;
+	}
 }
 
 /* The probe whose slot contains addr, or NULL (for faults inside a boosted copy). */
