@@ -35,8 +35,8 @@ static int bench_family_jhandler(int a, int b)
 	jprobe_return();
 }
 
-/* Times row with first (already registered) and a kretprobe on bench_target. */
-static void with_kretprobe(const char *row, struct kprobe *first, u64 baseline)
+/* Adds a kretprobe on bench_target, beside the probe already there, and times row. */
+static void with_kretprobe(const char *row, u64 baseline)
 {
 	static struct kretprobe rp;
 	int ret;
@@ -50,7 +50,6 @@ static void with_kretprobe(const char *row, struct kprobe *first, u64 baseline)
 	}
 	bench_row(row, baseline);
 	unregister_kretprobe(&rp);
-	(void)first;
 }
 
 void bench_family_rows(u64 baseline)
@@ -65,7 +64,7 @@ void bench_family_rows(u64 baseline)
 	if (ret) {
 		printk("BENCH kprobe_kretprobe: register_kprobe failed (%d)\n", ret);
 	} else {
-		with_kretprobe("kprobe_kretprobe", &kp, baseline);
+		with_kretprobe("kprobe_kretprobe", baseline);
 		unregister_kprobe(&kp);
 	}
 	jp = (struct jprobe){ .kp.addr = (kprobe_opcode_t *)bench_target,
@@ -74,7 +73,7 @@ void bench_family_rows(u64 baseline)
 	if (ret) {
 		printk("BENCH jprobe_kretprobe: register_jprobe failed (%d)\n", ret);
 	} else {
-		with_kretprobe("jprobe_kretprobe", &jp.kp, baseline);
+		with_kretprobe("jprobe_kretprobe", baseline);
 		unregister_jprobe(&jp);
 	}
 }
