@@ -122,8 +122,9 @@ def check_thousand_probes(s):
     of the functions at the end of the text -- the bench's and the self-tests'
     (tests/bench/, tests/kernel/, linked last; libgcc's __ helpers, after them, are
     left out: printk divides with them), which this session never runs, so the probes
-    are armed but quiet -- skipping the ones refused for a documented reason; list counts them; the kernel runs on with
-    them armed (demo net); all removed, and the functions' bytes are as before."""
+    are armed but quiet -- skipping the ones refused for a documented reason; list
+    counts them; the kernel runs on with them armed (demo net, no hit); all removed, and
+    the functions' bytes are as before."""
     syms = re.findall(r"^([0-9a-f]{8}) +\d+  (\S+)$", s.send("syms *", timeout=60), re.M)
     funcs = [name for _, name in sorted(syms, reverse=True) if not name.startswith("__")]
     addrs, before = [], {}
