@@ -82,6 +82,9 @@ struct kprobe {
 	/* Aggregates (kernel/kprobe_aggr.c): in a manager, its first sub-probe; in a
 	 * sub-probe, the next one in call order; NULL in a probe alone at its address. */
 	struct kprobe *list;
+	/* The same list cut down to the enabled sub-probes with a pre handler, for the hit
+	 * (kernel/kprobe_aggr.c rebuilds it at every change). */
+	struct kprobe *aggr_pre;
 
 	/* Where: an address, or a symbol name; offset is added to either. */
 	kprobe_opcode_t *addr;

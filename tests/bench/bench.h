@@ -22,5 +22,7 @@ u64 bench_row(const char *name, u64 baseline);
 void bench_more_rows(u64 baseline);
 /* Two probes on one address: kprobe + kretprobe, jprobe + kretprobe (bench_family.c). */
 void bench_family_rows(u64 baseline);
+/* Two kprobes on one address, an aggregate (tests/bench/bench_aggr.c). */
+void bench_aggr_rows(u64 baseline);
 
 #endif

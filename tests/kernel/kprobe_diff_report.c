@@ -174,7 +174,11 @@ void diff_report_totals(struct diff_report *rep, bool with_post)
 	size_t len = 0;
 
 	/* The IF=1 cases keep the line docs/ quotes (tests/runner/docs_sources.py). */
-	if (rep->start == DIFF_IF1)
+	if (rep->aggr)
+		ktest_info(rep->t, "aggregates: %u probe sites (%u executed, %u boosted), %u hits, "
+			   "%u mismatches; %u refused as expected", rep->sites, rep->executed,
+			   rep->boosted, rep->hits, rep->mismatches, rep->refused);
+	else if (rep->start == DIFF_IF1)
 		ktest_info(rep->t, "%u probe sites (%u executed, %u boosted), %u hits, "
 			   "%u mismatches; %u refused as expected", rep->sites, rep->executed,
 			   rep->boosted, rep->hits, rep->mismatches, rep->refused);
@@ -191,6 +195,8 @@ void diff_report_totals(struct diff_report *rep, bool with_post)
 		ktest_info(rep->t, "mismatches by kind: %s", kinds);
 	if (rep->hidden)
 		ktest_info(rep->t, "(%u more not shown)", rep->hidden);
+	if (rep->aggr)
+		return;
 	per_state[rep->start][!with_post].ran = true;
 	per_state[rep->start][!with_post].sites = rep->sites;
 	per_state[rep->start][!with_post].mismatches = rep->mismatches;

@@ -25,6 +25,7 @@ enum diff_kind {
 struct diff_report {
 	struct ktest *t;
 	enum diff_start start;
+	bool aggr;                      /* a second kprobe on every site (an aggregate) */
 	unsigned sites, executed, hits, boosted, refused, left_out;
 	unsigned mismatches;            /* sites with at least one */
 	unsigned reported, hidden;
@@ -40,7 +41,8 @@ void diff_mismatch(struct diff_report *rep, unsigned long site, enum diff_kind k
 /* Everything of out that differs from base, and diff_cmp's #DB verdict. */
 void diff_compare(struct diff_report *rep, unsigned long site, const struct diff_outcome *out,
 		  const struct diff_outcome *base);
-/* The case's totals line (and the kinds, if any mismatched); kept for per_start_state. */
+/* The case's totals line (and the kinds, if any mismatched); kept for per_start_state,
+ * except an aggregate run's (its own line, "aggregates: ..."). */
 void diff_report_totals(struct diff_report *rep, bool with_post);
 /* "# per_start_state: IF=1: N sites, M mismatches; IF=0: ...; TF=1: ..." */
 void diff_report_per_state(struct ktest *t);

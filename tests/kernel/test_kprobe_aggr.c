@@ -108,7 +108,7 @@ static void reset(void)
 static void expect_clean(struct ktest *t)
 {
 	KEXPECT_FALSE(t, kprobe_running());
-	KEXPECT_TRUE(t, kprobe_instance == NULL);
+	KEXPECT_TRUE(t, kprobe_current_instance() == NULL);
 	KEXPECT_EQ(t, preempt_count(), 0);
 	KEXPECT_EQ(t, *(u8 *)aggr_target, 0x55);        /* push %ebp: nothing left armed */
 }
@@ -135,6 +135,7 @@ static void call_order_jprobe_last(struct ktest *t)
 	KEXPECT_TRUE(t, kprobe_in_range((unsigned long)T_ADDR, (unsigned long)T_ADDR + 1) ==
 			&ka);
 	KEXPECT_TRUE(t, kprobe_aggrprobe(get_kprobe(T_ADDR)));
+	KEXPECT_TRUE(t, get_kprobe(T_ADDR)->list == &ka);
 	unsigned n = registered_kprobes();
 	unregister_jprobe(&jp);
 	KEXPECT_EQ(t, registered_kprobes(), n - 1);
@@ -245,7 +246,10 @@ static void unregister_one_then_last(struct ktest *t)
 	KEXPECT_EQ(t, *(u8 *)aggr_target, BREAKPOINT_INSTRUCTION);
 	KEXPECT_EQ(t, aggr_target(1, 0), 3);
 	KEXPECT_STREQ(t, rec.seq, "acc");
-	KEXPECT_TRUE(t, kprobe_by_slot((unsigned long)slot) != NULL);
+	/* One left: alone in the table again, the manager gone, the slot the same. */
+	KEXPECT_TRUE(t, get_kprobe(T_ADDR) == &kc);
+	KEXPECT_TRUE(t, kc.list == NULL && kc.ainsn.insn == slot);
+	KEXPECT_TRUE(t, kprobe_by_slot((unsigned long)slot) == &kc);
 	unregister_kprobe(&kc);
 	KEXPECT_TRUE(t, get_kprobe(T_ADDR) == NULL);
 	KEXPECT_TRUE(t, kprobe_by_slot((unsigned long)slot) == NULL);

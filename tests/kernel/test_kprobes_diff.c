@@ -17,6 +17,11 @@
  * fixed up by the probe's fault_handler -- which must never be offered the probed
  * instruction's own faults. (TF is left alone in the pre-only cases, so that a wrong TF
  * from the core itself is not hidden behind the handler's.)
+ *
+ * The aggregate pair (aggregated_*, IF=1) puts a second kprobe on every site, so each site
+ * is an aggregate (kernel/kprobe_aggr.c): the outcome must still be the unprobed one, both
+ * probes' handlers must run as often as the instruction, and the first probe's handler
+ * fault must be offered to its own fault_handler only, never to the second's.
  */
 #include "errno.h"
 #include "kallsyms.h"
@@ -72,6 +77,7 @@ __asm__(".pushsection .text\n"
 	".size kprobe_diff_handler_load, . - kprobe_diff_handler_load\n.popsection\n");
 
 static unsigned pre_hits, post_hits, handler_faults_fixed, faults_offered;
+static unsigned pre2_hits, post2_hits, faults2_offered;
 static bool pre_faults;
 static u32 offered_trapnr, offered_eip;
 
@@ -112,6 +118,32 @@ static int diff_fault(struct kprobe *p, struct pt_regs *regs, int trapnr)
 	return 0;
 }
 
+/* The second probe of an aggregate site: counts, and must never be offered a fault. */
+static int diff_pre2(struct kprobe *p, struct pt_regs *regs)
+{
+	(void)p;
+	(void)regs;
+	pre2_hits++;
+	return 0;
+}
+
+static void diff_post2(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+{
+	(void)p;
+	(void)regs;
+	(void)flags;
+	post2_hits++;
+}
+
+static int diff_fault2(struct kprobe *p, struct pt_regs *regs, int trapnr)
+{
+	(void)p;
+	(void)regs;
+	(void)trapnr;
+	faults2_offered++;
+	return 0;
+}
+
 /* ---- one site ---- */
 
 /* Times the instruction at site faults (a fault: it never completes, no post handler). */
@@ -136,7 +168,7 @@ static int expected_refusal(unsigned long site, const char **what)
 static void probe_site(struct diff_report *rep, const struct group *g, unsigned long site,
 		       const struct diff_outcome *base, bool with_post)
 {
-	static struct kprobe kp;
+	static struct kprobe kp, kp2;
 	static struct diff_outcome out;
 	const char *what = NULL;
 	int want = expected_refusal(site, &what);
@@ -159,9 +191,28 @@ static void probe_site(struct diff_report *rep, const struct group *g, unsigned 
 		rep->refused++;
 		return;
 	}
+	kp2 = (struct kprobe){ .addr = (kprobe_opcode_t *)site, .pre_handler = diff_pre2,
+			       .post_handler = with_post ? diff_post2 : NULL,
+			       .fault_handler = diff_fault2 };
+	if (rep->aggr && (ret = register_kprobe(&kp2))) {
+		diff_mismatch(rep, site, DIFF_K_REGISTER, "register_kprobe (second): %d (%s)",
+			      ret, errno_name(ret));
+		unregister_kprobe(&kp);
+		return;
+	}
+	if (rep->aggr && !kprobe_aggrprobe(get_kprobe((void *)site)))
+		diff_mismatch(rep, site, DIFF_K_REGISTER, "two probes but no aggregate");
 	pre_hits = post_hits = handler_faults_fixed = faults_offered = 0;
+	pre2_hits = post2_hits = faults2_offered = 0;
 	pre_faults = with_post;
 	diff_run(g->entry, rep->start, &out, false);
+	if (rep->aggr) {
+		unregister_kprobe(&kp2);
+		if (pre2_hits != pre_hits || post2_hits != post_hits || faults2_offered)
+			diff_mismatch(rep, site, DIFF_K_HANDLERS, "second probe: pre %u post %u, "
+				      "offered %u faults; first: pre %u post %u", pre2_hits,
+				      post2_hits, faults2_offered, pre_hits, post_hits);
+	}
 	unregister_kprobe(&kp);
 
 	rep->sites++;
@@ -231,12 +282,14 @@ static void probe_group(struct ktest *t, struct diff_report *rep, const struct g
 	}
 }
 
-static void probe_the_corpus(struct ktest *t, enum diff_start start, bool with_post)
+static void probe_the_corpus(struct ktest *t, enum diff_start start, bool with_post,
+			     bool aggr)
 {
 	static char why[KSYM_NAME_LEN + 96];
 	static struct diff_report rep;
 
 	diff_report_init(&rep, t, start);
+	rep.aggr = aggr;
 	diff_setup(t);
 	for (unsigned gi = 0; gi < ARRAY_SIZE(groups); gi++) {
 		const struct group *g = &groups[gi];
@@ -269,34 +322,46 @@ static void probe_the_corpus(struct ktest *t, enum diff_start start, bool with_p
 /* IF=1, pre + post handlers: every instruction single-stepped out of line (or emulated). */
 static void every_instruction_single_stepped(struct ktest *t)
 {
-	probe_the_corpus(t, DIFF_IF1, true);
+	probe_the_corpus(t, DIFF_IF1, true, false);
 }
 
 /* IF=1, pre handler only: boostable instructions run from the slot and jump home. */
 static void every_instruction_boosted_or_stepped(struct ktest *t)
 {
-	probe_the_corpus(t, DIFF_IF1, false);
+	probe_the_corpus(t, DIFF_IF1, false, false);
 }
 
 static void start_if0_single_stepped(struct ktest *t)
 {
-	probe_the_corpus(t, DIFF_IF0, true);
+	probe_the_corpus(t, DIFF_IF0, true, false);
 }
 
 static void start_if0_boosted_or_stepped(struct ktest *t)
 {
-	probe_the_corpus(t, DIFF_IF0, false);
+	probe_the_corpus(t, DIFF_IF0, false, false);
 }
 
 /* A debugger stepping the corpus: nothing is boosted, every #DB must be as unprobed. */
 static void start_tf1_single_stepped(struct ktest *t)
 {
-	probe_the_corpus(t, DIFF_TF1, true);
+	probe_the_corpus(t, DIFF_TF1, true, false);
 }
 
 static void start_tf1_boosted_or_stepped(struct ktest *t)
 {
-	probe_the_corpus(t, DIFF_TF1, false);
+	probe_the_corpus(t, DIFF_TF1, false, false);
+}
+
+/* IF=1, two kprobes on every site (an aggregate each): pre + post, single-stepped. */
+static void aggregated_single_stepped(struct ktest *t)
+{
+	probe_the_corpus(t, DIFF_IF1, true, true);
+}
+
+/* IF=1, two pre-only kprobes on every site: the aggregate boosts. */
+static void aggregated_boosted_or_stepped(struct ktest *t)
+{
+	probe_the_corpus(t, DIFF_IF1, false, true);
 }
 
 /* Unprobed, every trap and fault of the corpus is raised and reported as written. */
@@ -327,6 +392,8 @@ static const struct ktest_case kprobes_diff_cases[] = {
 	KTEST_CASE(start_tf1_single_stepped),
 	KTEST_CASE(start_tf1_boosted_or_stepped),
 	KTEST_CASE(per_start_state),
+	KTEST_CASE(aggregated_single_stepped),
+	KTEST_CASE(aggregated_boosted_or_stepped),
 	KTEST_END,
 };
 KTEST_SUITE(kprobes_diff_suite, "kprobes_diff", kprobes_diff_cases);
