@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The constants the probes' assembly shares with C: the instruction slots' size and count
- * (include/kprobes.h), for kernel/kprobe_slots.asm.
+ * (include/kprobes.h), for kernel/kprobe_slots.asm; the pt_regs offsets the return probes'
+ * trampoline reloads, for kernel/kretprobe_trampoline.asm.
  *
  * The same technique as kernel/asm-offsets.c (compiled with gcc -S, never linked; the
  * Makefile turns the DEFINE() markers into $(BUILD)/gen/kprobe-offsets.inc), but a file of
@@ -10,6 +11,7 @@
  */
 #include "kbuild.h"
 #include "kprobes.h"
+#include "ptrace.h"
 
 /* The function gcc compiles; its body is nothing but the markers. */
 void kprobe_offsets(void);
@@ -19,4 +21,9 @@ void kprobe_offsets(void)
 	/* kernel/kprobe_slots.asm: the instruction slots C indexes with the same numbers */
 	DEFINE(KPROBE_SLOT_SIZE, KPROBE_SLOT_SIZE);
 	DEFINE(KPROBE_NR_SLOTS, KPROBE_NR_SLOTS);
+	/* kernel/kretprobe_trampoline.asm: the registers it reloads from its pt_regs */
+	OFFSET(PT_ECX, pt_regs, ecx);
+	OFFSET(PT_EDX, pt_regs, edx);
+	OFFSET(PT_EAX, pt_regs, eax);
+	OFFSET(PT_EIP, pt_regs, eip);
 }

@@ -38,6 +38,29 @@ static __always_inline void __kprobes recycle_rp_inst(struct kretprobe_instance 
 	}
 }
 
+/* Follows the call ri was taken for: the trampoline in place of the return address at sp,
+ * ri on top of the task's list. Interrupts off. */
+static __always_inline void __kprobes arm_return(struct kretprobe_instance *ri,
+						 struct task_struct *tsk, unsigned long *sp)
+{
+	*sp = (unsigned long)kretprobe_trampoline;
+	ri->next = tsk->kretprobe_instances;
+	tsk->kretprobe_instances = ri;
+}
+
+/* The entry with an entry_handler, out of the fast path: non-zero declines the call. */
+static int __kprobes __noinline entry_with_handler(struct kretprobe *rp,
+						   struct kretprobe_instance *ri,
+						   struct pt_regs *regs)
+{
+	if (rp->entry_handler(ri, regs)) {
+		recycle_rp_inst(ri);
+		return 0;
+	}
+	arm_return(ri, ri->task, ri->fp);
+	return 0;
+}
+
 /*
  * The entry: runs as rp->kp's pre handler, at the function's first byte (trap context,
  * interrupts off). &regs->esp is the function's stack pointer: the slot holding its return
@@ -51,43 +74,55 @@ int __kprobes pre_handler_kretprobe(struct kprobe *p, struct pt_regs *regs)
 	struct kretprobe *rp = container_of(p, struct kretprobe, kp);
 	struct kretprobe_instance *ri = rp->free_instances;
 	unsigned long *sp = &regs->esp;
-	struct task_struct *tsk;
+	struct task_struct *tsk = current;
 
 	if (unlikely(!ri)) {
 		rp->nmissed++;
 		return 0;
 	}
-	tsk = current;
 	rp->free_instances = ri->next;
 	ri->task = tsk;
 	ri->ret_addr = (kprobe_opcode_t *)*sp;
 	ri->fp = sp;
-	if (rp->entry_handler && rp->entry_handler(ri, regs)) {
-		recycle_rp_inst(ri);
-		return 0;
-	}
-	*sp = (unsigned long)kretprobe_trampoline;
-	ri->next = tsk->kretprobe_instances;
-	tsk->kretprobe_instances = ri;
+	if (rp->entry_handler)
+		return entry_with_handler(rp, ri, regs);
+	arm_return(ri, tsk, sp);
 	return 0;
 }
 
-/* The trampoline came back with no instance of this task for its slot: the stack or the
- * list is corrupt, and the real return address is lost. */
-static void __noreturn __noinline kretprobe_lost(struct pt_regs *regs)
+/*
+ * The trampoline's slow path: the task's first instance is not the one for this return.
+ * The list is most recent first; an instance above ours has a slot deeper in the stack
+ * (lower) when a non-local exit (a longjmp) unwound past its call, which will never
+ * return: those are recycled here, without their handler. Ours is then the first with
+ * exactly our slot. None: the stack or the list is corrupt and the real return address is
+ * lost -- a panic, there is nowhere to return to.
+ */
+static struct kretprobe_instance *__kprobes __noinline
+kretprobe_skip_unwound(struct task_struct *tsk, struct pt_regs *regs)
 {
-	panic("kretprobe: return through the trampoline at %p with no instance (task %s)",
-	      (void *)&regs->eflags, current->comm);
+	unsigned long *slot = &regs->eflags;
+	struct kretprobe_instance *ri = tsk->kretprobe_instances;
+
+	while (ri && ri->fp < slot) {
+		struct kretprobe_instance *skipped = ri;
+
+		ri = ri->next;
+		recycle_rp_inst(skipped);
+	}
+	tsk->kretprobe_instances = ri;
+	if (!ri || ri->fp != slot)
+		panic("kretprobe: return through the trampoline at %p with no instance (task %s)",
+		      (void *)slot, tsk->comm);
+	return ri;
 }
 
 /*
- * The return: called by kretprobe_trampoline (interrupts off) with the frame it built.
- * The return came from slot &regs->eflags (see the .asm's diagram). The task's list is
- * most recent first; an instance above ours has a slot deeper in the stack (lower) when a
- * non-local exit (a longjmp) unwound past its call, which will never return: those are
- * recycled here, without their handler. Ours is the first with exactly our slot. The real
- * return address goes to regs->eip before the handler runs (the handler and any backtrace
- * see it there), and the trampoline's iret takes it.
+ * The return: called by kretprobe_trampoline (interrupts off) with the frame it built;
+ * the return came from slot &regs->eflags (see the .asm's diagram). The task's first
+ * instance is ours, unless a non-local exit left others above it (kretprobe_skip_unwound).
+ * The real return address goes to regs->eip before the handler runs (the handler and any
+ * backtrace see it there), and the trampoline's iret takes it.
  *
  * The handler runs as a probe's handler does: preemption disabled, current_kprobe =
  * &rp->kp (KPROBE_HIT_ACTIVE, KPROBE_IN_KRETPROBE), so a probe hit from it is a miss and
@@ -99,37 +134,37 @@ static void __noreturn __noinline kretprobe_lost(struct pt_regs *regs)
 void __kprobes __used __attribute__((regparm(1)))
 kretprobe_trampoline_handler(struct pt_regs *regs)
 {
-	struct task_struct *tsk = current;
-	unsigned long *slot = &regs->eflags;
+	struct thread_info *ti = current_thread_info();
+	struct task_struct *tsk = ti->task;
 	struct kretprobe_instance *ri = tsk->kretprobe_instances;
 	struct kretprobe *rp;
 
-	while (unlikely(ri && ri->fp < slot)) {
-		struct kretprobe_instance *skipped = ri;
-
-		ri = ri->next;
-		recycle_rp_inst(skipped);
-	}
-	if (unlikely(!ri || ri->fp != slot))
-		kretprobe_lost(regs);
+	if (unlikely(!ri || ri->fp != &regs->eflags))
+		ri = kretprobe_skip_unwound(tsk, regs);
 	tsk->kretprobe_instances = ri->next;
 	regs->eip = (unsigned long)ri->ret_addr;
 	rp = ri->rp;
-	if (likely(rp && rp->handler)) {
-		if (unlikely(kprobe_running())) {
-			rp->nmissed++;
-		} else {
-			preempt_disable();
+	if (unlikely(!rp)) {
+		kfree(ri);
+		return;
+	}
+	if (likely(rp->handler)) {
+		if (likely(!kprobe_running())) {
+			ti->preempt_count += PREEMPT_OFFSET;    /* preempt_disable() */
 			current_kprobe = &rp->kp;
 			get_kprobe_ctlblk()->kprobe_status = KPROBE_HIT_ACTIVE;
 			kprobe_in_handler = KPROBE_IN_KRETPROBE;
 			rp->handler(ri, regs);
 			kprobe_in_handler = KPROBE_IN_PRE;
 			current_kprobe = NULL;
-			preempt_enable_no_resched();
+			ti->preempt_count -= PREEMPT_OFFSET;    /* preempt_enable_no_resched() */
+		} else {
+			rp->nmissed++;
 		}
 	}
-	recycle_rp_inst(ri);
+	ri->task = NULL;
+	ri->next = rp->free_instances;
+	rp->free_instances = ri;
 }
 
 unsigned long __kprobes kretprobe_find_ret_addr(struct task_struct *tsk, unsigned long ret,

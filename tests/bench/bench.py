@@ -53,7 +53,7 @@ DISASM_LINE = re.compile(r"^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2} )+\s*(.*)$")
 TRACE_CALLS = 4          # bench=4 for the logged boot; its rows' second calls are used
 # What each row's traps per hit must be, from the mechanism (checked by --check).
 EXPECTED_TRAPS = {"plain": 0, "kprobe_pre": 1, "kprobe_disabled": 0,
-                  "kprobe_pre_post": 2, "jprobe": 2, "kprobe_x2": 1,
+                  "kprobe_pre_post": 2, "jprobe": 2, "kretprobe": 1, "kprobe_x2": 1,
                   # two probes on one address (tests/bench/bench_family.c): the one int3
                   # of the aggregate, boosted (no post handler); the kretprobe's return
                   # goes through its trampoline, no trap; the jprobe adds jprobe_return's
@@ -64,6 +64,7 @@ HITS_PER_CALL = {"kprobe_kretprobe": 2, "jprobe_kretprobe": 2}
 TARGETS = {
     "kprobe_pre": {"extra_insns": 150},
     "jprobe": {"extra_insns": 250, "traps_per_hit": 3},
+    "kretprobe": {"extra_insns": 150},
 }
 # Targets relative to another row's figure: row -> (figure, that row, at most this factor).
 # kprobe_x2 (two pre-only kprobes on one address, an aggregate) may cost at most 1.3x

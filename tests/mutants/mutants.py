@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from mutants_list import MUTANTS  # noqa: E402
 import mutants_exits  # noqa: E402,F401  (adds its mutants to MUTANTS)
+import mutants_kretprobe  # noqa: E402,F401  (issue 14's return probes)
 
 # Every mutant's tests, when --all-tests asks: the whole self-test boot and the oops boots.
 ALL_TESTS = "--only selftest --only oops"

@@ -161,3 +161,18 @@ SCENARIOS["jprobe_return_wrong_esp"] = OOPS_COMMON + [
     r"^kprobes: unhandled invalid opcode in the break handler of the probe at "
     r"jp_tick\+0x0/0x[0-9a-f]+$",
     eip_in("jprobe_esp_mismatch")]
+
+
+# A BUG() below kretprobed functions (tests/kernel/crash_kretprobes.c): their stack slots
+# hold kretprobe_trampoline, and the Call Trace names the real return addresses instead
+# (the lines of krp_f's callers exist only through kretprobe_find_ret_addr's fixup).
+def _trace_line(func):
+    return rf"^ \[<[0-9a-f]{{8}}>\] {func}\+0x[0-9a-f]+/0x[0-9a-f]+$"
+
+
+SCENARIOS["kretprobe_oops"] = OOPS_COMMON + [
+    r"^kernel BUG at tests/kernel/crash_kretprobes\.c:\d+!$", eip_in("krp_h_bug"),
+    _trace_line("krp_g"), _trace_line("crash_kretprobe_oops")]
+SCENARIOS["kretprobe_oops_nested"] = OOPS_COMMON + [
+    r"^kernel BUG at tests/kernel/crash_kretprobes\.c:\d+!$", eip_in("krp_h_bug"),
+    _trace_line("krp_f"), _trace_line("crash_kretprobe_oops_nested")]
