@@ -95,11 +95,12 @@ __asm__(".pushsection .kprobes.text, \"ax\"\n"
 	".popsection\n");
 
 /*
- * Sub-probe kp's pre handler returned 1 (current_kprobe's). If it is the jprobe's, the manager keeps the hit
- * (its break handler, aggr_break_handler, ends the diversion) and kprobe_instance stays
- * on the jprobe. Any other sub-probe has no break handler to end the hit later, so it
- * ends here, as kprobe_int3_handler ends a lone probe's: a manager holding a jprobe has a
- * break handler, and the int3 handler would keep the hit open. Returns 1.
+ * Sub-probe kp's pre handler returned 1 (a sub-probe of current_kprobe). If it is the
+ * jprobe's, the manager keeps the hit (its break handler, aggr_break_handler, ends the
+ * diversion) and kprobe_instance stays on the jprobe. Any other sub-probe has no break
+ * handler to end the hit later, so it ends here, as kprobe_int3_handler ends a lone
+ * probe's: a manager holding a jprobe has a break handler, and the int3 handler would
+ * keep the hit open. Returns 1.
  */
 int __kprobes __used aggr_diverted(struct kprobe *kp);
 int __kprobes __used aggr_diverted(struct kprobe *kp)
@@ -174,6 +175,11 @@ bool kprobe_aggr_holds(const struct kprobe *ap, const struct kprobe *p)
 		if (kp == p)
 			return true;
 	return false;
+}
+
+bool kprobe_is_or_holds(const struct kprobe *q, const struct kprobe *p)
+{
+	return q == p || (q && kprobe_aggrprobe(q) && kprobe_aggr_holds(q, p));
 }
 
 /*

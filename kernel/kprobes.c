@@ -26,13 +26,9 @@ bool kprobe_hit_in_progress(const struct kprobe *p)
 {
 	const struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
 
-	const struct kprobe *cur = current_kprobe;
-	const struct kprobe *prev = kcb->kprobe_status == KPROBE_REENTER ? kcb->prev_kprobe.kp
-									  : NULL;
-
-	return p && (p == cur || p == prev || (cur && kprobe_aggrprobe(cur) &&
-					       kprobe_aggr_holds(cur, p)) ||
-		     (prev && kprobe_aggrprobe(prev) && kprobe_aggr_holds(prev, p)));
+	return p && (kprobe_is_or_holds(current_kprobe, p) ||
+		     (kcb->kprobe_status == KPROBE_REENTER &&
+		      kprobe_is_or_holds(kcb->prev_kprobe.kp, p)));
 }
 
 static void __kprobes save_previous_kprobe(struct kprobe_ctlblk *kcb)

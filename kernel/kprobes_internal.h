@@ -38,6 +38,8 @@ static inline void kprobe_restore_cr2(unsigned long cr2)
  */
 void kprobes_inc_nmissed_count(struct kprobe *p);
 bool kprobe_aggr_holds(const struct kprobe *ap, const struct kprobe *p);
+/* q is p, or q is a manager and p one of its sub-probes (q may be NULL). */
+bool kprobe_is_or_holds(const struct kprobe *q, const struct kprobe *p);
 int register_aggr_kprobe(struct kprobe *old, struct kprobe *p);
 bool unregister_aggr_kprobe(struct kprobe *ap, struct kprobe *p);
 int set_aggr_disabled(struct kprobe *ap, struct kprobe *p, bool disable);

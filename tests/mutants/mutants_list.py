@@ -21,6 +21,7 @@ tests/mutants/mutants_exits.py adds the mutants of issue 13's exit rules.
 PROBES = "--only selftest --only oops --select=kprobes*,jprobes*"
 TRAPS = "--only selftest --only oops --select=kprobes*,jprobes*,traps*"
 POKE = "--only selftest --only oops --select=kprobes*,jprobes*,mm*"
+AGGR = "--only selftest --only oops --select=kprobes*,jprobes*,kprobe_aggr*,kprobe_batch*"
 
 MUTANTS = []
 
@@ -36,6 +37,7 @@ KPI = "kernel/kprobes_internal.h"
 TRP = "kernel/trap.c"             # being edited by issue 12's helpers: re-check matches
 REG = "kernel/kprobe_register.c"   # being edited by issue 12's helpers: re-check matches
 JP = "kernel/jprobe.c"
+AGG = "kernel/kprobe_aggr.c"
 TP = "kernel/text_poke.c"
 PP = "kernel/probe_point.c"
 ENT = "kernel/entry.asm"           # being edited by issue 12's helpers: re-check matches
@@ -126,7 +128,7 @@ M("26", KP, "if (likely(p->ainsn.boostable && !p->post_handler &&",
 M("27", KP, "kcb->kprobe_status = KPROBE_HIT_SS;", "",
   "status not set for the step: the debug trap is not recognised as ours", PROBES,
   within="static inline void __kprobes setup_singlestep(")
-M("28", KP, "p->nmissed++;", "", "a missed hit is not counted", PROBES)
+M("28", KP, "kprobes_inc_nmissed_count(p);", "", "a missed hit is not counted", PROBES)
 M("29", KP, "save_previous_kprobe(kcb);", "(void)save_previous_kprobe;",
   "reentry does not save the outer hit: restoring it brings back stale state", PROBES)
 M("30", KP, "kcb->kprobe_status = KPROBE_REENTER;", "kcb->kprobe_status = KPROBE_HIT_SS;",
@@ -228,15 +230,15 @@ M("64", REG, "put_jmp(image, len, slot, next);", "",
 M("65", REG, "ainsn->boostable = can_boost(&ainsn->decoded);",
   "ainsn->boostable = can_boost(&ainsn->decoded) || true;",
   "boostable forced true at registration", PROBES)
-M("66", REG, "if (get_kprobe((void *)addr))", "if (get_kprobe((void *)addr) && 0)",
-  "two probes on one address are accepted", PROBES,
-  within="static int check_kprobe_unclaimed(")
+M("66", AGG, "if (p->break_handler && old->break_handler)", "if (0)",
+  "two jprobes on one address are accepted (issue 14: two kprobes now are)", AGGR,
+  within="int register_aggr_kprobe(")
 M("67", REG, "if (!kprobe_disabled(p)) {", "if (1) {",
   "a probe registered disabled is armed anyway", PROBES,
   within="int register_kprobe(")
 M("68", REG, "BUG_ON(disarm_kprobe(p));", "{}",
   "unregister leaves the int3 in the text", PROBES)
-M("69", REG, "buf[a - start] = p->opcode;", "(void)buf;",
+M("69", REG, "buf[i] = p->opcode;", "(void)buf;",
   "decoding sees other probes' int3s: a probe after a probed instruction is refused",
   PROBES)
 M("70", REG, "text_poke(slot, int3s, KPROBE_SLOT_SIZE);", "(void)int3s;",
@@ -310,3 +312,38 @@ M("101", ENT, "push dword -1                ; orig_eax: -1, an exception",
 M("102", SLOTS, "times KPROBE_SLOT_SIZE * KPROBE_NR_SLOTS db 0xcc",
   "times KPROBE_SLOT_SIZE * KPROBE_NR_SLOTS db 0x90",
   "unused slots hold nops: a stray jump into one slides instead of trapping", PROBES)
+
+# ---- kernel/kprobe_aggr.c: aggregates (issue 14) ----
+M("166", AGG, '"1:	mov %ebx, kprobe_instance\\n"', '"1:\\n"',
+  "the pre loop does not name the sub-probe it calls: a fault in its handler is offered "
+  "to the wrong one (or none)", AGGR, within="__asm__(")
+M("167", AGG, '"	jnz 2f\\n"', '"	nop\\n"',
+  "a pre handler's 1 is ignored: the rest still run after it set up the resume", AGGR,
+  within="__asm__(")
+M("168", AGG, "if (!kp->break_handler && current_kprobe->break_handler) {", "if (!kp) {",
+  "a kprobe's 1 beside a jprobe leaves the hit open: the next int3 is a reentry", AGGR)
+M("169", AGG, "kp->nmissed++;", "{}", "a miss on an aggregate counts on no sub-probe", AGGR,
+  within="void __kprobes kprobes_inc_nmissed_count(")
+M("170", AGG, "if (!kprobe_disabled(kp))", "if (1)",
+  "a miss counts on disabled sub-probes too", AGGR,
+  within="void __kprobes kprobes_inc_nmissed_count(")
+M("171", AGG, "if (!kp->post_handler || kprobe_disabled(kp))", "if (!kp->post_handler)",
+  "a disabled sub-probe's post handler still runs", AGGR)
+M("172", AGG, "kprobe_instance = kp;", "",
+  "the post loop does not name the sub-probe it calls: its handler's fault goes to the "
+  "last pre handler's sub-probe", AGGR,
+  within="void __kprobes aggr_post_handler(")
+M("173", AGG, "return kp->fault_handler(kp, regs, trapnr);",
+  "return kp->fault_handler(p, regs, trapnr);",
+  "the sub-probe's fault handler is given the manager instead of its own struct", AGGR)
+M("174", AGG, "ap->post_handler = post ? aggr_post_handler : NULL;",
+  "ap->post_handler = aggr_post_handler;",
+  "every aggregate has a post handler: none is ever boosted", AGGR)
+M("175", AGG, "while (*pp && !(*pp)->break_handler)", "while (*pp)",
+  "a kprobe registered after the jprobe goes after it: never called, the jprobe diverts",
+  AGGR)
+M("176", AGG, "return q == p || (q && kprobe_aggrprobe(q) && kprobe_aggr_holds(q, p));",
+  "return q == p;",
+  "a sub-probe's own handler may unregister it mid-hit", AGGR)
+M("177", AGG, "if (kp->pre_handler && !kprobe_disabled(kp)) {", "if (kp->pre_handler) {",
+  "a disabled sub-probe's pre handler still runs", AGGR)
