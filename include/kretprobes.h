@@ -16,6 +16,9 @@
  * The return handler runs with interrupts off and preemption disabled, with current_kprobe
  * = &rp->kp (status KPROBE_HIT_ACTIVE, kprobe_in_handler KPROBE_IN_KRETPROBE): a probe it
  * runs into is a miss (kprobe_reenter), and a fault in it is offered to rp->kp.fault_handler.
+ * It may change the return value (regs->eax, and edx/ecx): the trampoline reloads those
+ * three. ebx, esi, edi and ebp in regs are a copy (the C code preserved the real ones), and
+ * regs->ds, es and orig_eax are not filled in: no trap happened.
  */
 #ifndef JUMPER_KRETPROBES_H
 #define JUMPER_KRETPROBES_H

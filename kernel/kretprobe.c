@@ -73,20 +73,19 @@ int __kprobes pre_handler_kretprobe(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kretprobe *rp = container_of(p, struct kretprobe, kp);
 	struct kretprobe_instance *ri = rp->free_instances;
-	unsigned long *sp = &regs->esp;
-	struct task_struct *tsk = current;
+	struct task_struct *tsk;
 
 	if (unlikely(!ri)) {
 		rp->nmissed++;
 		return 0;
 	}
 	rp->free_instances = ri->next;
-	ri->task = tsk;
-	ri->ret_addr = (kprobe_opcode_t *)*sp;
-	ri->fp = sp;
+	ri->fp = &regs->esp;
+	ri->ret_addr = (kprobe_opcode_t *)regs->esp;
+	ri->task = tsk = current;
 	if (rp->entry_handler)
 		return entry_with_handler(rp, ri, regs);
-	arm_return(ri, tsk, sp);
+	arm_return(ri, tsk, ri->fp);
 	return 0;
 }
 

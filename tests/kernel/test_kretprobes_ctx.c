@@ -120,13 +120,13 @@ static void from_interrupt_context(struct ktest *t)
 	KASSERT_EQ(t, register_kretprobe(&rp), 0);
 	KASSERT_EQ(t, register_kretprobe(&rp2), 0);
 	timer_tick_hook = call_from_tick;
-	KEXPECT_EQ(t, krp_spin(10), 7);
+	KEXPECT_EQ(t, krp_spin(5), 7);
 	timer_tick_hook = NULL;
 	unregister_kretprobe(&rp2);
 	unregister_kretprobe(&rp);
 	KEXPECT_EQ(t, hits, 1);
 	KEXPECT_EQ(t, bad, 0);
-	KEXPECT_GE(t, tick_calls, 10);
+	KEXPECT_GE(t, tick_calls, 4);
 	KEXPECT_EQ(t, tick_hits, tick_calls);
 	KEXPECT_EQ(t, tick_nested, tick_calls);
 	KEXPECT_EQ(t, tick_bad, 0);
