@@ -4,10 +4,52 @@
 #define JUMPER_MONITOR_INTERNAL_H
 
 #include "monitor.h"
+#include "jprobes.h"
+#include "kallsyms.h"
+#include "kretprobes.h"
 
-/* The probe commands (monitor/monitor_probes.c). */
+/*
+ * The probes placed from the monitor (monitor/monitor_probes.c). Numbers run from 0 to
+ * MON_MAX_PROBES - 1; a probe keeps its number until it is removed (then the number is
+ * free for the next one placed). Each probe is allocated when placed, so the cap costs
+ * one pointer a number.
+ */
+#define MON_MAX_PROBES 1024
+
+enum mon_kind { MON_KPROBE, MON_JPROBE, MON_KRETPROBE };
+
+struct mon_probe {
+	/* jp.kp and rp.kp are the same kprobe: both structs start with it. */
+	union {
+		struct jprobe jp;           /* a kprobe uses jp.kp alone */
+		struct kretprobe rp;
+	};
+	enum mon_kind kind;
+	int index;                      /* its number in 'list' */
+	int nargs;                      /* jprobe: stack arguments to print */
+	unsigned long hits;             /* kretprobe: returns seen */
+	char where[KSYM_NAME_LEN + 16]; /* the address, as mon_sprint_symbol prints it */
+	char func[KSYM_NAME_LEN + 16]; /* the function's name (NAME@N if shared) */
+};
+
+static inline unsigned long mon_addr(const struct mon_probe *m)
+{
+	return (unsigned long)m->jp.kp.addr;
+}
+
+/* Probe number i, or NULL if none has it. */
+struct mon_probe *mon_probe_nth(unsigned i);
+/* "kprobe", "jprobe" or "kretprobe". */
+const char *mon_kind_name(const struct mon_probe *m);
+/* Hits that ran no handler: kp.nmissed; for a kretprobe also entries with no instance. */
+unsigned long mon_nmissed(const struct mon_probe *m);
+/* True if an int3 is armed at addr (any probe there enabled, the monitor's or not). */
+bool mon_int3_armed(unsigned long addr);
+
+/* The probe commands (monitor/monitor_probes.c; dis in monitor/monitor_dis.c). */
 void mon_probe(int argc, char **argv);
 void mon_jprobe(int argc, char **argv);
+void mon_kretprobe(int argc, char **argv);
 void mon_list(int argc, char **argv);
 void mon_enable(int argc, char **argv);
 void mon_disable(int argc, char **argv);

@@ -1,33 +1,43 @@
 // SPDX-License-Identifier: MIT
 /*
- * The monitor's probe commands: place kprobes and jprobes by name, list them (like
- * Linux's /sys/kernel/debug/kprobes/list), enable, disable, remove; and "dis", which
- * shows instruction boundaries from the decoder -- the places a probe may go.
+ * The monitor's probe commands: place kprobes, jprobes and kretprobes by name, list them
+ * (like Linux's /sys/kernel/debug/kprobes/list, with which ones share an address),
+ * enable, disable, remove. The table and the handlers are here; "dis", which shows the
+ * probes on the instructions it prints, is in monitor/monitor_dis.c.
  */
 #include "monitor_internal.h"
 #include "errno.h"
-#include "insn.h"
 #include "jprobes.h"
 #include "kallsyms.h"
 #include "kprobes.h"
+#include "kretprobes.h"
 #include "printk.h"
-#include "probe_point.h"
+#include "slab.h"
 #include "stacktrace.h"
 #include "string.h"
 
-#define MON_MAX_PROBES 16
 #define MON_LOG_HITS   3        /* hits logged in full; later ones only counted */
 
-/* A probe placed from the monitor. kp is first so container_of works both ways. */
-struct mon_probe {
-	struct jprobe jp;           /* jp.kp is the kprobe, for both kinds */
-	bool used, is_jprobe;
-	int nargs;                  /* jprobe: stack arguments to print */
-	unsigned long hits;
-	char where[KSYM_NAME_LEN + 16];
+/*
+ * The probes placed from the monitor, by number: each one kzalloc'd when placed and
+ * freed when removed, so the cap (MON_MAX_PROBES, in monitor_internal.h) costs only this
+ * table of pointers, and a number stays the probe's until it is removed.
+ */
+static struct mon_probe *probes[MON_MAX_PROBES];
+
+struct mon_probe *mon_probe_nth(unsigned i)
+{
+	return i < MON_MAX_PROBES ? probes[i] : NULL;
+}
+
+static const char *const kind_names[] = {
+	[MON_KPROBE] = "kprobe", [MON_JPROBE] = "jprobe", [MON_KRETPROBE] = "kretprobe",
 };
 
-static struct mon_probe probes[MON_MAX_PROBES];
+const char *mon_kind_name(const struct mon_probe *m)
+{
+	return kind_names[m->kind];
+}
 
 void mon_print_error(const char *cmd, const char *what, int err)
 {
@@ -35,7 +45,7 @@ void mon_print_error(const char *cmd, const char *what, int err)
 }
 
 /* Why a probe address was refused, in the words of include/probe_point.h. */
-static const char *refusal(int err)
+static const char *refusal(enum mon_kind kind, int err)
 {
 	switch (err) {
 	case -ENOENT: return "no such symbol";
@@ -43,30 +53,60 @@ static const char *refusal(int err)
 	case -EPERM: return "blacklisted: code that handles probes cannot be probed";
 	case -EILSEQ: return "not an instruction boundary (see 'dis')";
 	case -EOPNOTSUPP: return "this instruction cannot be single-stepped out of line";
-	case -EEXIST: return "already probed";
-	case -EINVAL: return "invalid address";
-	case -ENOMEM: return "no free instruction slot";
+	case -EEXIST:
+		return kind == MON_JPROBE ? "a function takes one jprobe (Linux's rule)"
+					  : "already probed";
+	case -EINVAL:
+		return kind == MON_KPROBE ? "invalid address"
+		       : kind == MON_JPROBE ? "a jprobe goes on a function's first byte"
+					    : "a kretprobe goes on a function's first byte";
+	case -ENOMEM: return "out of memory (instruction slots or the kretprobe's instances)";
 	default: return "refused";
 	}
 }
 
-static struct mon_probe *slot_of(struct kprobe *p)
+static struct mon_probe *of_kprobe(struct kprobe *p)
 {
-	return container_of(container_of(p, struct jprobe, kp), struct mon_probe, jp);
+	return container_of(p, struct mon_probe, jp.kp);
 }
 
 /* kprobe pre handler: count; log the first few hits with their registers. */
 static int mon_kprobe_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	struct mon_probe *m = slot_of(p);
+	struct mon_probe *m = of_kprobe(p);
 
 	if (++m->hits <= MON_LOG_HITS) {
 		printk("probe #%d hit %lu at %s: eip=%08lx eax=%08lx ebx=%08lx ecx=%08lx "
 		       "edx=%08lx esi=%08lx edi=%08lx ebp=%08lx esp=%08lx eflags=%08lx\n",
-		       (int)(m - probes), m->hits, m->where, regs->eip, regs->eax, regs->ebx,
+		       m->index, m->hits, m->where, regs->eip, regs->eax, regs->ebx,
 		       regs->ecx, regs->edx, regs->esi, regs->edi, regs->ebp,
 		       kernel_stack_pointer(regs), regs->eflags);
 	}
+	return 0;
+}
+
+/*
+ * kretprobe return handler: count; log the first few returns with the value and the
+ * caller they go back to. ri->ret_addr is the real return address (the trampoline's
+ * stands in for it on the stack), symbolized like every return address the monitor
+ * prints: by mon_sprint_symbol, NAME@N for a shared name.
+ */
+static int mon_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct mon_probe *m = container_of(ri->rp, struct mon_probe, rp);
+	char caller[KSYM_NAME_LEN + 32];
+	long v = (long)regs_return_value(regs);
+
+	if (++m->hits > MON_LOG_HITS)
+		return 0;
+	mon_sprint_symbol(caller, sizeof(caller), (unsigned long)ri->ret_addr);
+	/* Small values read best in decimal (errors, counts), others are likely pointers. */
+	if (v > -65536 && v < 65536)
+		printk("kretprobe #%d hit %lu: %s returned %ld to %s\n", m->index, m->hits,
+		       m->func, v, caller);
+	else
+		printk("kretprobe #%d hit %lu: %s returned 0x%08lx to %s\n", m->index, m->hits,
+		       m->func, (unsigned long)v, caller);
 	return 0;
 }
 
@@ -90,6 +130,19 @@ __asm__(".pushsection .text\n"
 extern char mon_jprobe_entry[];
 
 /*
+ * The monitor's jprobe at addr. The handler is not told its jprobe, and current_kprobe
+ * is the aggregate's manager probe when other probes share the address; a function has
+ * at most one jprobe (register_jprobe's -EEXIST), so the address names it.
+ */
+static struct mon_probe *jprobe_at(unsigned long addr)
+{
+	for (unsigned i = 0; i < MON_MAX_PROBES; i++)
+		if (probes[i] && probes[i]->kind == MON_JPROBE && mon_addr(probes[i]) == addr)
+			return probes[i];
+	return NULL;
+}
+
+/*
  * Prints the first hits' arguments: m->nargs words from args, but none from beyond the
  * thread's stack top -- the probed function may run right below it (kthread_start), and
  * the page above is unmapped. Such an argument is printed as "absent", and the line says
@@ -97,13 +150,16 @@ extern char mon_jprobe_entry[];
  */
 void mon_jprobe_report(const unsigned long *args)
 {
-	struct mon_probe *m = slot_of(current_kprobe);
-	int avail = (int)min((unsigned long)m->nargs,
-			     jprobe_stack_room((unsigned long)args) / sizeof(*args));
+	struct mon_probe *m = jprobe_at((unsigned long)current_kprobe->addr);
+	int avail;
 
+	if (!m)
+		return;
+	avail = (int)min((unsigned long)m->nargs,
+			 jprobe_stack_room((unsigned long)args) / sizeof(*args));
 	if (++m->hits > MON_LOG_HITS)
 		return;
-	printk("jprobe #%d hit %lu at %s(", (int)(m - probes), m->hits, m->where);
+	printk("jprobe #%d hit %lu at %s(", m->index, m->hits, m->where);
 	for (int i = 0; i < m->nargs; i++) {
 		if (i < avail)
 			printk("%s%08lx", i ? ", " : "", args[i]);
@@ -117,51 +173,74 @@ void mon_jprobe_report(const unsigned long *args)
 	printk("\n");
 }
 
-static struct mon_probe *new_probe(void)
+static int free_index(void)
 {
 	for (int i = 0; i < MON_MAX_PROBES; i++)
-		if (!probes[i].used)
-			return &probes[i];
-	return NULL;
+		if (!probes[i])
+			return i;
+	return -1;
 }
 
-static int place(const char *cmd, const char *spec, bool jprobe, int nargs)
+static int arm(struct mon_probe *m)
 {
-	struct mon_probe *m = new_probe();
-	unsigned long addr;
-	int ret;
+	switch (m->kind) {
+	case MON_JPROBE:
+		m->jp.entry = mon_jprobe_entry;
+		return register_jprobe(&m->jp);
+	case MON_KRETPROBE:
+		m->rp.handler = mon_kretprobe_ret;
+		return register_kretprobe(&m->rp);
+	default:
+		m->jp.kp.pre_handler = mon_kprobe_pre;
+		return register_kprobe(&m->jp.kp);
+	}
+}
 
-	if (!m) {
+/*
+ * Places a probe of this kind at spec; prints what happened. A refused probe leaves the
+ * table as it was (its memory is freed, its number stays free).
+ */
+static int place(const char *cmd, const char *spec, enum mon_kind kind, int nargs)
+{
+	int i = free_index(), ret;
+	struct mon_probe *m;
+	unsigned long addr;
+	char *plus;
+
+	if (i < 0) {
 		printk("%s: all %d monitor probes are in use (unprobe one)\n", cmd, MON_MAX_PROBES);
 		return -ENOSPC;
 	}
 	ret = mon_parse_spec(cmd, spec, &addr);
 	if (ret)
 		return ret;
-	memset(m, 0, sizeof(*m));
-	m->jp.kp.addr = (kprobe_opcode_t *)addr;
-	m->is_jprobe = jprobe;
-	m->nargs = nargs;
-	mon_sprint_symbol(m->where, sizeof(m->where), addr);
-	if (jprobe) {
-		m->jp.entry = mon_jprobe_entry;
-		ret = register_jprobe(&m->jp);
-	} else {
-		m->jp.kp.pre_handler = mon_kprobe_pre;
-		ret = register_kprobe(&m->jp.kp);
+	m = kzalloc(sizeof(*m));
+	if (!m) {
+		mon_print_error(cmd, spec, -ENOMEM);
+		return -ENOMEM;
 	}
+	m->jp.kp.addr = (kprobe_opcode_t *)addr;
+	m->kind = kind;
+	m->nargs = nargs;
+	m->index = i;
+	mon_sprint_symbol(m->where, sizeof(m->where), addr);
+	memcpy(m->func, m->where, sizeof(m->func));
+	plus = strchr(m->func, '+');
+	if (plus)
+		*plus = '\0';
+	ret = arm(m);
 	if (ret) {
 		printk("%s: %s: %s (%s): %s", cmd, m->where, errno_name(ret), errno_text(ret),
-		       jprobe && ret == -EINVAL ? "a jprobe goes on a function's first byte"
-						: refusal(ret));
+		       refusal(kind, ret));
 		if (ret == -EILSEQ)
 			mon_print_containing(addr);
 		printk("\n");
+		kfree(m);
 		return ret;
 	}
-	m->used = true;
-	printk("%s #%d placed at %s (%08lx)\n", jprobe ? "jprobe" : "probe", (int)(m - probes),
-	       m->where, addr);
+	probes[i] = m;
+	printk("%s #%d placed at %s (%08lx)\n", kind == MON_KPROBE ? "probe" : kind_names[kind],
+	       i, m->where, addr);
 	return 0;
 }
 
@@ -171,7 +250,7 @@ void mon_probe(int argc, char **argv)
 		printk("usage: probe SYM[+OFF]\n");
 		return;
 	}
-	place("probe", argv[1], false, 0);
+	place("probe", argv[1], MON_KPROBE, 0);
 }
 
 void mon_jprobe(int argc, char **argv)
@@ -182,7 +261,47 @@ void mon_jprobe(int argc, char **argv)
 		printk("usage: jprobe SYM [NARGS]   (NARGS 0..6, default 2)\n");
 		return;
 	}
-	place("jprobe", argv[1], true, (int)nargs);
+	place("jprobe", argv[1], MON_JPROBE, (int)nargs);
+}
+
+void mon_kretprobe(int argc, char **argv)
+{
+	if (argc != 2) {
+		printk("usage: kretprobe SYM\n");
+		return;
+	}
+	place("kretprobe", argv[1], MON_KRETPROBE, 0);
+}
+
+unsigned long mon_nmissed(const struct mon_probe *m)
+{
+	/* A kretprobe misses a return when no instance was free (rp.nmissed) and an entry
+	 * when it was hit inside another probe's handler (kp.nmissed). */
+	if (m->kind == MON_KRETPROBE)
+		return (unsigned long)m->rp.nmissed + m->rp.kp.nmissed;
+	return m->jp.kp.nmissed;
+}
+
+/*
+ * Prints "  [shares its address with #1 #3]" (no newline) if other monitor probes are at
+ * m's address -- one int3 serves them all, through the aggregate probe that runs each
+ * in the order they were placed (kernel/kprobe_register.c) -- else nothing.
+ */
+static void print_sharing(const struct mon_probe *m)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < MON_MAX_PROBES; i++) {
+		if (!probes[i] || probes[i] == m || mon_addr(probes[i]) != mon_addr(m))
+			continue;
+		if (n++ == 8) {
+			printk(" ...");
+			break;
+		}
+		printk("%s#%u", n == 1 ? "  [shares its address with " : " ", i);
+	}
+	if (n)
+		printk("]");
 }
 
 void mon_list(int argc, char **argv)
@@ -191,21 +310,23 @@ void mon_list(int argc, char **argv)
 
 	if (!mon_no_args(argc, argv))
 		return;
-	for (int i = 0; i < MON_MAX_PROBES; i++) {
-		struct mon_probe *m = &probes[i];
-		if (!m->used)
+	for (unsigned i = 0; i < MON_MAX_PROBES; i++) {
+		struct mon_probe *m = probes[i];
+		if (!m)
 			continue;
 		if (!n++)
-			printk("  #  address   type    hits  nmissed  where\n");
-		printk("%3d  %08lx  %-6s %5lu %8lu  %s%s\n", i, (unsigned long)m->jp.kp.addr,
-		       m->is_jprobe ? "jprobe" : "kprobe", m->hits, m->jp.kp.nmissed, m->where,
+			printk("  #  address   type       hits  nmissed  where\n");
+		printk("%3u  %08lx  %-9s %5lu %8lu  %s%s", i, mon_addr(m), mon_kind_name(m),
+		       m->hits, mon_nmissed(m), m->where,
 		       kprobe_disabled(&m->jp.kp) ? "  [DISABLED]" : "");
+		print_sharing(m);
+		printk("\n");
 	}
 	if (!n)
-		printk("no probes (place one with 'probe SYM' or 'jprobe SYM')\n");
+		printk("no probes (place one with 'probe SYM', 'jprobe SYM' or 'kretprobe SYM')\n");
 }
 
-/* Parses "N" into a used monitor probe, or says why not. */
+/* Parses "N" into a placed monitor probe, or says why not. */
 static struct mon_probe *by_index(int argc, char **argv)
 {
 	unsigned long i;
@@ -218,11 +339,19 @@ static struct mon_probe *by_index(int argc, char **argv)
 		printk("%s: '%.32s' is not a probe number (N from 'list')\n", argv[0], argv[1]);
 		return NULL;
 	}
-	if (i >= MON_MAX_PROBES || !probes[i].used) {
+	if (i >= MON_MAX_PROBES || !probes[i]) {
 		printk("%s: no probe #%s (see 'list')\n", argv[0], argv[1]);
 		return NULL;
 	}
-	return &probes[i];
+	return probes[i];
+}
+
+bool mon_int3_armed(unsigned long addr)
+{
+	/* With an aggregate, get_kprobe finds its manager: armed while any probe there is. */
+	struct kprobe *p = get_kprobe((void *)addr);
+
+	return p && !kprobe_disabled(p);
 }
 
 /* enable N / disable N: arm or disarm a listed probe, keeping it in the list. */
@@ -234,16 +363,19 @@ static void set_armed(int argc, char **argv, bool armed)
 	if (!m)
 		return;
 	if (kprobe_disabled(&m->jp.kp) != armed) {
-		printk("probe #%d at %s is already %s\n", (int)(m - probes), m->where,
+		printk("probe #%d at %s is already %s\n", m->index, m->where,
 		       armed ? "enabled" : "disabled");
 		return;
 	}
 	ret = armed ? enable_kprobe(&m->jp.kp) : disable_kprobe(&m->jp.kp);
 	if (ret)
 		mon_print_error(argv[0], m->where, ret);
+	else if (armed)
+		printk("probe #%d at %s enabled\n", m->index, m->where);
 	else
-		printk("probe #%d at %s %s\n", (int)(m - probes), m->where,
-		       armed ? "enabled" : "disabled (original byte back)");
+		printk("probe #%d at %s disabled %s\n", m->index, m->where,
+		       mon_int3_armed(mon_addr(m))
+		       ? "(the int3 stays: other probes there are armed)" : "(original byte back)");
 }
 
 void mon_enable(int argc, char **argv)
@@ -262,82 +394,13 @@ void mon_unprobe(int argc, char **argv)
 
 	if (!m)
 		return;
-	if (m->is_jprobe)
+	if (m->kind == MON_JPROBE)
 		unregister_jprobe(&m->jp);
+	else if (m->kind == MON_KRETPROBE)
+		unregister_kretprobe(&m->rp);
 	else
 		unregister_kprobe(&m->jp.kp);
-	m->used = false;
-	printk("probe #%d at %s removed after %lu hits\n", (int)(m - probes), m->where, m->hits);
-}
-
-/* Which monitor probe sits at addr, or -1. */
-static int probe_at(unsigned long addr)
-{
-	for (int i = 0; i < MON_MAX_PROBES; i++)
-		if (probes[i].used && (unsigned long)probes[i].jp.kp.addr == addr)
-			return i;
-	return -1;
-}
-
-void mon_dis(int argc, char **argv)
-{
-	unsigned long addr, start, size, max = 40;
-	char sym[KSYM_NAME_LEN + 32];
-	int ret;
-
-	if (argc < 2 || argc > 3 || (argc == 3 && (parse_ulong(argv[2], &max) || !max))) {
-		printk("usage: dis SYM[+OFF] [COUNT]\n");
-		return;
-	}
-	if (mon_parse_spec("dis", argv[1], &addr))
-		return;
-	if (!kernel_text_address(addr) || !kallsyms_lookup(addr, &start, &size)) {
-		printk("dis: %s is not in kernel text\n", argv[1]);
-		return;
-	}
-	/* Decoded anyway: the wrong instructions that follow are what the CPU would run
-	 * if it jumped there, and why 'probe' refuses such an address (EILSEQ). */
-	ret = probe_point_locate(addr, kprobe_recover_text, NULL, NULL, NULL);
-	if (ret == 1 || ret == -EILSEQ) {
-		mon_sprint_symbol(sym, sizeof(sym), addr);
-		if (ret == 1) {
-			printk("dis: warning: %s is not an instruction boundary", sym);
-			mon_print_containing(addr);
-			printk("; decoding from mid-instruction:\n");
-		} else {
-			printk("dis: warning: cannot tell whether %s is an instruction boundary "
-			       "(its function could not be decoded up to it)\n", sym);
-		}
-	}
-	for (unsigned long n = 0; n < max && addr < start + size; n++) {
-		u8 buf[INSN_MAX_LEN];
-		struct insn in;
-		size_t avail = min((unsigned long)INSN_MAX_LEN, (unsigned long)__text_end - addr);
-
-		/* Decode the original bytes (a probe's int3 put back), print what is there. */
-		memcpy(buf, (const void *)addr, avail);
-		kprobe_recover_text(addr, buf, avail);
-		int len = insn_decode(&in, buf, avail, (u32)addr);
-		mon_sprint_symbol(sym, sizeof(sym), addr);
-		printk("%08lx  %-28s ", addr, sym);
-		if (len <= 0) {
-			printk("%02x  (%s)\n", *(const u8 *)addr, insn_errstr(len));
-			return;
-		}
-		for (int i = 0; i < 8; i++)
-			printk(i < len ? "%02x " : "   ", ((const u8 *)addr)[i]);
-		printk(len > 8 ? "+ " : "  ");
-		if (insn_is_rel(&in)) {
-			mon_sprint_symbol(sym, sizeof(sym), in.rel_target);
-			printk("-> %08x %s", in.rel_target, sym);
-		} else if (in.attr & INSN_ATTR_RET) {
-			printk("ret");
-		}
-		int p = probe_at(addr);
-		if (p >= 0)
-			printk("  <- probe #%d%s", p, kprobe_disabled(&probes[p].jp.kp)
-						       ? " [DISABLED]" : " (int3 armed)");
-		printk("\n");
-		addr += (unsigned long)len;
-	}
+	probes[m->index] = NULL;
+	printk("probe #%d at %s removed after %lu hits\n", m->index, m->where, m->hits);
+	kfree(m);
 }

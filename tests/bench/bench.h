@@ -20,9 +20,11 @@ void bench_main(unsigned long calls);
 u64 bench_row(const char *name, u64 baseline);
 /* Rows for other probe types (tests/bench/bench_jprobe.c). */
 void bench_more_rows(u64 baseline);
-/* Two kprobes on one address, an aggregate (tests/bench/bench_aggr.c). */
-void bench_aggr_rows(u64 baseline);
 /* The kretprobe row (tests/bench/bench_kretprobe.c). */
 void bench_kretprobe_row(u64 baseline);
+/* Two probes on one address: kprobe + kretprobe, jprobe + kretprobe (bench_family.c). */
+void bench_family_rows(u64 baseline);
+/* Two kprobes on one address, an aggregate (tests/bench/bench_aggr.c). */
+void bench_aggr_rows(u64 baseline);
 
 #endif

@@ -23,6 +23,7 @@ void bench_more_rows(u64 baseline)
 	} else {
 		printk("BENCH jprobe: register_jprobe failed\n");
 	}
-	bench_aggr_rows(baseline);
 	bench_kretprobe_row(baseline);
+	bench_aggr_rows(baseline);
+	bench_family_rows(baseline);
 }

@@ -4,6 +4,7 @@
 Each source is computed once, when a sample or figure first asks for it, and kept:
   demo()   one boot with "demo monitor" (as `make run`): the demo's output, then the
            monitor commands of DEMO_COMMANDS typed at the prompt (tests/runner/monitor_sessions.py)
+  session(NAME)  one "monitor" boot typing DOC_SESSIONS[NAME]: [(command, reply lines)]
   diff()   a "selftest=kprobes_diff" boot: the differential test's totals
   ktap()   a "selftest=SUITE" boot: each case's "# case: ..." diagnostics
   bench()  `tests/bench/bench.py --profile` (what `make bench-profile` runs): every row's
@@ -34,6 +35,12 @@ import run as runner  # noqa: E402
 
 # The monitor commands the README's transcript shows, typed after the demo.
 DEMO_COMMANDS = ["probe kthread_create", "demo sched", "list", "dis kthread_create 2"]
+# Other documents' monitor transcripts: the commands typed, in order, in one "monitor"
+# boot each (session(NAME)). docs/kretprobes.md: a return probe on the demo's function.
+DOC_SESSIONS = {
+    "kretprobes": ["kretprobe ip_queue_xmit", "demo net", "list", "probe ip_queue_xmit",
+                   "list"],
+}
 
 
 class SourceError(Exception):
@@ -73,6 +80,27 @@ class Sources:
             raise SourceError(f"demo monitor boot: halt gave QEMU exit status {rc}, "
                               f"not {EXIT_HALT}")
         return {"boot": s.boot_output.splitlines(), "replies": replies}
+
+    def session(self, name):
+        """[(command, [reply lines])] of one "monitor" boot typing DOC_SESSIONS[name]."""
+        return self._once("session." + name, lambda: self._session(name))
+
+    def _session(self, name):
+        log = os.path.join(self.logdir, f"docs.session_{name}.log")
+        s = None
+        try:
+            s = monitor_sessions.Session(self.qemu, self.kernel, log)
+            replies = [(cmd, s.send(cmd).splitlines()) for cmd in DOC_SESSIONS[name]]
+            rc = s.halt()
+        except monitor_sessions.SessionError as e:
+            raise SourceError(f"monitor session {name}: {e} (log {log})")
+        finally:
+            if s:
+                s.close()
+        if rc != EXIT_HALT:
+            raise SourceError(f"monitor session {name}: halt gave QEMU exit status {rc}, "
+                              f"not {EXIT_HALT}")
+        return replies
 
     # ---- kprobes_diff: both cases' totals
 

@@ -20,7 +20,7 @@ which expression no longer matches. Figures are named by where they come from:
 import os
 import re
 
-from docs_sources import DEMO_COMMANDS, SourceError
+from docs_sources import DEMO_COMMANDS, DOC_SESSIONS, SourceError
 
 
 class Sample:
@@ -69,6 +69,22 @@ def transcript(steps):
         return out
     cmds = [c for c, _ in steps if c != "halt"]
     assert cmds == DEMO_COMMANDS, "transcript commands must be DEMO_COMMANDS, in order"
+    return Sample(gen)
+
+
+def session_transcript(name, steps):
+    """A transcript of the monitor session DOC_SESSIONS[name]: each (command, patterns)
+    as typed, then its reply's lines (patterns None: all of them). The commands must be
+    the session's, in order."""
+    assert [c for c, _ in steps] == DOC_SESSIONS[name], \
+        f"transcript commands must be DOC_SESSIONS[{name!r}], in order"
+
+    def gen(src):
+        out = []
+        for (cmd, patterns), (typed, reply) in zip(steps, src.session(name)):
+            out.append("jumper> " + typed)
+            out += reply if patterns is None else pick(reply, patterns, f"the reply to '{cmd}'")
+        return out
     return Sample(gen)
 
 
@@ -170,6 +186,13 @@ SAMPLES = {
     "jprobes_demo": boot_excerpt([r"^demo: register_jprobe", r"^jprobe: ip_queue_xmit",
                                   r"^demo: ip_queue_xmit returned"], head=["$ make run"]),
     "jprobes_profile": Sample(jprobe_table, normalize=False),
+    # docs/kretprobes.md: a kretprobe on the demo's ip_queue_xmit, beside its jprobe.
+    "kretprobes_monitor": session_transcript("kretprobes", [
+        ("kretprobe ip_queue_xmit", None),
+        ("demo net", [r"^demo: register_jprobe", r"^jprobe: ip_queue_xmit",
+                      r"^kretprobe #0 hit 1: ", r"^demo: ip_queue_xmit returned",
+                      r"^kretprobe #0 hit 3: ", r"^demo: ip_queue_xmit returned -7"]),
+        ("list", None), ("probe ip_queue_xmit", None), ("list", None)]),
     # docs/kprobes.md: make bench's table.
     "kprobes_bench": Sample(bench_table, normalize=False),
     # docs/debugging.md: what make test prints for the gdb workflow.

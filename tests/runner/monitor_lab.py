@@ -127,12 +127,21 @@ def check_predictions(steps, text):
     same(len(hits), calls, "probe hits during demo net (one per call)")
     if calls == 0 or any(h != addr for h in hits):
         raise AssertionError(f"the lab says eip is ip_queue_xmit ({addr}) at each hit: {hits}")
-    m = re.search(r"## Answers.*?^1\.\s+`(-\d+)`, `(E[A-Z]+)`", text, re.S | re.M)
+    m = re.search(r"## Answers.*?^1\.\s+`(-?\d+)`, and your kprobe's handler first", text,
+                  re.S | re.M)
     if not m:
-        raise AssertionError("the lab no longer answers question 1 as \"1. `-N`, `ENAME`\"")
+        raise AssertionError("the lab no longer answers question 1 as \"1. `N`, and your "
+                             "kprobe's handler first\"")
     if not re.search(rf"^demo: register_jprobe\(ip_queue_xmit -> jip_queue_xmit\) = {m[1]}$",
                      net, re.M):
-        raise AssertionError(f"answer 1 says register_jprobe returns {m[1]} ({m[2]}):\n{net}")
+        raise AssertionError(f"answer 1 says register_jprobe returns {m[1]}:\n{net}")
+    # Each call: the kprobe's hit line, then the jprobe's, then the return.
+    order = re.findall(r"^(probe #0 hit|jprobe: ip_queue_xmit|demo: ip_queue_xmit returned)",
+                       net, re.M)
+    want = ["probe #0 hit", "jprobe: ip_queue_xmit", "demo: ip_queue_xmit returned"]
+    if order != want * calls:
+        raise AssertionError(f"answer 1 says the kprobe's handler runs first, then the "
+                             f"jprobe's, at each call; the order was {order}")
     st, m = said(steps, r"`nmissed` counts[\s\S]*?(zero) here", "hits and nmissed")
     same(listed(reply(st, "list")[1]), (calls, 0), "list's hits and nmissed after demo net")
 

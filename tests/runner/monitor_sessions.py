@@ -16,7 +16,7 @@ from results import EXIT_HALT
 
 PROMPT = "jumper> "
 # A probe hit the monitor logs (monitor/monitor_probes.c): the messages that come at any time.
-HIT_LINE = re.compile(r"^j?probe #\d+ hit \d+ at ", re.M)
+HIT_LINE = re.compile(r"^(?:j|kret)?probe #\d+ hit \d+(?: at |: )", re.M)
 
 
 class SessionError(Exception):
@@ -156,8 +156,8 @@ def expect(reply, pattern, what):
 
 # ---- the checks: each takes a Session and raises AssertionError on failure ----
 
-COMMANDS = ["help", "syms", "probe", "jprobe", "list", "enable", "disable", "unprobe",
-            "dis", "ps", "regs", "demo", "selftest", "halt"]
+COMMANDS = ["help", "syms", "probe", "jprobe", "kretprobe", "list", "enable", "disable",
+            "unprobe", "dis", "ps", "regs", "demo", "selftest", "halt"]
 
 
 def check_help(s):
@@ -267,8 +267,12 @@ def check_bad_input(s):
         ("probe do_trap",
          r"^probe: do_trap\+0x0/0x[0-9a-f]+: EPERM \(Operation not permitted\): blacklisted"),
         ("probe kp_target_mul", r"^probe #0 placed"),
-        ("probe kp_target_mul",
-         r"^probe: kp_target_mul\+0x0/0x[0-9a-f]+: EEXIST \(File exists\): already probed"),
+        # Several probes may share an address (aggregates), but a function takes one jprobe.
+        ("jprobe kp_target_mul", r"^jprobe #1 placed"),
+        ("jprobe kp_target_mul",
+         r"^jprobe: kp_target_mul\+0x0/0x[0-9a-f]+: EEXIST \(File exists\): a function "
+         r"takes one jprobe"),
+        ("unprobe 1", r"^probe #1 at kp_target_mul\+\S+ removed after 0 hits$"),
         ("jprobe kp_target_add+1",
          r"^jprobe: kp_target_add\+0x1/0x[0-9a-f]+: EINVAL .*function's first byte"),
         ("enable 9", r"^enable: no probe #9 \(see 'list'\)$"),
@@ -455,6 +459,10 @@ SESSIONS += SELFTEST_SESSIONS
 # A kprobe and a jprobe on every function: tests/runner/monitor_sweep.py.
 from monitor_sweep import SESSIONS as SWEEP_SESSIONS  # noqa: E402
 SESSIONS += SWEEP_SESSIONS
+# The probe family (kretprobes, probes sharing an address, 1,000 probes):
+# tests/runner/monitor_family.py.
+from monitor_family import SESSIONS as FAMILY_SESSIONS  # noqa: E402
+SESSIONS += FAMILY_SESSIONS
 # A name two static functions share: tests/runner/monitor_dupsyms.py.
 from monitor_dupsyms import SESSIONS as DUPSYMS_SESSIONS  # noqa: E402
 SESSIONS += DUPSYMS_SESSIONS

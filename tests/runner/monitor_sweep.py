@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """A probe on every function of the kernel, from the jumper> prompt (tests/run.py, group
 monitor): what a student who probes "everything" does. Every function listed by
-`syms *` gets a kprobe, then a jprobe, 16 at a time (the monitor's limit); with each
+`syms *` gets a kprobe, then a jprobe, 16 at a time (small batches, so a failure names
+few suspects), then a kretprobe, 200 at a time (the monitor holds up to 1024); with each
 batch armed the commands that exercise the kernel run (the demos, list, ps, regs, dis,
 a self-test suite), and none may print an oops, a BUG or an unexpected WARNING; then the
 batch is removed. A refused function must be refused for a documented reason.
@@ -9,7 +10,8 @@ Registered in tests/runner/monitor_sessions.py's SESSIONS.
 """
 import re
 
-BATCH = 16      # MON_MAX_PROBES
+BATCH = 16
+KRETPROBE_BATCH = 200   # the third sweep in few batches: the session is the suite's longest
 EXERCISE = ["demo net", "demo sched", "demo fault", "list", "ps", "regs",
             "dis kthread_create 3", "selftest printk"]
 # Why a function may be refused (include/probe_point.h): blacklisted, or an instruction
@@ -18,9 +20,10 @@ REFUSALS = ("EPERM", "EOPNOTSUPP")
 DEATH = re.compile(r"^(Oops|BUG:|Kernel panic|WARNING:(?!.*\(expected by ))", re.M)
 
 
-def sweep(s, fmt, funcs):
-    """Places fmt.format(FUNC) ("probe {}", "jprobe {} 3") on every function, a batch at a
-    time; returns (how many were placed, {errno: how many were refused with it})."""
+def sweep(s, fmt, funcs, size=BATCH):
+    """Places fmt.format(FUNC) ("probe {}", "jprobe {} 3", "kretprobe {}") on every
+    function, size at a time; returns (how many were placed, {errno: how many were
+    refused with it})."""
     placed, refused, batch = 0, {}, []
 
     def exercise():
@@ -34,7 +37,8 @@ def sweep(s, fmt, funcs):
 
     for f in funcs:
         out = s.send(fmt.format(f))
-        if re.search(rf"^[kj]?probe #{len(batch)} placed at {re.escape(f)}\+0x0/", out, re.M):
+        if re.search(rf"^(?:j|kret)?probe #{len(batch)} placed at {re.escape(f)}\+0x0/", out,
+                     re.M):
             batch.append(f)
         else:
             m = re.search(r": (E[A-Z]+) \(", out)
@@ -42,9 +46,9 @@ def sweep(s, fmt, funcs):
                 raise AssertionError(f"{fmt.format(f)}: refused for no documented "
                                      f"reason:\n{out}")
             refused[m[1]] = refused.get(m[1], 0) + 1
-        if len(batch) == BATCH:
+        if len(batch) == size:
             exercise()
-            placed, batch = placed + BATCH, []
+            placed, batch = placed + size, []
     if batch:
         exercise()
         placed += len(batch)
@@ -54,15 +58,17 @@ def sweep(s, fmt, funcs):
 
 
 def check_probe_every_function(s):
-    """A kprobe, then a jprobe (3 arguments), on every function; the kernel lives on."""
+    """A kprobe, then a jprobe (3 arguments), then a kretprobe, on every function; the
+    kernel lives on."""
     # A name several functions share is listed as NAME@N (N of M called NAME, FILE):
     # each gets its own probe.
     funcs = re.findall(r"^[0-9a-f]{8} +\d+  (\S+)(?:  \(\d+ of \d+ called .*\))?$",
                        s.send("syms *", timeout=60), re.M)
     if len(funcs) < 300:
         raise AssertionError(f"syms * listed only {len(funcs)} functions")
-    for fmt in ("probe {}", "jprobe {} 3"):
-        placed, refused = sweep(s, fmt, funcs)
+    for fmt, size in (("probe {}", BATCH), ("jprobe {} 3", BATCH),
+                      ("kretprobe {}", KRETPROBE_BATCH)):
+        placed, refused = sweep(s, fmt, funcs, size)
         # Most of the kernel is probe-able; the blacklist (.kprobes.text) is the rest.
         if placed < len(funcs) * 2 // 3:
             raise AssertionError(f"'{fmt}': placed on only {placed} of {len(funcs)} "

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The monitor's "dis": instruction boundaries from the decoder -- the places a probe may
+ * go --, each with its bytes (the original ones, a probe's int3 put back), its branch
+ * target, and the monitor probes placed on it.
+ */
+#include "monitor_internal.h"
+#include "errno.h"
+#include "insn.h"
+#include "kallsyms.h"
+#include "kprobes.h"
+#include "printk.h"
+#include "probe_point.h"
+#include "stacktrace.h"
+#include "string.h"
+
+/*
+ * Prints "  <- probe #0 #3 (int3 armed)" (or "[DISABLED]" when no probe there is armed)
+ * for the monitor probes at addr, no newline; nothing if there are none.
+ */
+static void print_probes_at(unsigned long addr)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < MON_MAX_PROBES; i++) {
+		struct mon_probe *m = mon_probe_nth(i);
+		if (m && mon_addr(m) == addr)
+			printk(n++ ? " #%u" : "  <- probe #%u", i);
+	}
+	if (n)
+		printk(mon_int3_armed(addr) ? " (int3 armed)" : " [DISABLED]");
+}
+
+void mon_dis(int argc, char **argv)
+{
+	unsigned long addr, start, size, max = 40;
+	char sym[KSYM_NAME_LEN + 32];
+	int ret;
+
+	if (argc < 2 || argc > 3 || (argc == 3 && (parse_ulong(argv[2], &max) || !max))) {
+		printk("usage: dis SYM[+OFF] [COUNT]\n");
+		return;
+	}
+	if (mon_parse_spec("dis", argv[1], &addr))
+		return;
+	if (!kernel_text_address(addr) || !kallsyms_lookup(addr, &start, &size)) {
+		printk("dis: %s is not in kernel text\n", argv[1]);
+		return;
+	}
+	/* Decoded anyway: the wrong instructions that follow are what the CPU would run
+	 * if it jumped there, and why 'probe' refuses such an address (EILSEQ). */
+	ret = probe_point_locate(addr, kprobe_recover_text, NULL, NULL, NULL);
+	if (ret == 1 || ret == -EILSEQ) {
+		mon_sprint_symbol(sym, sizeof(sym), addr);
+		if (ret == 1) {
+			printk("dis: warning: %s is not an instruction boundary", sym);
+			mon_print_containing(addr);
+			printk("; decoding from mid-instruction:\n");
+		} else {
+			printk("dis: warning: cannot tell whether %s is an instruction boundary "
+			       "(its function could not be decoded up to it)\n", sym);
+		}
+	}
+	for (unsigned long n = 0; n < max && addr < start + size; n++) {
+		u8 buf[INSN_MAX_LEN];
+		struct insn in;
+		size_t avail = min((unsigned long)INSN_MAX_LEN, (unsigned long)__text_end - addr);
+
+		/* Decode the original bytes (a probe's int3 put back), print what is there. */
+		memcpy(buf, (const void *)addr, avail);
+		kprobe_recover_text(addr, buf, avail);
+		int len = insn_decode(&in, buf, avail, (u32)addr);
+		mon_sprint_symbol(sym, sizeof(sym), addr);
+		printk("%08lx  %-28s ", addr, sym);
+		if (len <= 0) {
+			printk("%02x  (%s)\n", *(const u8 *)addr, insn_errstr(len));
+			return;
+		}
+		for (int i = 0; i < 8; i++)
+			printk(i < len ? "%02x " : "   ", ((const u8 *)addr)[i]);
+		printk(len > 8 ? "+ " : "  ");
+		if (insn_is_rel(&in)) {
+			mon_sprint_symbol(sym, sizeof(sym), in.rel_target);
+			printk("-> %08x %s", in.rel_target, sym);
+		} else if (in.attr & INSN_ATTR_RET) {
+			printk("ret");
+		}
+		print_probes_at(addr);
+		printk("\n");
+		addr += (unsigned long)len;
+	}
+}

@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: MIT
+"""Monitor sessions for the probe family of issue 14 (tests/run.py, group monitor):
+`kretprobe SYM`, probes of several kinds on one address as `list` shows them, every kind
+through enable/disable/unprobe, a thousand probes at once, and the bad input of the new
+command. Registered in tests/runner/monitor_sessions.py's SESSIONS.
+"""
+import re
+
+from monitor_sessions import expect
+
+SYMOFF = r"0x[0-9a-f]+/0x[0-9a-f]+"
+
+
+def return_site(s, caller, callee):
+    """The caller's address after its (only) call of callee, as the monitor prints a
+    return address ("caller+0x5a/0x90"), read from `dis`: the instruction after the call."""
+    out = s.send(f"dis {caller} 400")
+    lines = out.splitlines()
+    for i, ln in enumerate(lines):
+        if re.search(rf"-> [0-9a-f]{{8}} {callee}\+0x0/", ln) and i + 1 < len(lines):
+            m = re.match(rf"^[0-9a-f]{{8}}  ({re.escape(caller)}\+{SYMOFF}) ", lines[i + 1])
+            if m:
+                return m[1]
+    raise AssertionError(f"dis {caller}: no call of {callee} in:\n" + out)
+
+
+def check_kretprobe_net(s):
+    """kretprobe ip_queue_xmit, then demo net: each of its three calls returns to
+    demo_net after the call, with 0, 0 and -E2BIG (3000 bytes, no fragmenting). The demo's
+    own jprobe shares the address (Linux's "jr": a jprobe and a return probe)."""
+    site = return_site(s, "demo_net", "ip_queue_xmit")
+    expect(s.send("kretprobe ip_queue_xmit"),
+           rf"^kretprobe #0 placed at ip_queue_xmit\+0x0/0x[0-9a-f]+ \([0-9a-f]{{8}}\)$",
+           "kretprobe placed")
+    out = s.send("demo net")
+    for hit, value in ((1, 0), (2, 0), (3, -7)):
+        expect(out, rf"^kretprobe #0 hit {hit}: ip_queue_xmit returned {value} to "
+               rf"{re.escape(site)}$", f"return {hit} with its value and caller")
+    expect(out, r"^demo: register_jprobe\(ip_queue_xmit -> jip_queue_xmit\) = 0$",
+           "the demo's jprobe goes on the kretprobed function")
+    expect(out, r"^jprobe: ip_queue_xmit\(skb=[0-9a-f]{8}, ipfragok=1\): len 1400",
+           "the demo's jprobe runs beside the kretprobe")
+    expect(out, r"^demo: ip_queue_xmit returned -7$", "the caller gets the real value")
+    expect(s.send("list"),
+           r"^  0  [0-9a-f]{8}  kretprobe +3 +0  ip_queue_xmit\+0x0/0x[0-9a-f]+$",
+           "list: a kretprobe, 3 returns, none missed")
+    expect(s.send("unprobe 0"), r"^probe #0 at ip_queue_xmit\+0x0/0x[0-9a-f]+ removed after "
+           r"3 hits$", "unprobe the kretprobe")
+    out = s.send("demo net")
+    if "kretprobe #" in out:
+        raise AssertionError("a removed kretprobe still reports:\n" + out)
+    expect(out, r"^demo: ip_queue_xmit returned -7$", "demo net after unprobe")
+
+
+def hits(s, n):
+    """Probe n's hits, as list shows them."""
+    m = re.search(rf"^ *{n}  [0-9a-f]{{8}}  [a-z]+ +(\d+) ", s.send("list"), re.M)
+    if not m:
+        raise AssertionError(f"list shows no probe #{n}")
+    return int(m[1])
+
+
+def check_shared_address(s):
+    """A kprobe, a kretprobe and a jprobe on ip_queue_xmit: list shows each with its kind
+    and which share the address; each runs on every call (demo net makes 3; its own
+    jprobe is refused, EEXIST: one jprobe a function); enable/disable/unprobe work on
+    each kind, and the int3 goes only when the last one is disabled or removed."""
+    for cmd, n in (("probe ip_queue_xmit", 0), ("kretprobe ip_queue_xmit", 1),
+                   ("jprobe ip_queue_xmit 2", 2)):
+        expect(s.send(cmd), rf"^[a-z]*probe #{n} placed at ip_queue_xmit\+0x0/", cmd)
+    out = s.send("list")
+    for n, kind, others in ((0, "kprobe", "#1 #2"), (1, "kretprobe", "#0 #2"),
+                            (2, "jprobe", "#0 #1")):
+        expect(out, rf"^  {n}  [0-9a-f]{{8}}  {kind} +0 +0  ip_queue_xmit\+{SYMOFF}  "
+               rf"\[shares its address with {others}\]$", f"list: #{n} {kind}, shared")
+    expect(s.send("dis ip_queue_xmit 1"), r" cc .*<- probe #0 #1 #2 \(int3 armed\)$",
+           "dis: one int3 for the three")
+    out = s.send("demo net")
+    expect(out, r"^demo: register_jprobe\(ip_queue_xmit -> jip_queue_xmit\) = -17$",
+           "the demo's jprobe is refused: the function has one")
+    expect(out, r"^probe #0 hit 3 at ip_queue_xmit\+0x0/", "the kprobe ran 3 times")
+    expect(out, r"^kretprobe #1 hit 3: ip_queue_xmit returned -7 to demo_net\+", "the "
+           "kretprobe ran 3 times")
+    expect(out, r"^jprobe #2 hit 3 at ip_queue_xmit\+0x0/0x[0-9a-f]+\([0-9a-f]{8}, "
+           r"00000000\)$", "the jprobe ran 3 times (the third with ipfragok 0)")
+    expect(s.send("disable 1"), r"^probe #1 at ip_queue_xmit\+\S+ disabled \(the int3 "
+           r"stays: other probes there are armed\)$", "disable the kretprobe")
+    expect(s.send("disable 0"), r"disabled \(the int3 stays", "disable the kprobe")
+    s.send("demo net")
+    if (hits(s, 0), hits(s, 1), hits(s, 2)) != (3, 3, 6):
+        raise AssertionError("after disabling #0 and #1, only #2 should count: "
+                             f"{hits(s, 0)}, {hits(s, 1)}, {hits(s, 2)}")
+    expect(s.send("disable 2"), r"^probe #2 at \S+ disabled \(original byte back\)$",
+           "the last disabled: the byte comes back")
+    expect(s.send("dis ip_queue_xmit 1"), r" 55 .*<- probe #0 #1 #2 \[DISABLED\]$",
+           "dis: the original byte, all disabled")
+    expect(s.send("enable 1"), r"^probe #1 at ip_queue_xmit\+\S+ enabled$", "enable kretprobe")
+    expect(s.send("dis ip_queue_xmit 1"), r" cc .*<- probe #0 #1 #2 \(int3 armed\)$",
+           "dis: armed again")
+    s.send("demo net")
+    if (hits(s, 0), hits(s, 1), hits(s, 2)) != (3, 6, 6):
+        raise AssertionError("after enabling #1 alone, only #1 should count: "
+                             f"{hits(s, 0)}, {hits(s, 1)}, {hits(s, 2)}")
+    expect(s.send("list"), r"^  1  [0-9a-f]{8}  kretprobe +6 +0  ip_queue_xmit\S+  "
+           r"\[shares its address with #0 #2\]$", "list after enable")
+    expect(s.send("unprobe 1"), r"^probe #1 at \S+ removed after 6 hits$", "unprobe kretprobe")
+    expect(s.send("unprobe 2"), r"^probe #2 at \S+ removed after 6 hits$", "unprobe jprobe")
+    expect(s.send("list"), r"^  0  [0-9a-f]{8}  kprobe +3 +0  ip_queue_xmit\+\S+  "
+           r"\[DISABLED\]$", "the kprobe alone, disabled, shares nothing")
+    expect(s.send("unprobe 0"), r"removed after 3 hits$", "unprobe kprobe")
+    out = s.send("dis ip_queue_xmit 1")
+    expect(out, r"^[0-9a-f]{8}  ip_queue_xmit\+0x0/0x[0-9a-f]+ +55 ", "the byte is back")
+    if "probe #" in out:
+        raise AssertionError("dis still shows probes:\n" + out)
+
+
+THOUSAND = 1000
+
+
+def check_thousand_probes(s):
+    """1,000 probes at once (the monitor's cap was 16), one on each instruction boundary
+    of the functions at the end of the text -- the bench's and the self-tests'
+    (tests/bench/, tests/kernel/, linked last; libgcc's __ helpers, after them, are
+    left out: printk divides with them), which this session never runs, so the probes
+    are armed but quiet -- skipping the ones refused for a documented reason; list
+    counts them; the kernel runs on with them armed (demo net, no hit); all removed, and
+    the functions' bytes are as before."""
+    syms = re.findall(r"^([0-9a-f]{8}) +\d+  (\S+)$", s.send("syms *", timeout=60), re.M)
+    funcs = [name for _, name in sorted(syms, reverse=True) if not name.startswith("__")]
+    addrs, before = [], {}
+    for f in funcs:
+        out = s.send(f"dis {f} 400")
+        before[f] = out
+        addrs += re.findall(r"^([0-9a-f]{8})  ", out, re.M)
+        if len(addrs) >= 2 * THOUSAND:
+            break
+    placed = []
+    for a in addrs:
+        out = s.send(f"probe 0x{a}")
+        if re.search(rf"^probe #{len(placed)} placed at ", out, re.M):
+            placed.append(a)
+        elif not re.search(r": (EPERM|EOPNOTSUPP) \(", out):
+            raise AssertionError(f"probe 0x{a}: refused for no documented reason:\n{out}")
+        if len(placed) == THOUSAND:
+            break
+    if len(placed) < THOUSAND:
+        raise AssertionError(f"only {len(placed)} probes placed (from {len(addrs)} "
+                             "instruction boundaries)")
+    listing = s.send("list", timeout=60)
+    rows = re.findall(r"^ *\d+  [0-9a-f]{8}  kprobe ", listing, re.M)
+    if len(rows) != THOUSAND:
+        raise AssertionError(f"list shows {len(rows)} probes, not {THOUSAND}")
+    out = s.send("demo net")
+    expect(out, r"^demo: \d+ packets queued, jprobe missed 0 hits$",
+           "demo net with 1,000 probes armed")
+    if re.search(r"^probe #\d+ hit ", out, re.M):
+        raise AssertionError("a probe on code this session never runs was hit:\n" + out)
+    for n in range(THOUSAND):
+        out = s.send(f"unprobe {n}")
+        if not re.search(rf"^probe #{n} at \S+ removed after \d+ hits$", out, re.M):
+            raise AssertionError(f"unprobe {n}:\n{out}")
+    expect(s.send("list"), r"^no probes", "all removed")
+    for f, out in list(before.items())[:5]:
+        if s.send(f"dis {f} 400") != out:
+            raise AssertionError(f"dis {f} differs after the probes were removed")
+
+
+def check_family_bad_input(s):
+    """The new command's bad input: each gets its precise message, and nothing is placed
+    (list stays empty, the next probe still gets number 0)."""
+    cases = [
+        ("kretprobe", r"^usage: kretprobe SYM$"),
+        ("kretprobe ip_queue_xmit 2", r"^usage: kretprobe SYM$"),
+        ("kretprobe no_such_function",
+         r"^kretprobe: no_such_function: ENOENT \(No such file or directory\): no such symbol"),
+        ("kretprobe ip_queue_xmit+1",
+         r"^kretprobe: ip_queue_xmit\+0x1/0x[0-9a-f]+: EINVAL \(Invalid argument\): a "
+         r"kretprobe goes on a function's first byte$"),
+        ("kretprobe kp_target_add+2",
+         r"^kretprobe: kp_target_add\+0x2/0x[0-9a-f]+: EINVAL \(Invalid argument\): a "
+         r"kretprobe goes on a function's first byte$"),
+        ("kretprobe do_trap",
+         r"^kretprobe: do_trap\+0x0/0x[0-9a-f]+: EPERM \(Operation not permitted\): "
+         r"blacklisted"),
+        ("kretprobe ip_queue_xmit+0x999", r"^kretprobe: ip_queue_xmit\+0x999: EINVAL .*past "
+         r"the end of ip_queue_xmit"),
+        ("list", r"^no probes"),
+        ("jprobe kp_target_neg", r"^jprobe #0 placed"),
+        ("jprobe kp_target_neg", r"^jprobe: kp_target_neg\+0x0/0x[0-9a-f]+: EEXIST \(File "
+         r"exists\): a function takes one jprobe \(Linux's rule\)$"),
+        ("kretprobe kp_target_neg", r"^kretprobe #1 placed"),
+        ("list", r"^  1  [0-9a-f]{8}  kretprobe +0 +0  kp_target_neg\+\S+  \[shares its "
+         r"address with #0\]$"),
+        ("unprobe 1", r"^probe #1 at kp_target_neg\+\S+ removed after 0 hits$"),
+        ("unprobe 1", r"^unprobe: no probe #1 \(see 'list'\)$"),
+        ("unprobe 1024", r"^unprobe: no probe #1024 \(see 'list'\)$"),
+        ("unprobe 0", r"^probe #0 at kp_target_neg\+\S+ removed after 0 hits$"),
+        ("list", r"^no probes"),
+    ]
+    for line, pattern in cases:
+        expect(s.send(line), pattern, line)
+    # nothing armed was left behind by the refusals: the bytes are the original ones
+    for f in ("ip_queue_xmit", "kp_target_add", "kp_target_neg"):
+        out = s.send(f"dis {f} 3")
+        if "probe #" in out or re.search(r"^[0-9a-f]{8}  \S+ +cc ", out, re.M):
+            raise AssertionError(f"dis {f}: a refused kretprobe left something:\n{out}")
+
+
+SESSIONS = [
+    ("kretprobe_net", check_kretprobe_net),
+    ("shared_address", check_shared_address),
+    ("thousand_probes", check_thousand_probes),
+    ("family_bad_input", check_family_bad_input),
+]
