@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The constants the probes' assembly shares with C: the instruction slots' size and count
- * (include/kprobes.h), for kernel/kprobe_slots.asm.
+ * The constants the probes' assembly shares with C (include/kprobes.h), for the probes'
+ * .asm files.
  *
  * The same technique as kernel/asm-offsets.c (compiled with gcc -S, never linked; the
  * Makefile turns the DEFINE() markers into $(BUILD)/gen/kprobe-offsets.inc), but a file of
@@ -16,7 +16,7 @@ void kprobe_offsets(void);
 
 void kprobe_offsets(void)
 {
-	/* kernel/kprobe_slots.asm: the instruction slots C indexes with the same numbers */
+	/* A slot's size, for the probes' assembly (no .asm file needs it today: the slots
+	 * are allocated at run time, kernel/kprobe_insn_slots.c) */
 	DEFINE(KPROBE_SLOT_SIZE, KPROBE_SLOT_SIZE);
-	DEFINE(KPROBE_NR_SLOTS, KPROBE_NR_SLOTS);
 }

@@ -114,6 +114,10 @@ void paging_init(void)
 		if (map_page(va, va, ro ? 0 : PTE_WRITE))
 			panic("paging: cannot map %08lx", va);
 	}
+	/* EXEC_AREA's one page table now, so pages mapped there later (mm/execmem.c) never
+	 * need a frame for it: freeing every page gives every frame back. */
+	if (!page_table(EXEC_AREA, true))
+		panic("paging: no page table for EXEC_AREA");
 	/* The boot stack's guards: the page under its base and the page above its top. */
 	unmap_page((unsigned long)boot_stack - PAGE_SIZE);
 	unmap_page((unsigned long)boot_stack_top);
