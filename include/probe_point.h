@@ -8,8 +8,8 @@
  *
  *   -EINVAL      no address at all (NULL)
  *   -EFAULT      not kernel text (data, stack, unmapped, outside the image)
- *   -EPERM       blacklisted: .kprobes.text (trap entry, notifiers, the probe code) and
- *                the instruction slots (kernel/kprobe_insn_slots.c)
+ *   -EPERM       blacklisted: .kprobes.text (trap entry, notifiers, the probe code), and
+ *                the instruction slots (is_kprobe_insn_slot, kernel/kprobe_insn_slots.c)
  *   -EILSEQ      not the start of an instruction (decoded from the function's start)
  *   -EOPNOTSUPP  an instruction that cannot be single-stepped out of line (int3, iret,
  *                hlt, far jumps, mov ss ...; see the SS_SAFE column in lib/insn/insn.c)
@@ -42,13 +42,12 @@ int probe_point_check(unsigned long addr, struct insn *insn, probe_text_fixup_t 
  */
 int probe_point_locate(unsigned long addr, probe_text_fixup_t fixup, struct insn *insn,
 		       unsigned long *istart, int *ilen);
-/* True if addr lies in the probe blacklist: .kprobes.text, or an instruction slot page. */
+/* True if addr lies in the probe blacklist (.kprobes.text). */
 static inline bool within_kprobe_blacklist(unsigned long addr)
 {
 	extern char __kprobes_text_start[], __kprobes_text_end[];
-	bool is_kprobe_insn_slot(unsigned long addr);   /* include/kprobes.h */
-	return (addr >= (unsigned long)__kprobes_text_start &&
-		addr < (unsigned long)__kprobes_text_end) || is_kprobe_insn_slot(addr);
+	return addr >= (unsigned long)__kprobes_text_start &&
+	       addr < (unsigned long)__kprobes_text_end;
 }
 
 #endif

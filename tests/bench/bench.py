@@ -87,13 +87,20 @@ class Image:
     def __init__(self, kernel):
         out = subprocess.run(["nm", "-n", "-S", "--defined-only", kernel], check=True,
                              capture_output=True, text=True).stdout
-        self.syms = []
+        self.syms, absolute = [], {}
         for ln in out.splitlines():
             p = ln.split()
             if len(p) == 4 and p[2] in "tTwW":
                 self.syms.append((int(p[0], 16), int(p[1], 16), p[3]))
             elif len(p) == 3 and p[1] in "tTwW" and not p[2].startswith(".."):
                 self.syms.append((int(p[0], 16), 0, p[2]))
+            elif len(p) == 3 and p[1] in "aA":
+                absolute[p[2]] = int(p[0], 16)
+        # The instruction slots are pages allocated at run time in EXEC_AREA (mm/execmem.c,
+        # which gives its bounds as absolute symbols): one name for all of them.
+        self.slots = (absolute["__execmem_start"], absolute["__execmem_end"])
+        self.syms.append((self.slots[0], self.slots[1] - self.slots[0], "kprobe_insn_slots"))
+        self.syms.sort()
         self.addr = {n: a for a, _, n in self.syms}
         self.starts = [a for a, _, _ in self.syms]
         dis = subprocess.run(["objdump", "-d", kernel], check=True, capture_output=True,
@@ -108,9 +115,10 @@ class Image:
 
 def trace(qemu, kernel, image):
     """{row: the PCs of its second call, in order}, from the logged boot."""
-    # Log only the probe path: .kprobes.text (trap entry, kprobes, jprobes, slots) and the
-    # bench's own functions. A call that ran anything else shows up as short.
-    ranges = [(image.addr["__kprobes_text_start"], image.addr["__kprobes_text_end"])]
+    # Log only the probe path: .kprobes.text (trap entry, kprobes, jprobes), the slot pages
+    # and the bench's own functions. A call that ran anything else shows up as short.
+    ranges = [(image.addr["__kprobes_text_start"], image.addr["__kprobes_text_end"]),
+              image.slots]
     ranges += [(a, a + size) for a, size, n in image.syms if n.startswith("bench_") and size]
     dfilter = ",".join(f"0x{lo:x}..0x{hi - 1:x}" for lo, hi in ranges)
     with tempfile.NamedTemporaryFile(suffix=".log") as log:
