@@ -51,10 +51,15 @@ static inline unsigned long jprobe_stack_room(unsigned long addr)
 /*
  * Registers jp on its function's entry. Returns 0; -EINVAL if jp or jp->entry is NULL
  * or the address is not the first byte of a function (the 2004 TODO); otherwise what
- * register_kprobe returns (-EEXIST if any probe is already there ...).
+ * register_kprobe returns (-EEXIST if a jprobe is already there: one per function;
+ * kprobes there are fine, the jprobe's handler runs after theirs). On an error jp is as
+ * the caller left it.
  */
 int register_jprobe(struct jprobe *jp);
 void unregister_jprobe(struct jprobe *jp);
+/* Batches, all or nothing, as register_kprobes / unregister_kprobes (include/kprobes.h). */
+int register_jprobes(struct jprobe **jps, int num);
+void unregister_jprobes(struct jprobe **jps, int num);
 /* Ends a jprobe handler: back into the probed function, with its registers and stack. */
 void __noreturn jprobe_return(void);
 

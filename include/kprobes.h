@@ -93,6 +93,9 @@ extern bool kprobe_insn_page_fail;
 
 struct kprobe {
 	struct kprobe *hnext;                  /* hash chain (kernel/kprobe_register.c) */
+	/* Aggregates (kernel/kprobe_aggr.c): in a manager, its first sub-probe; in a
+	 * sub-probe, the next one in call order; NULL in a probe alone at its address. */
+	struct kprobe *list;
 
 	/* Where: an address, or a symbol name; offset is added to either. */
 	kprobe_opcode_t *addr;
@@ -118,6 +121,11 @@ struct kprobe {
 #define KPROBE_REENTER    0x4   /* single-stepping a probe hit from inside a handler */
 #define KPROBE_HIT_SSDONE 0x8   /* in the post handler (or its fault handler) */
 
+/*
+ * The probe being handled: the table's entry for the address hit, so for an aggregate
+ * its manager (as in Linux). Handlers get their own struct as p; code that must know
+ * which user probe's handler runs asks kprobe_current_instance().
+ */
 extern struct kprobe *current_kprobe;
 
 /* The outer hit's state, kept while a probe hit from inside a handler is stepped. */
@@ -165,7 +173,10 @@ extern enum kprobe_handler_kind kprobe_in_handler;
 /* "pre handler", "post handler", "jprobe handler" ... for an oops or a report. */
 const char *kprobe_handler_name(enum kprobe_handler_kind kind);
 
-/* True if p is the probe being handled, or the one a reentered hit interrupted. */
+/*
+ * True if p is the probe being handled, or the one a reentered hit interrupted, or a
+ * sub-probe of either (an aggregate's manager is being handled: all its sub-probes are).
+ */
 bool kprobe_hit_in_progress(const struct kprobe *p);
 
 /* True while a probe is being handled on this CPU. */
@@ -175,14 +186,53 @@ static inline bool kprobe_running(void)
 }
 
 /*
+ * Aggregate probes (Linux 2.6.12-2.6.26; kernel/kprobe_aggr.c). Any number of kprobes
+ * and at most one jprobe may share an address. The first one alone is the table's entry;
+ * a second turns the address into an aggregate: a manager (kzalloc'd, never seen by
+ * users) takes the first probe's place in the table, keeps the shared slot and the
+ * original byte, and calls its sub-probes' handlers in registration order, the jprobe
+ * last. Every reader of the table -- kprobe_in_range, for_each_kprobe, the monitor's and
+ * tests' views -- sees the sub-probes, never a manager; get_kprobe (the hit path's
+ * lookup) and current_kprobe see the manager.
+ */
+int aggr_pre_handler(struct kprobe *p, struct pt_regs *regs);
+void aggr_post_handler(struct kprobe *p, struct pt_regs *regs, unsigned long flags);
+int aggr_fault_handler(struct kprobe *p, struct pt_regs *regs, int trapnr);
+int aggr_break_handler(struct kprobe *p, struct pt_regs *regs);
+
+/* True if p is an aggregate's manager (Linux's name: its pre handler says so). */
+static inline bool kprobe_aggrprobe(const struct kprobe *p)
+{
+	return p->pre_handler == aggr_pre_handler;
+}
+
+/*
+ * The sub-probe of the aggregate being handled whose handler runs (or whose jprobe
+ * handler the hit diverted to), else NULL: Linux's per-cpu kprobe_instance.
+ */
+extern struct kprobe *kprobe_instance;
+
+/* The user probe whose handler is running: kprobe_instance for an aggregate, else
+ * current_kprobe (NULL when no hit is in progress). */
+static inline struct kprobe *kprobe_current_instance(void)
+{
+	struct kprobe *p = current_kprobe;
+
+	return p && kprobe_aggrprobe(p) ? kprobe_instance : p;
+}
+
+/*
  * Registers and arms p. Returns 0, or a negative errno and changes nothing:
  *   -EINVAL  p is NULL, already registered, has both or neither of addr and symbol_name,
  *            or its address is NULL
  *   -ENOENT  symbol_name is not a kernel function
  *   -EADDRNOTAVAIL  symbol_name names several functions (statics of one name): use addr
  *   -EFAULT / -EPERM / -EILSEQ / -EOPNOTSUPP  see include/probe_point.h
- *   -EEXIST  another probe is already at that address
- *   -ENOMEM  no instruction slot: every page full and no memory for another
+ *   -EEXIST  p is a jprobe's (has a break handler) and a jprobe is already there
+ *   -ENOMEM  no instruction slot (first probe at an address: every page full and no
+ *            memory for another), or no memory for the manager (second probe: the
+ *            first stays as it was)
+ * A probe at an address that already has one joins it (an aggregate, above).
  * On success p->addr holds the resolved address (symbol_name and offset are consumed,
  * so an unregistered probe can be registered again as it is). Set KPROBE_FLAG_DISABLED
  * in p->flags to register it disarmed.
@@ -191,9 +241,23 @@ int register_kprobe(struct kprobe *p);
 /*
  * Disarms and removes p. A no-op with a warning if p is not registered, or if p is the
  * probe being handled (its own handler may not unregister it: the hit needs its slot).
+ * A sub-probe goes alone; the others stay armed. The original byte comes back, and the
+ * slot and the manager are freed, only when the last one goes.
  */
 void unregister_kprobe(struct kprobe *p);
-/* Re-arms / disarms a registered probe. 0, or -EINVAL if p is not registered. */
+/*
+ * Registers kps[0..num-1], all or nothing: on the first error, every probe this call
+ * registered is unregistered again (its struct as the caller left it, nothing armed)
+ * and that error is returned; -EINVAL for num <= 0 or a NULL array. A NULL entry is
+ * -EINVAL, like register_kprobe(NULL).
+ */
+int register_kprobes(struct kprobe **kps, int num);
+/* Unregisters kps[0..num-1] (each as unregister_kprobe; NULL entries are skipped). */
+void unregister_kprobes(struct kprobe **kps, int num);
+/*
+ * Re-arms / disarms a registered probe. 0, or -EINVAL if p is not registered. For a
+ * sub-probe: the int3 stays while any sub-probe at its address is enabled.
+ */
 int enable_kprobe(struct kprobe *p);
 int disable_kprobe(struct kprobe *p);
 static inline bool kprobe_disabled(const struct kprobe *p)
@@ -203,8 +267,12 @@ static inline bool kprobe_disabled(const struct kprobe *p)
 /*
  * The hash table of registered probes, keyed by address. Lookups happen on every hit, so
  * get_kprobe is inline; changes go through register/unregister (kprobe_register.c).
+ * Sized statically for 10,000 probes with chains of about one (16384 buckets, 64 KiB):
+ * a resizing table would need a rehash on the register path and an indirection (or a
+ * variable shift) on the hit path; Linux's table is fixed too (KPROBE_HASH_BITS 6 there,
+ * but its users rarely register thousands at once).
  */
-#define KPROBE_HASH_BITS  6
+#define KPROBE_HASH_BITS  14
 #define KPROBE_TABLE_SIZE (1 << KPROBE_HASH_BITS)
 extern struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
 
@@ -222,7 +290,8 @@ static inline struct kprobe *get_kprobe(void *addr)
 			return p;
 	return NULL;
 }
-/* Calls fn for every registered probe (interrupts off). */
+/* Calls fn for every registered user probe -- sub-probes, never managers (interrupts
+ * off). */
 void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data);
 /*
  * The address p will be placed at: symbol_name or addr, plus offset. Returns 0, -EINVAL
@@ -232,7 +301,8 @@ int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr);
 /* The probe whose instruction slot contains addr, or NULL (kernel/kprobe_insn_slots.c). */
 struct kprobe *kprobe_by_slot(unsigned long addr);
 /*
- * The registered probe (armed or not) with the lowest address in [start, end), or NULL.
+ * The registered probe (armed or not) with the lowest address in [start, end), or NULL;
+ * at an aggregate, its first sub-probe.
  * Self-tests use it to see the user's probes on the text they are about to probe or read.
  */
 struct kprobe *kprobe_in_range(unsigned long start, unsigned long end);

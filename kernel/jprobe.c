@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "preempt.h"
 #include "processor.h"
+#include "kprobes_internal.h"
 
 /*
  * What a hit saves, laid out as it lies in memory at the int3: the trap frame (struct
@@ -173,10 +174,11 @@ int __kprobes longjmp_break_handler(struct kprobe *p, struct pt_regs *regs)
  */
 void __kprobes __used jprobe_report_missing_return(void)
 {
-	struct kprobe *p = current_kprobe;
+	struct kprobe *p = kprobe_current_instance();   /* the jprobe's, in an aggregate */
 	char sym[KSYM_NAME_LEN + 32];
 
 	current_kprobe = NULL;
+	kprobe_instance = NULL;
 	kprobe_in_handler = KPROBE_IN_PRE;     /* the marker rests, as after every hit */
 	jprobe_saved_esp = NULL;
 	preempt_enable_no_resched();
@@ -196,8 +198,13 @@ __asm__(".pushsection .kprobes.text, \"ax\"\n"
 	".size jprobe_handler_returned, . - jprobe_handler_returned\n"
 	".popsection\n");
 
+/*
+ * On a refusal jp is as the caller left it: the handlers set here go back with the rest
+ * (register_kprobe restores only what it changed itself).
+ */
 int register_jprobe(struct jprobe *jp)
 {
+	struct jprobe caller;
 	unsigned long addr;
 	int ret;
 
@@ -210,13 +217,53 @@ int register_jprobe(struct jprobe *jp)
 	 * return address and the arguments -- the first byte of a function. */
 	if (!kallsyms_is_function_entry(addr))
 		return -EINVAL;
+	caller = *jp;
 	jp->kp.pre_handler = setjmp_pre_handler;
 	jp->kp.break_handler = longjmp_break_handler;
 	jp->kp.post_handler = NULL;
-	return register_kprobe(&jp->kp);
+	ret = register_kprobe(&jp->kp);
+	if (ret)
+		*jp = caller;
+	return ret;
 }
 
 void unregister_jprobe(struct jprobe *jp)
 {
 	unregister_kprobe(&jp->kp);
+}
+
+static void *jprobe_at(void *array, int i)
+{
+	return ((struct jprobe **)array)[i];
+}
+
+static int jprobe_reg(void *obj)
+{
+	return register_jprobe(obj);
+}
+
+static void jprobe_unreg(void *obj)
+{
+	unregister_jprobe(obj);
+}
+
+static const struct probe_batch_ops jprobe_batch_ops = {
+	.size = sizeof(struct jprobe),
+	.at = jprobe_at,
+	.reg = jprobe_reg,
+	.unreg = jprobe_unreg,
+};
+
+int register_jprobes(struct jprobe **jps, int num)
+{
+	return probe_batch_register(jps, num, &jprobe_batch_ops);
+}
+
+void unregister_jprobes(struct jprobe **jps, int num)
+{
+	if (!jps)
+		return;
+	for (int i = 0; i < num; i++)
+		if (jps[i])
+			unregister_jprobe(jps[i]);
 }

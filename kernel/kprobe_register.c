@@ -4,6 +4,8 @@
  * below in the order register_kprobe calls them: check that p is new, resolve the
  * address, check the address, check it again with interrupts off, prepare the slot,
  * publish p in the hash table, arm it (the int3 in). Unregistering runs it backwards.
+ * A probe at an address that has one already joins it instead of steps 5-7: an
+ * aggregate (kernel/kprobe_aggr.c), which shares the first probe's slot and int3.
  *
  * Every change to the table and to text happens with interrupts off. The int3 handler
  * also runs with interrupts off (vector 3 is an interrupt gate), so on this single CPU
@@ -16,18 +18,23 @@
 #include "kallsyms.h"
 #include "kernel.h"
 #include "probe_point.h"
+#include "slab.h"
 #include "text_poke.h"
+#include "kprobes_internal.h"
 
 struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
 
-/* True if p is in the table (searched everywhere: p->addr may not be its key yet). */
+/*
+ * True if p is in the table (Linux's __get_valid_kprobe idea). A registered probe's addr
+ * is its key (publish_kprobe sets it), so one lookup of p->addr finds p if p is there;
+ * an unregistered p's addr is whatever the caller wrote, and the lookup finds another
+ * probe or nothing. O(chain length), never a scan of the whole table.
+ */
 static bool registered(const struct kprobe *p)
 {
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *q = kprobe_table[i]; q; q = q->hnext)
-			if (q == p)
-				return true;
-	return false;
+	struct kprobe *q = get_kprobe(p->addr);
+
+	return q && (q == p || (kprobe_aggrprobe(q) && kprobe_aggr_holds(q, p)));
 }
 
 /* Step 2, resolve: the address p names (include/kprobes.h). */
@@ -78,14 +85,12 @@ static int check_kprobe_address_safe(unsigned long addr, struct insn *insn)
 
 /*
  * Step 4, check again: steps 1-3 ran with interrupts on, so another thread may have
- * registered a probe at addr, or registered p itself, since. -EEXIST or -EINVAL for
- * those (in that order), else 0. Interrupts must be off, and stay off until p is
- * published.
+ * registered p itself since: -EINVAL, else 0. (A probe another thread put at addr since
+ * is found by register_kprobe's lookup, which runs right after, with interrupts still
+ * off: p joins it.) Interrupts must be off, and stay off until p is published.
  */
-static int check_kprobe_unclaimed(const struct kprobe *p, unsigned long addr)
+static int check_kprobe_unclaimed(const struct kprobe *p)
 {
-	if (get_kprobe((void *)addr))
-		return -EEXIST;
 	return registered(p) ? -EINVAL : 0;
 }
 
@@ -205,6 +210,18 @@ static void unpublish_kprobe(struct kprobe *p)
 	p->hnext = NULL;
 }
 
+void kprobe_table_replace(struct kprobe *old, struct kprobe *new)
+{
+	for (struct kprobe **pp = &kprobe_table[kprobe_hash(old->addr)]; *pp;
+	     pp = &(*pp)->hnext)
+		if (*pp == old) {
+			new->hnext = old->hnext;
+			*pp = new;
+			break;
+		}
+	old->hnext = NULL;
+}
+
 /*
  * Step 7, arm: the int3 over the first byte of published p's instruction; disarm_kprobe
  * puts the original byte back. Interrupts must be off. 0 or text_poke's error.
@@ -236,7 +253,7 @@ static int disarm_kprobe(struct kprobe *p)
 int register_kprobe(struct kprobe *p)
 {
 	struct arch_specific_insn ainsn;
-	struct kprobe caller;
+	struct kprobe caller, *old;
 	unsigned long addr, flags;
 	int ret;
 
@@ -249,7 +266,11 @@ int register_kprobe(struct kprobe *p)
 		return ret;                             /* nothing taken yet */
 
 	local_irq_save(flags);
-	ret = check_kprobe_unclaimed(p, addr);
+	ret = check_kprobe_unclaimed(p);
+	if (!ret && (old = get_kprobe((void *)addr))) {
+		ret = register_aggr_kprobe(old, p);     /* on failure nothing changed */
+		goto out;
+	}
 	if (!ret)
 		ret = arch_prepare_kprobe(&ainsn, addr);  /* on failure it took no slot */
 	if (ret)
@@ -300,10 +321,21 @@ void unregister_kprobe(struct kprobe *p)
 		WARN(1, "unregister_kprobe: %s", why);
 		return;
 	}
+	struct kprobe *ap = get_kprobe(p->addr);
+	if (ap != p) {
+		/* A sub-probe: the others stay armed. The last one takes the manager along. */
+		if (!unregister_aggr_kprobe(ap, p)) {
+			local_irq_restore(flags);
+			return;
+		}
+		p = ap;
+	}
 	if (!kprobe_disabled(p))
 		BUG_ON(disarm_kprobe(p));
 	unpublish_kprobe(p);
 	arch_remove_kprobe(&p->ainsn);
+	if (p == ap && kprobe_aggrprobe(ap))
+		kfree(ap);
 	local_irq_restore(flags);
 }
 
@@ -315,6 +347,8 @@ static int set_disabled(struct kprobe *p, bool disable)
 	local_irq_save(flags);
 	if (!p || !registered(p))
 		ret = -EINVAL;
+	else if (get_kprobe(p->addr) != p)
+		ret = set_aggr_disabled(get_kprobe(p->addr), p, disable);
 	else if (disable != kprobe_disabled(p)) {
 		ret = disable ? disarm_kprobe(p) : arm_kprobe(p);
 		if (!ret)
@@ -334,31 +368,41 @@ int disable_kprobe(struct kprobe *p)
 	return set_disabled(p, true);
 }
 
-/* Reading the table: for the fault path, self-tests and the monitor. */
+/*
+ * Reading the table: for the fault path, self-tests and the monitor. A short range is
+ * looked up address by address (a probe's key is its address); a range longer than the
+ * table has buckets walks the table instead, whichever is less work.
+ */
 struct kprobe *kprobe_in_range(unsigned long start, unsigned long end)
 {
 	struct kprobe *first = NULL;
 	unsigned long flags;
 
 	local_irq_save(flags);
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
-			unsigned long a = (unsigned long)p->addr;
-			if (a >= start && a < end && (!first || p->addr < first->addr))
-				first = p;
-		}
+	if (end > start && end - start <= KPROBE_TABLE_SIZE) {
+		for (unsigned long a = start; a < end && !first; a++)
+			first = get_kprobe((void *)a);
+	} else {
+		for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
+			for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
+				unsigned long a = (unsigned long)p->addr;
+				if (a >= start && a < end && (!first || p->addr < first->addr))
+					first = p;
+			}
+	}
 	local_irq_restore(flags);
-	return first;
+	return first && kprobe_aggrprobe(first) ? first->list : first;   /* a user's probe */
 }
 
+/* One lookup per byte of the range: probe_point_check calls this for every instruction
+ * it decodes on the way to a probe point, so it must not cost a walk of the table. */
 void kprobe_recover_text(unsigned long start, u8 *buf, size_t len)
 {
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
-			unsigned long a = (unsigned long)p->addr;
-			if (a >= start && a < start + len && !kprobe_disabled(p))
-				buf[a - start] = p->opcode;
-		}
+	for (size_t i = 0; i < len; i++) {
+		struct kprobe *p = get_kprobe((void *)(start + i));
+		if (p && !kprobe_disabled(p))
+			buf[i] = p->opcode;
+	}
 }
 
 void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data)
@@ -367,7 +411,12 @@ void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data)
 
 	local_irq_save(flags);
 	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext)
-			fn(p, data);
+		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
+			if (!kprobe_aggrprobe(p))
+				fn(p, data);
+			else
+				for (struct kprobe *kp = p->list; kp; kp = kp->list)
+					fn(kp, data);
+		}
 	local_irq_restore(flags);
 }

@@ -26,8 +26,13 @@ bool kprobe_hit_in_progress(const struct kprobe *p)
 {
 	const struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
 
-	return p && (p == current_kprobe || (kcb->kprobe_status == KPROBE_REENTER &&
-					     p == kcb->prev_kprobe.kp));
+	const struct kprobe *cur = current_kprobe;
+	const struct kprobe *prev = kcb->kprobe_status == KPROBE_REENTER ? kcb->prev_kprobe.kp
+									  : NULL;
+
+	return p && (p == cur || p == prev || (cur && kprobe_aggrprobe(cur) &&
+					       kprobe_aggr_holds(cur, p)) ||
+		     (prev && kprobe_aggrprobe(prev) && kprobe_aggr_holds(prev, p)));
 }
 
 static void __kprobes save_previous_kprobe(struct kprobe_ctlblk *kcb)
@@ -186,7 +191,7 @@ static int __kprobes __noinline kprobe_reenter(struct kprobe *p, struct pt_regs 
 	save_previous_kprobe(kcb);
 	regs->eip = (unsigned long)addr;
 	set_current_kprobe(p, regs, kcb);
-	p->nmissed++;
+	kprobes_inc_nmissed_count(p);
 	kcb->kprobe_status = KPROBE_REENTER;
 	if (p->ainsn.decoded.attr & (INSN_ATTR_CLI | INSN_ATTR_STI))
 		emulate_if_modifier(p, regs, kcb);

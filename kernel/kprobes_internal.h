@@ -39,6 +39,35 @@ static inline void kprobe_restore_cr2(unsigned long cr2)
 		write_cr2(cr2);
 }
 
+/*
+ * Aggregates (kernel/kprobe_aggr.c), for the hit path and the registry: a miss on p (each
+ * enabled sub-probe of a manager); whether manager ap lists p; joining, leaving and
+ * enabling a sub-probe (contracts at the definitions). Interrupts off for all but the
+ * first, which runs in trap context anyway.
+ */
+void kprobes_inc_nmissed_count(struct kprobe *p);
+bool kprobe_aggr_holds(const struct kprobe *ap, const struct kprobe *p);
+int register_aggr_kprobe(struct kprobe *old, struct kprobe *p);
+bool unregister_aggr_kprobe(struct kprobe *ap, struct kprobe *p);
+int set_aggr_disabled(struct kprobe *ap, struct kprobe *p, bool disable);
+/* Puts new in old's place in the hash table (kernel/kprobe_register.c); same address. */
+void kprobe_table_replace(struct kprobe *old, struct kprobe *new);
+
+/*
+ * All-or-nothing batches (kernel/kprobe_batch.c), for any probe kind: at(array, i) is the
+ * i-th struct (NULL: -EINVAL), size its size; reg/unreg register one. Registers them in
+ * order; on the first error unregisters what it registered, newest first, copies each
+ * struct back as it was, and returns that error (-ENOMEM if the undo log cannot grow).
+ * -EINVAL for a NULL array or num <= 0. Interrupts on (reg may allocate).
+ */
+struct probe_batch_ops {
+	size_t size;
+	void *(*at)(void *array, int i);
+	int (*reg)(void *obj);
+	void (*unreg)(void *obj);
+};
+int probe_batch_register(void *array, int num, const struct probe_batch_ops *ops);
+
 /* Ends a reentered hit: the outer hit's state (probe, status, flags) comes back. */
 void restore_previous_kprobe(struct kprobe_ctlblk *kcb);
 

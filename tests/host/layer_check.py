@@ -57,6 +57,7 @@ KERNEL_ROOMS = {
              "switch.asm", "asm-offsets.c"},
     "probes": {"kprobes.c", "kprobe_register.c", "kprobe_fault.c", "kprobe_insn_slots.c",
                "probe_point.c", "text_poke.c", "jprobe.c", "kprobes_internal.h",
+               "kprobe_aggr.c", "kprobe_batch.c",
                "kprobe-offsets.c"},
 }
 # Every folder that holds kernel sources (the same as the Makefile's SRC_DIRS, plus the
