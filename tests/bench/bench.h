@@ -4,6 +4,7 @@
 #define JUMPER_TESTS_BENCH_H
 
 #include "compiler.h"
+#include "kprobes.h"
 
 int bench_target(int a, int b);
 /* Hits counted by the handlers of the row being timed (printed as hits=). */
@@ -20,5 +21,9 @@ void bench_main(unsigned long calls);
 u64 bench_row(const char *name, u64 baseline);
 /* Rows for other probe types (tests/bench/bench_jprobe.c). */
 void bench_more_rows(u64 baseline);
+/* The kprobe_pre row with 10,000 other probes registered (tests/bench/bench_many.c). */
+void bench_many_rows(u64 baseline);
+/* The kprobe rows' pre handler (bench.c): counts a hit in bench_hits. */
+int bench_pre(struct kprobe *p, struct pt_regs *regs);
 
 #endif

@@ -53,12 +53,21 @@ DISASM_LINE = re.compile(r"^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2} )+\s*(.*)$")
 TRACE_CALLS = 4          # bench=4 for the logged boot; its rows' second calls are used
 # What each row's traps per hit must be, from the mechanism (checked by --check).
 EXPECTED_TRAPS = {"plain": 0, "kprobe_pre": 1, "kprobe_disabled": 0,
-                  "kprobe_pre_post": 2, "jprobe": 2}
+                  "kprobe_pre_post": 2, "jprobe": 2, "kprobe_pre_10k": 1}
 # Targets from the issues: extra guest instructions per hit, and traps per hit.
 TARGETS = {
     "kprobe_pre": {"extra_insns": 150},
     "jprobe": {"extra_insns": 250, "traps_per_hit": 3},
 }
+# Targets relative to another row: (that row, factor) for extra guest instructions. A hit
+# with 10,000 other probes registered costs within 5% of a hit with one (issue 14).
+RELATIVE_TARGETS = {"kprobe_pre_10k": ("kprobe_pre", 1.05)}
+# __kprobes functions no hit runs, only registration: not logged, so registering the
+# 10,000 probes of kprobe_pre_10k (two pokes each, and every slot page filled with int3)
+# does not write millions of log lines. Were a hit to run one, its logged call would come
+# out short of rdtsc's count, and --check says so.
+UNLOGGED = {"text_poke", "poke_one_page", "map_page", "unmap_page", "page_table",
+            "lookup_pte"}
 
 
 def boot(qemu, kernel, extra, append="bench"):
@@ -117,8 +126,13 @@ def trace(qemu, kernel, image):
     """{row: the PCs of its second call, in order}, from the logged boot."""
     # Log only the probe path: .kprobes.text (trap entry, kprobes, jprobes), the slot pages
     # and the bench's own functions. A call that ran anything else shows up as short.
-    ranges = [(image.addr["__kprobes_text_start"], image.addr["__kprobes_text_end"]),
-              image.slots]
+    lo, hi = image.addr["__kprobes_text_start"], image.addr["__kprobes_text_end"]
+    ranges = []
+    for a, size, n in sorted(s for s in image.syms if lo <= s[0] < hi and s[2] in UNLOGGED):
+        if a > lo:
+            ranges.append((lo, a))
+        lo = max(lo, a + size)
+    ranges += [(lo, hi), image.slots]
     ranges += [(a, a + size) for a, size, n in image.syms if n.startswith("bench_") and size]
     dfilter = ",".join(f"0x{lo:x}..0x{hi - 1:x}" for lo, hi in ranges)
     with tempfile.NamedTemporaryFile(suffix=".log") as log:
@@ -178,7 +192,8 @@ def measure(args, image):
     windows, problems = trace(args.qemu, args.kernel, image)
     if exact != again:
         problems.append("figures differ between two identical boots")
-    missing = sorted({n for n in list(EXPECTED_TRAPS) + list(TARGETS) if n not in exact})
+    missing = sorted({n for n in list(EXPECTED_TRAPS) + list(TARGETS) + list(RELATIVE_TARGETS)
+                      if n not in exact})
     if missing:
         sys.exit("bench: rows missing from the kernel's output (a probe failed to "
                  "register?): " + ", ".join(missing))
@@ -228,9 +243,12 @@ def show_profile(name, r, image):
     print("  path, in ticks: " + " > ".join(f"{fn} {n}" for fn, n in path))
 
 
-def target_status(name, r):
+def target_status(name, r, rows):
     """The row's targets, and whether it meets them (never if its call was not followed)."""
-    target = TARGETS.get(name, {})
+    target = dict(TARGETS.get(name, {}))
+    if name in RELATIVE_TARGETS and RELATIVE_TARGETS[name][0] in rows:
+        other, factor = RELATIVE_TARGETS[name]
+        target["extra_insns"] = int(rows[other]["extra_insns"] * factor)
     ok = r["followed"] and all(r[k] <= v for k, v in target.items())
     return target, ok
 
@@ -253,9 +271,12 @@ def check(args):
             problems.append(f"{name}: {r['extra_insns']} extra instructions, want 0")
     for p in problems:
         print("bench-check: " + p)
-    targets = ", ".join(f"{n} {rows[n]['extra_insns']}<={t['extra_insns']} "
-                        f"{'ok' if target_status(n, rows[n])[1] else 'missed'}"
-                        for n, t in TARGETS.items() if n in rows)
+    shown = []
+    for n in [n for n in list(TARGETS) + list(RELATIVE_TARGETS) if n in rows]:
+        t, ok = target_status(n, rows[n], rows)
+        shown.append(f"{n} {rows[n]['extra_insns']}<={t['extra_insns']} "
+                     f"{'ok' if ok else 'missed'}")
+    targets = ", ".join(shown)
     if problems:
         print(f"bench-check: {len(problems)} problem(s); targets (reported only): {targets}")
         return 1
@@ -292,7 +313,7 @@ def main():
         if name == "warmup":
             continue
         ratio = wall[name]["ticks"] / plain_wall if name in wall and plain_wall else 0.0
-        target, ok = target_status(name, r)
+        target, ok = target_status(name, r, rows)
         if target and not ok:
             missed.append(name)
         tgt = ", ".join(f"{k.split('_')[0]}<={v}" for k, v in target.items())

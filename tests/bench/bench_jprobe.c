@@ -23,4 +23,5 @@ void bench_more_rows(u64 baseline)
 	} else {
 		printk("BENCH jprobe: register_jprobe failed\n");
 	}
+	bench_many_rows(baseline);
 }

@@ -310,7 +310,8 @@ static void ten_thousand_probes_at_once(struct ktest *t)
 			PROBE_AT(k) = NULL;
 		}
 	unsigned long t3 = jiffies;
-	ktest_info(t, "unregistered in %lu ticks, %lu hits meanwhile", t3 - t2 , many_total - total);
+	ktest_info(t, "unregistered in %lu ticks, %lu hits meanwhile", t3 - t2,
+		   many_total - total);
 	u32 sum_after = checksum((const u8 *)text, text_len);
 	unsigned long diff = 0;
 	for (unsigned long i = 0; i < text_len; i++)
