@@ -313,7 +313,7 @@ M("102", ISL,
   "a new slot page's unused slots hold zeroes (add [eax], al), not int3: a stray jump "
   "into one slides instead of trapping", PROBES)
 # ---- issue 14: slots from pages on demand (kernel/kprobe_insn_slots.c, mm/execmem.c) ----
-M("103", ISL, "free_insn_page(pg);", "{}",
+M("103", ISL, "free_insn_page(pg);", "(void)free_insn_page;",
   "a slot page is kept when its last slot is freed: its frame never comes back", PROBES,
   within="void free_insn_slot(")
 M("104", XM, "if (i < EXEC_AREA_PAGES && !map_page(EXEC_AREA + i * PAGE_SIZE, pa, 0)) {",
