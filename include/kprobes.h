@@ -55,7 +55,7 @@ typedef int (*kprobe_break_handler_t)(struct kprobe *p, struct pt_regs *regs);
 
 /* What the architecture keeps about the probed instruction. */
 struct arch_specific_insn {
-	kprobe_opcode_t *insn;                  /* the copy, in a slot (kprobe_slots.asm) */
+	kprobe_opcode_t *insn;                  /* the copy, in a slot (kprobe_insn_slots.c) */
 	struct insn decoded;                    /* its decoded length and attributes */
 	bool boostable;                         /* may run from the slot without a trap */
 };
@@ -66,14 +66,28 @@ struct arch_specific_insn {
  *   +16  insn, sti, jmp back       boosted when IF was 1
  * "jmp back" jumps to the instruction after the probed one.
  */
-#define KPROBE_SLOT_SIZE      32     /* also kprobe_slots.asm's, via asm-offsets.inc */
-#define KPROBE_NR_SLOTS       256
+#define KPROBE_SLOT_SIZE      32     /* also kprobe-offsets.inc's (kernel/kprobe-offsets.c) */
 #define KPROBE_BOOST_IF_ON    16
 #define KPROBE_BOOST_MAX_LEN  10     /* insn + sti + jmp rel32 fit in 16 bytes */
+#define KPROBE_INSN_SLOTS_PER_PAGE (4096 / KPROBE_SLOT_SIZE)
 
-/* The slots themselves (kernel/kprobe_slots.asm), in kernel text: written only through
- * text_poke. The fault path and the tests ask whether an eip lies in one. */
-extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
+/*
+ * The slots live in pages allocated on demand (kernel/kprobe_insn_slots.c), in EXEC_AREA
+ * (include/mm.h): kernel text, read-only, written only through text_poke, every free
+ * byte int3, a page freed with its last slot. The probe blacklist holds them (a probe on
+ * a slot would trap in the middle of a single-step).
+ */
+/* True if addr lies in a slot page (used slot or free). O(1). */
+bool is_kprobe_insn_slot(unsigned long addr);
+/* Pages of slots allocated now, and slots in use in them. */
+unsigned kprobe_insn_pages(void);
+unsigned kprobe_insn_slots_used(void);
+/*
+ * Failure injection for self-tests: while true, no new slot page can be had (as if no
+ * frame were left), so once the allocated pages are full a registration gets -ENOMEM.
+ * Free slots of the pages already there are still handed out.
+ */
+extern bool kprobe_insn_page_fail;
 
 #define KPROBE_FLAG_DISABLED 0x1   /* registered, but the original byte is in place */
 
@@ -219,8 +233,9 @@ static inline struct kprobe *kprobe_current_instance(void)
  *   -EADDRNOTAVAIL  symbol_name names several functions (statics of one name): use addr
  *   -EFAULT / -EPERM / -EILSEQ / -EOPNOTSUPP  see include/probe_point.h
  *   -EEXIST  p is a jprobe's (has a break handler) and a jprobe is already there
- *   -ENOMEM  no free instruction slot (first probe at an address), or no memory for
- *            the manager (second probe: the first stays as it was)
+ *   -ENOMEM  no instruction slot (first probe at an address: every page full and no
+ *            memory for another), or no memory for the manager (second probe: the
+ *            first stays as it was)
  * A probe at an address that already has one joins it (an aggregate, above).
  * On success p->addr holds the resolved address (symbol_name and offset are consumed,
  * so an unregistered probe can be registered again as it is). Set KPROBE_FLAG_DISABLED
@@ -287,7 +302,7 @@ void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data);
  * (both or neither given), -ENOENT (unknown symbol), -EADDRNOTAVAIL (ambiguous symbol).
  */
 int kprobe_lookup_addr(const struct kprobe *p, unsigned long *addr);
-/* The probe whose instruction slot contains addr, or NULL. */
+/* The probe whose instruction slot contains addr, or NULL (kernel/kprobe_insn_slots.c). */
 struct kprobe *kprobe_by_slot(unsigned long addr);
 /*
  * The registered probe (armed or not) with the lowest address in [start, end), or NULL;

@@ -8,7 +8,8 @@
  *
  *   -EINVAL      no address at all (NULL)
  *   -EFAULT      not kernel text (data, stack, unmapped, outside the image)
- *   -EPERM       blacklisted: .kprobes.text (trap entry, notifiers, the probe code)
+ *   -EPERM       blacklisted: .kprobes.text (trap entry, notifiers, the probe code), and
+ *                the instruction slots (is_kprobe_insn_slot, kernel/kprobe_insn_slots.c)
  *   -EILSEQ      not the start of an instruction (decoded from the function's start)
  *   -EOPNOTSUPP  an instruction that cannot be single-stepped out of line (int3, iret,
  *                hlt, far jumps, mov ss ...; see the SS_SAFE column in lib/insn/insn.c)

@@ -3,6 +3,7 @@
 #ifndef JUMPER_STACKTRACE_H
 #define JUMPER_STACKTRACE_H
 
+#include "mm.h"
 #include "thread_info.h"
 
 /* Prints addr as "func+0xoff/0xsize" when the symbol table knows it, else as hex. */
@@ -44,9 +45,12 @@ extern char __text_start[], __text_end[];
 extern char __kprobes_text_start[], __kprobes_text_end[];
 extern char __rodata_start[], __rodata_end[];
 
+/* The image's text, or an allocated page of EXEC_AREA (code made at run time: the
+ * probes' instruction slots). A freed page is not text. */
 static inline bool kernel_text_address(unsigned long addr)
 {
-	return addr >= (unsigned long)__text_start && addr < (unsigned long)__text_end;
+	return (addr >= (unsigned long)__text_start && addr < (unsigned long)__text_end) ||
+	       execmem_text_address(addr);
 }
 
 #endif

@@ -2,6 +2,7 @@
 /* Lookups in the generated symbol table (include/kallsyms.h). */
 #include "kallsyms.h"
 #include "errno.h"
+#include "mm.h"
 #include "printk.h"
 #include "string.h"
 
@@ -88,11 +89,13 @@ const char *__kprobes kallsyms_lookup(unsigned long addr, unsigned long *start,
 		else
 			hi = mid;
 	}
+	/* Outside every symbol of the image: code made at run time is named by its page's
+	 * owner (mm/execmem.c: "kprobe_insn_page+0x40/0x1000" for an instruction slot). */
 	if (lo == 0)
-		return NULL;
+		return execmem_lookup(addr, start, size);
 	const struct kallsym *s = &kallsyms_table[lo - 1];
 	if (addr >= s->addr + s->size)
-		return NULL;
+		return execmem_lookup(addr, start, size);
 	if (start)
 		*start = s->addr;
 	if (size)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The constants the probes' assembly shares with C: the instruction slots' size and count
- * (include/kprobes.h), for kernel/kprobe_slots.asm; the pt_regs offsets the return probes'
- * trampoline reloads, for kernel/kretprobe_trampoline.asm.
+ * The constants the probes' assembly shares with C: the pt_regs offsets the return
+ * probes' trampoline reloads, for kernel/kretprobe_trampoline.asm (include/kprobes.h's
+ * slot size too, for any .asm that needs it).
  *
  * The same technique as kernel/asm-offsets.c (compiled with gcc -S, never linked; the
  * Makefile turns the DEFINE() markers into $(BUILD)/gen/kprobe-offsets.inc), but a file of
@@ -18,9 +18,9 @@ void kprobe_offsets(void);
 
 void kprobe_offsets(void)
 {
-	/* kernel/kprobe_slots.asm: the instruction slots C indexes with the same numbers */
+	/* A slot's size, for the probes' assembly (no .asm file needs it today: the slots
+	 * are allocated at run time, kernel/kprobe_insn_slots.c) */
 	DEFINE(KPROBE_SLOT_SIZE, KPROBE_SLOT_SIZE);
-	DEFINE(KPROBE_NR_SLOTS, KPROBE_NR_SLOTS);
 	/* kernel/kretprobe_trampoline.asm: the registers it reloads from its pt_regs */
 	OFFSET(PT_ECX, pt_regs, ecx);
 	OFFSET(PT_EDX, pt_regs, edx);

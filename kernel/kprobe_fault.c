@@ -141,8 +141,7 @@ static void __kprobes fixup_boosted_fault(struct pt_regs *regs)
 
 void __kprobes kprobe_fixup_slot_trap(struct pt_regs *regs)
 {
-	if (regs->eip >= (unsigned long)kprobe_insn_slots &&
-	    regs->eip < (unsigned long)kprobe_insn_slots + sizeof(kprobe_insn_slots))
+	if (is_kprobe_insn_slot(regs->eip))
 		fixup_boosted_fault(regs);
 }
 

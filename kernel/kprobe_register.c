@@ -12,6 +12,7 @@
  * it always sees a table and text that agree.
  */
 #include "kprobes.h"
+#include "kprobes_internal.h"
 #include "errno.h"
 #include "irqflags.h"
 #include "kallsyms.h"
@@ -22,8 +23,6 @@
 #include "kprobes_internal.h"
 
 struct kprobe *kprobe_table[KPROBE_TABLE_SIZE];
-
-static u32 slot_used[KPROBE_NR_SLOTS / 32];
 
 /*
  * True if p is in the table (Linux's __get_valid_kprobe idea). A registered probe's addr
@@ -93,30 +92,6 @@ static int check_kprobe_address_safe(unsigned long addr, struct insn *insn)
 static int check_kprobe_unclaimed(const struct kprobe *p)
 {
 	return registered(p) ? -EINVAL : 0;
-}
-
-/* A free instruction slot, marked used, or NULL. Interrupts must be off. */
-static kprobe_opcode_t *get_insn_slot(void)
-{
-	for (unsigned i = 0; i < KPROBE_NR_SLOTS; i++)
-		if (!(slot_used[i / 32] & (1u << (i % 32)))) {
-			slot_used[i / 32] |= 1u << (i % 32);
-			return kprobe_insn_slots[i];
-		}
-	return NULL;
-}
-
-/* Refills a slot with int3 and frees it. Interrupts must be off. */
-static void free_insn_slot(kprobe_opcode_t *slot)
-{
-	static const kprobe_opcode_t int3s[KPROBE_SLOT_SIZE] = {
-		[0 ... KPROBE_SLOT_SIZE - 1] = BREAKPOINT_INSTRUCTION
-	};
-	unsigned i = (unsigned)((slot - &kprobe_insn_slots[0][0]) / KPROBE_SLOT_SIZE);
-
-	BUG_ON(i >= KPROBE_NR_SLOTS || !(slot_used[i / 32] & (1u << (i % 32))));
-	text_poke(slot, int3s, KPROBE_SLOT_SIZE);
-	slot_used[i / 32] &= ~(1u << (i % 32));
 }
 
 /*
@@ -428,18 +403,6 @@ void kprobe_recover_text(unsigned long start, u8 *buf, size_t len)
 		if (p && !kprobe_disabled(p))
 			buf[i] = p->opcode;
 	}
-}
-
-/* The probe whose slot contains addr, or NULL (for faults inside a boosted copy). */
-struct kprobe *__kprobes kprobe_by_slot(unsigned long addr)
-{
-	for (unsigned i = 0; i < KPROBE_TABLE_SIZE; i++)
-		for (struct kprobe *p = kprobe_table[i]; p; p = p->hnext) {
-			unsigned long s = (unsigned long)p->ainsn.insn;
-			if (addr >= s && addr < s + KPROBE_SLOT_SIZE)
-				return p;
-		}
-	return NULL;
 }
 
 void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data)

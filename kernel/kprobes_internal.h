@@ -12,6 +12,15 @@
 #define TF_IF (X86_EFLAGS_TF | X86_EFLAGS_IF)
 
 /*
+ * The instruction slots (kernel/kprobe_insn_slots.c). get_insn_slot: a free slot, marked
+ * used, every byte int3; a new page is allocated if none is free; NULL if that fails
+ * (nothing taken). free_insn_slot: refills a used slot with int3 and frees it, and its
+ * page with its last slot. Interrupts must be off for both.
+ */
+kprobe_opcode_t *get_insn_slot(void);
+void free_insn_slot(kprobe_opcode_t *slot);
+
+/*
  * A trap with eip inside an instruction slot and no hit in progress comes from a boosted
  * copy (kernel/kprobe_fault.c): puts eip (and IF) where the probed code stands, so the
  * trap is reported at an address it knows. No-op for an eip outside every slot.

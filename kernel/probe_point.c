@@ -8,6 +8,7 @@
 #include "errno.h"
 #include "irqflags.h"
 #include "kallsyms.h"
+#include "kprobes.h"
 #include "stacktrace.h"
 #include "string.h"
 
@@ -57,7 +58,9 @@ int probe_point_check(unsigned long addr, struct insn *insn, probe_text_fixup_t 
 		return -EINVAL;
 	if (!kernel_text_address(addr))
 		return -EFAULT;
-	if (within_kprobe_blacklist(addr))
+	/* A slot page is text too (kernel_text_address), but a probe on a slot would trap
+	 * in the middle of another probe's single-step. */
+	if (within_kprobe_blacklist(addr) || is_kprobe_insn_slot(addr))
 		return -EPERM;
 	if (!insn)
 		insn = &scratch;

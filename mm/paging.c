@@ -114,6 +114,11 @@ void paging_init(void)
 		if (map_page(va, va, ro ? 0 : PTE_WRITE))
 			panic("paging: cannot map %08lx", va);
 	}
+	/* EXEC_AREA's one page table, and POKE_WINDOW's, now: pages mapped there later
+	 * (mm/execmem.c, text_poke) never need a frame for one, so freeing every page gives
+	 * every frame back, and the first text_poke cannot fail for want of a page table. */
+	if (!page_table(EXEC_AREA, true) || !page_table(POKE_WINDOW, true))
+		panic("paging: no page table for EXEC_AREA or POKE_WINDOW");
 	/* The boot stack's guards: the page under its base and the page above its top. */
 	unmap_page((unsigned long)boot_stack - PAGE_SIZE);
 	unmap_page((unsigned long)boot_stack_top);

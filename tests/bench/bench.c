@@ -34,7 +34,7 @@ static inline u64 rdtsc(void)
 /* Hits in the row being timed, counted by its probe handler (bench_jprobe.c too). */
 unsigned long bench_hits;
 
-static int bench_pre(struct kprobe *p, struct pt_regs *regs)
+int bench_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	(void)p;
 	(void)regs;

@@ -4,6 +4,7 @@
 #define JUMPER_TESTS_BENCH_H
 
 #include "compiler.h"
+#include "kprobes.h"
 
 int bench_target(int a, int b);
 /* Hits counted by the handlers of the row being timed (printed as hits=). */
@@ -26,5 +27,9 @@ void bench_kretprobe_row(u64 baseline);
 void bench_family_rows(u64 baseline);
 /* Two kprobes on one address, an aggregate (tests/bench/bench_aggr.c). */
 void bench_aggr_rows(u64 baseline);
+/* The kprobe_pre row with 10,000 other probes registered (tests/bench/bench_many.c). */
+void bench_many_rows(u64 baseline);
+/* The kprobe rows' pre handler (bench.c): counts a hit in bench_hits. */
+int bench_pre(struct kprobe *p, struct pt_regs *regs);
 
 #endif

@@ -26,4 +26,5 @@ void bench_more_rows(u64 baseline)
 	bench_kretprobe_row(baseline);
 	bench_aggr_rows(baseline);
 	bench_family_rows(baseline);
+	bench_many_rows(baseline);
 }

@@ -55,7 +55,7 @@ KERNEL_ROOMS = {
     "core": {"entry.asm", "idt.c", "gdt.c", "trap.c", "irq.c", "stacktrace.c", "panic.c",
              "printk.c", "main.c", "multiboot.c", "kallsyms.c", "sched.c", "kthread.c",
              "switch.asm", "asm-offsets.c"},
-    "probes": {"kprobes.c", "kprobe_register.c", "kprobe_fault.c", "kprobe_slots.asm",
+    "probes": {"kprobes.c", "kprobe_register.c", "kprobe_fault.c", "kprobe_insn_slots.c",
                "probe_point.c", "text_poke.c", "jprobe.c", "kprobes_internal.h",
                "kprobe_aggr.c", "kprobe_batch.c",
                "kprobe-offsets.c", "kretprobe.c", "kretprobe_trampoline.asm"},

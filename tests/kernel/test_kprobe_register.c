@@ -151,8 +151,8 @@ static void probes_on_the_registration_path(struct ktest *t)
 	KEXPECT_GT(t, hits, 0);
 }
 
-/* Room for more probes than there are slots: one-byte instructions nobody runs. */
-#define FILLER_LEN (KPROBE_NR_SLOTS + 16)
+/* Room for more probes than one page has slots: one-byte instructions nobody runs. */
+#define FILLER_LEN (KPROBE_INSN_SLOTS_PER_PAGE + 16)
 void kreg_filler(void);
 __asm__(".pushsection .text\n"
 	".globl kreg_filler\n"
@@ -166,19 +166,34 @@ __asm__(".pushsection .text\n"
 	".popsection\n");
 
 /*
- * With every slot taken, the next registration gets -ENOMEM and changes nothing: p as
- * the caller left it, no text poked, nothing in the table. Every slot comes back.
+ * With no slot free and no page to be had (kprobe_insn_page_fail, the slot allocator's
+ * failure injection: as if no frame were left), the next registration gets -ENOMEM and
+ * changes nothing: p as the caller left it, no text poked, nothing in the table, no page
+ * taken. The free slots of the pages already there are still handed out, every one. Once
+ * pages can be had again, the refused probe goes in as it was.
  */
 static void slot_exhaustion_changes_nothing(struct ktest *t)
 {
 	static struct kprobe kps[FILLER_LEN];
 	unsigned long base = (unsigned long)kreg_filler;
-	unsigned used = registered_kprobes(), n = 0;   /* one slot each */
+	unsigned n = 0, free_slots, pages;
 	int ret = 0;
 
 	struct kprobe *user = kprobe_in_range(base, base + FILLER_LEN);
 	if (user)
 		skip_if_probed(t, user->addr);
+	/* A first probe, so that at least one page exists and has free slots. */
+	kps[0] = (struct kprobe){ .addr = (kprobe_opcode_t *)base, .pre_handler = count_hit };
+	KASSERT_EQ(t, register_kprobe(&kps[0]), 0);
+	n = 1;
+	pages = kprobe_insn_pages();
+	free_slots = pages * KPROBE_INSN_SLOTS_PER_PAGE - kprobe_insn_slots_used();
+	if (free_slots + 1 >= FILLER_LEN) {
+		unregister_kprobe(&kps[0]);
+		ktest_info(t, "other probes leave %u free slots", free_slots);
+		ktest_skip(t, "more free slots than fillers");
+	}
+	kprobe_insn_page_fail = true;
 	for (; n < FILLER_LEN; n++) {
 		kps[n] = (struct kprobe){ .addr = (kprobe_opcode_t *)(base + n),
 					  .pre_handler = count_hit, .nmissed = 7 };
@@ -192,15 +207,17 @@ static void slot_exhaustion_changes_nothing(struct ktest *t)
 			break;
 		}
 	}
+	kprobe_insn_page_fail = false;
+	KEXPECT_EQ(t, kprobe_insn_pages(), pages);
 	for (unsigned i = 0; i < n; i++)
 		unregister_kprobe(&kps[i]);
 	KASSERT_EQ(t, ret, -ENOMEM);
-	KEXPECT_EQ(t, n + used, KPROBE_NR_SLOTS);
+	KEXPECT_EQ(t, n - 1, free_slots);
 	KEXPECT_TRUE(t, get_kprobe((void *)(base + n)) == NULL);
 	KEXPECT_EQ(t, *(u8 *)(base + n), 0x90);
 	for (unsigned i = 0; i < n; i++)
 		KEXPECT_EQ(t, *(u8 *)(base + i), 0x90);
-	/* The slots came back: the refused probe goes in now, exactly as it was. */
+	/* Pages can be had again: the refused probe goes in now, exactly as it was. */
 	KASSERT_EQ(t, register_kprobe(&kps[n]), 0);
 	KEXPECT_EQ(t, kps[n].nmissed, 0);
 	unregister_kprobe(&kps[n]);

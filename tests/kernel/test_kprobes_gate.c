@@ -233,22 +233,28 @@ static void each_hit_counts_its_traps(struct ktest *t)
 }
 
 /* A freed slot is refilled with int3, so a stray jump into it traps instead of running
- * a stale copy (and its jmp home to wherever the old probe was). */
-extern kprobe_opcode_t kprobe_insn_slots[KPROBE_NR_SLOTS][KPROBE_SLOT_SIZE];
-
+ * a stale copy (and its jmp home to wherever the old probe was). A second probe keeps the
+ * slot's page allocated (a page goes with its last slot: kprobes_slots). */
 static void freed_slot_holds_int3s(struct ktest *t)
 {
 	kprobe_opcode_t *at = (kprobe_opcode_t *)kpt_long_insn;
 	skip_if_probed(t, at);
+	skip_if_probed(t, at + 1);
 	struct kprobe kp = { .addr = at, .pre_handler = gate_count_pre };
+	struct kprobe keep = { .addr = at + 1, .pre_handler = gate_count_pre };
 
+	KASSERT_EQ(t, register_kprobe(&keep), 0);
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
 	const kprobe_opcode_t *slot = kp.ainsn.insn;
 	KEXPECT_EQ(t, slot[0], 0x56);                  /* pushl %esi, copied */
+	bool same_page = ((unsigned long)slot ^ (unsigned long)keep.ainsn.insn) < PAGE_SIZE;
 	unregister_kprobe(&kp);
 	int stale = 0;
-	for (unsigned i = 0; i < KPROBE_SLOT_SIZE; i++)
-		stale += slot[i] != BREAKPOINT_INSTRUCTION;
+	if (same_page)
+		for (unsigned i = 0; i < KPROBE_SLOT_SIZE; i++)
+			stale += slot[i] != BREAKPOINT_INSTRUCTION;
+	unregister_kprobe(&keep);
+	KASSERT_TRUE(t, same_page);
 	KEXPECT_EQ(t, stale, 0);
 }
 

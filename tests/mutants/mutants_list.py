@@ -41,7 +41,8 @@ AGG = "kernel/kprobe_aggr.c"
 TP = "kernel/text_poke.c"
 PP = "kernel/probe_point.c"
 ENT = "kernel/entry.asm"           # being edited by issue 12's helpers: re-check matches
-SLOTS = "kernel/kprobe_slots.asm"  # being edited by issue 12's helpers: re-check matches
+ISL = "kernel/kprobe_insn_slots.c"  # the slots, from pages on demand (issue 14)
+XM = "mm/execmem.c"                 # the slot pages' mapping (issue 14)
 
 # ---- kernel/kprobes.c: the hit path ----
 # Gone with issue 13's core: the in-flight int3 branch (old 32, 33: kprobe_int3_no_probe),
@@ -241,7 +242,7 @@ M("68", REG, "BUG_ON(disarm_kprobe(p));", "{}",
 M("69", REG, "buf[i] = p->opcode;", "(void)buf;",
   "decoding sees other probes' int3s: a probe after a probed instruction is refused",
   PROBES)
-M("70", REG, "text_poke(slot, int3s, KPROBE_SLOT_SIZE);", "(void)int3s;",
+M("70", ISL, "BUG_ON(text_poke(slot, int3s, KPROBE_SLOT_SIZE));", "",
   "a freed slot keeps its old copy instead of int3s", PROBES)
 M("71", REG, "p->nmissed = 0;", "", "a re-registered probe keeps its old nmissed", PROBES)
 
@@ -288,7 +289,7 @@ M("90", TP, "if (!len || !kernel_text_address(start) || !kernel_text_address(sta
 M("91", TP, "text_poke_count++;", "", "pokes not counted", POKE)
 
 # ---- kernel/probe_point.c ----
-M("93", PP, "if (within_kprobe_blacklist(addr))", "if (0)",
+M("93", PP, "if (within_kprobe_blacklist(addr) || is_kprobe_insn_slot(addr))", "if (0)",
   "probes accepted in the trap path itself", PROBES)
 M("94", PP, "if (!(insn->attr & INSN_ATTR_SS_SAFE))", "if (0)",
   "instructions unsafe to step out of line are accepted", PROBES)
@@ -309,9 +310,23 @@ M("100", ENT, "inc dword [trap_counts + 4 * %1]", "",
   "the per-vector trap count that tests and make bench read stays 0", TRAPS)
 M("101", ENT, "push dword -1                ; orig_eax: -1, an exception",
   "push dword 0", "orig_eax of an int3/#DB frame is not -1", TRAPS)
-M("102", SLOTS, "times KPROBE_SLOT_SIZE * KPROBE_NR_SLOTS db 0xcc",
-  "times KPROBE_SLOT_SIZE * KPROBE_NR_SLOTS db 0x90",
-  "unused slots hold nops: a stray jump into one slides instead of trapping", PROBES)
+M("102", ISL,
+  "BUG_ON(text_poke(pg->insns + i * KPROBE_SLOT_SIZE, int3s, KPROBE_SLOT_SIZE));", "",
+  "a new slot page's unused slots hold zeroes (add [eax], al), not int3: a stray jump "
+  "into one slides instead of trapping", PROBES)
+# ---- issue 14: slots from pages on demand (kernel/kprobe_insn_slots.c, mm/execmem.c) ----
+M("103", ISL, "free_insn_page(pg);", "(void)free_insn_page;",
+  "a slot page is kept when its last slot is freed: its frame never comes back", PROBES,
+  within="void free_insn_slot(")
+M("104", XM, "if (i < EXEC_AREA_PAGES && !map_page(EXEC_AREA + i * PAGE_SIZE, pa, 0)) {",
+  "if (i < EXEC_AREA_PAGES && !map_page(EXEC_AREA + i * PAGE_SIZE, pa, PTE_WRITE)) {",
+  "slot pages mapped writable: a stray write changes a probe's copy", PROBES)
+M("105", XM, "BUG_ON(set_page_flags(pa, 0));", "",
+  "a slot page's frame stays writable through RAM's identity map", PROBES)
+M("106", PP, "if (within_kprobe_blacklist(addr) || is_kprobe_insn_slot(addr))",
+  "if (within_kprobe_blacklist(addr))",
+  "a probe on an instruction slot is accepted (it would trap inside another's step)",
+  PROBES)
 
 # ---- kernel/kprobe_aggr.c: aggregates (issue 14) ----
 M("166", AGG, '"1:	mov %ebx, kprobe_instance\\n"', '"1:\\n"',
