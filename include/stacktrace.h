@@ -53,4 +53,16 @@ static inline bool kernel_text_address(unsigned long addr)
 	       execmem_text_address(addr);
 }
 
+/*
+ * Where the text holding addr ends: __text_end for the image's, the end of the page for a
+ * page of EXEC_AREA (the next page may be unmapped); 0 if addr is not text. A reader of
+ * instruction bytes bounds its copy by it, so that no read runs off the text it started in.
+ */
+static inline unsigned long kernel_text_end(unsigned long addr)
+{
+	if (addr >= (unsigned long)__text_start && addr < (unsigned long)__text_end)
+		return (unsigned long)__text_end;
+	return execmem_text_address(addr) ? (addr & PAGE_MASK) + PAGE_SIZE : 0;
+}
+
 #endif

@@ -24,7 +24,7 @@ int probe_point_locate(unsigned long addr, probe_text_fixup_t fixup, struct insn
 	if (!kallsyms_lookup(addr, &pc, &size))
 		return -ENOENT;
 	for (;;) {
-		size_t avail = min((unsigned long)INSN_MAX_LEN, (unsigned long)__text_end - pc);
+		size_t avail = min((unsigned long)INSN_MAX_LEN, kernel_text_end(pc) - pc);
 		unsigned long flags;
 		/* Text and the probe table change together with interrupts off; copy and
 		 * fix up the same way, or a probe removed in between would leave a stale

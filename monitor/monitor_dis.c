@@ -64,7 +64,7 @@ void mon_dis(int argc, char **argv)
 	for (unsigned long n = 0; n < max && addr < start + size; n++) {
 		u8 buf[INSN_MAX_LEN];
 		struct insn in;
-		size_t avail = min((unsigned long)INSN_MAX_LEN, (unsigned long)__text_end - addr);
+		size_t avail = min((unsigned long)INSN_MAX_LEN, kernel_text_end(addr) - addr);
 
 		/* Decode the original bytes (a probe's int3 put back), print what is there. */
 		memcpy(buf, (const void *)addr, avail);
@@ -76,8 +76,10 @@ void mon_dis(int argc, char **argv)
 			printk("%02x  (%s)\n", *(const u8 *)addr, insn_errstr(len));
 			return;
 		}
+		/* The bytes as they are (an armed probe shows its int3), and no further than
+		 * the instruction: past it the page may end (a slot page's last slot). */
 		for (int i = 0; i < 8; i++)
-			printk(i < len ? "%02x " : "   ", ((const u8 *)addr)[i]);
+			printk(i < len ? "%02x " : "   ", i < len ? ((const u8 *)addr)[i] : 0);
 		printk(len > 8 ? "+ " : "  ");
 		if (insn_is_rel(&in)) {
 			mon_sprint_symbol(sym, sizeof(sym), in.rel_target);

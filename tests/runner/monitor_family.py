@@ -204,6 +204,18 @@ def check_family_bad_input(s):
         out = s.send(f"dis {f} 3")
         if "probe #" in out or re.search(r"^[0-9a-f]{8}  \S+ +cc ", out, re.M):
             raise AssertionError(f"dis {f}: a refused kretprobe left something:\n{out}")
+    # An instruction slot page (EXEC_AREA, include/mm.h) is text while a probe holds a slot
+    # in it: dis shows the copy and its jmp home, and stops at the page's end (its last
+    # bytes were once read past it: an oops on the unmapped next page).
+    expect(s.send("probe kp_target_mul"), r"^probe #0 placed", "probe for a slot page")
+    expect(s.send("dis 0xe0000000 2"), r"^e0000001  kprobe_insn_page\+0x1/0x1000 +e9( [0-9a-f]{2})"
+           r"{4} +-> [0-9a-f]{8} kp_target_mul\+0x1/", "the slot's jmp home")
+    out = s.send("dis 0xe0000ffc 9")
+    if len(re.findall(r"^e0000ff[c-f]  kprobe_insn_page\+", out, re.M)) != 4 or "e0001000" in out:
+        raise AssertionError(f"dis at a slot page's end:\n{out}")
+    expect(s.send("unprobe 0"), r"^probe #0 at kp_target_mul\+\S+ removed", "unprobe")
+    expect(s.send("dis 0xe0000000"), r"^dis: 0xe0000000 is not in kernel text$",
+           "a freed slot page is not text")
 
 
 SESSIONS = [
