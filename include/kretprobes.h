@@ -62,6 +62,11 @@ struct kretprobe_instance {
  * a negative errno with rp as the caller left it and nothing armed or kept:
  *   -EINVAL  rp is NULL, rp->kp's address is not a function's first byte, or data_size is
  *            too large for an instance (kmalloc's limit)
+ *   -EOPNOTSUPP  the function pops its arguments (a ret imm16, C2 or CA, anywhere in it):
+ *            that return leaves esp N bytes past the slot the trampoline looks its
+ *            instance up by, and would panic. Decoded from the first byte to the end of
+ *            its symbol (kallsyms), the text as it is without probes.
+ *   -EILSEQ  the decoder cannot read the function to its end (no proof it has no ret $N)
  *   -E2BIG   maxactive > KRETPROBE_MAXACTIVE_MAX (Linux's error for the same)
  *   -ENOMEM  no memory for the pool
  *   then kprobe_lookup_addr's and register_kprobe's own (include/kprobes.h).
@@ -75,8 +80,14 @@ int register_kretprobe(struct kretprobe *rp);
  * for an unregistered rp, and from rp's own handlers (the hit in progress is rp's).
  */
 void unregister_kretprobe(struct kretprobe *rp);
-/* All or nothing: on an error, those already registered are unregistered again. */
+/*
+ * All or nothing, as register_kprobes (kernel/kprobe_batch.c): on the first refusal
+ * (a NULL entry: -EINVAL) those already registered are unregistered again and each
+ * struct is put back byte for byte as the caller left it. -EINVAL for a NULL rps or
+ * num <= 0.
+ */
 int register_kretprobes(struct kretprobe **rps, int num);
+/* Unregisters each; a NULL rps or a NULL entry is passed over, as unregister_kprobes. */
 void unregister_kretprobes(struct kretprobe **rps, int num);
 
 static inline unsigned long regs_return_value(const struct pt_regs *regs)
@@ -100,7 +111,12 @@ int pre_handler_kretprobe(struct kprobe *p, struct pt_regs *regs);
 unsigned long kretprobe_find_ret_addr(struct task_struct *tsk, unsigned long ret,
 				      unsigned long *slot);
 
-/* Gives back the instances of a task that is exiting (the core's exit hook). */
+/*
+ * Gives back the instances a dead task still holds: the calls it died inside (its last
+ * schedule(), kthread_exit ...), which never return. The core's hook, called by
+ * finish_task_switch once the task has been switched away from for the last time, so no
+ * call of it can still take one (include/sched.h).
+ */
 void kprobe_flush_task(struct task_struct *tsk);
 
 /* Installs the hooks; called once at boot, after init_kprobes. */

@@ -77,6 +77,12 @@ void scheduler_tick(void);
  * current cannot be trusted: the double-fault task, after a stack overflow.
  */
 struct task_struct *sched_running_task(void);
+/*
+ * Right after a switch, in the thread switched to (interrupts off): if the thread
+ * switched away from is TASK_DEAD, calls kprobe_flush_task_hook on it. __schedule and a
+ * new thread's first code (kthread_start) call it.
+ */
+void finish_task_switch(void);
 /* Puts t on the run queue (interrupts must be off); kthread.c's helper. */
 void sched_enqueue(struct task_struct *t);
 
@@ -92,9 +98,10 @@ struct task_struct *kthread_run(int (*fn)(void *arg), void *arg, const char *nam
 /* Ends the calling thread with code. Reports a preempt_count leak first. */
 void __noreturn kthread_exit(int code);
 /*
- * Called by kthread_exit, interrupts off, for the thread that is exiting: a hook the
- * probes layer installs (kprobe_flush_task gives back the return probes' instances the
- * thread still holds). NULL until then.
+ * Called by finish_task_switch, interrupts off, for a dead thread just switched away
+ * from for the last time: a hook the probes layer installs (kprobe_flush_task gives back
+ * the return probes' instances the thread still holds, its stack being done with). NULL
+ * until then.
  */
 extern void (*kprobe_flush_task_hook)(struct task_struct *t);
 /* Waits for t to exit, frees its stack and slot, returns its exit code. */

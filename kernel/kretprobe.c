@@ -13,6 +13,7 @@
  */
 #include "kretprobes.h"
 #include "errno.h"
+#include "insn.h"
 #include "irqflags.h"
 #include "kallsyms.h"
 #include "kernel.h"
@@ -20,6 +21,8 @@
 #include "sched.h"
 #include "slab.h"
 #include "stacktrace.h"
+#include "string.h"
+#include "kprobes_internal.h"
 
 /* The trampoline's call of kretprobe_trampoline_handler returns here. */
 extern char kretprobe_trampoline_call_ret[];
@@ -204,6 +207,42 @@ void init_kretprobes(void)
 	kprobe_flush_task_hook = kprobe_flush_task;
 }
 
+/*
+ * Whether the function starting at addr can be return-probed: 0, or -EOPNOTSUPP if it
+ * has a ret imm16 (C2, or CA for a far one) anywhere -- a callee-pops return leaves esp
+ * N bytes past the slot the trampoline finds its instance by, and the return would
+ * panic -- or -EILSEQ if the decoder cannot read it to its end (no proof there is none).
+ * Decoded from addr to the end of its symbol, the text as it is without probes
+ * (kprobe_recover_text: other probes' int3s).
+ */
+static int check_return_kind(unsigned long addr)
+{
+	unsigned long start, size, pc;
+
+	if (!kallsyms_lookup(addr, &start, &size) || start != addr)
+		return -EINVAL;
+	for (pc = start; pc < start + size;) {
+		u8 buf[INSN_MAX_LEN];
+		size_t avail = min((unsigned long)INSN_MAX_LEN, kernel_text_end(pc) - pc);
+		unsigned long flags;
+		struct insn insn;
+		int len;
+
+		/* Text and the probe table change together with interrupts off. */
+		local_irq_save(flags);
+		memcpy(buf, (const void *)pc, avail);
+		kprobe_recover_text(pc, buf, avail);
+		local_irq_restore(flags);
+		len = insn_decode(&insn, buf, avail, (u32)pc);
+		if (len <= 0)
+			return -EILSEQ;
+		if ((insn.attr & (INSN_ATTR_RET | INSN_ATTR_RET_FAR)) && insn.imm_size)
+			return -EOPNOTSUPP;
+		pc += (unsigned long)len;
+	}
+	return 0;
+}
+
 /* Frees the first n instances of a pool being built or taken down, and the index. */
 static void free_pool(struct kretprobe_instance **instances, int n)
 {
@@ -227,6 +266,9 @@ int register_kretprobe(struct kretprobe *rp)
 	/* The return address is at the top of the stack only at the first byte. */
 	if (!kallsyms_is_function_entry(addr))
 		return -EINVAL;
+	ret = check_return_kind(addr);
+	if (ret)
+		return ret;
 	if (rp->data_size > KMALLOC_MAX_SIZE - sizeof(struct kretprobe_instance))
 		return -EINVAL;
 	n = rp->maxactive > 0 ? rp->maxactive : KRETPROBE_DEFAULT_MAXACTIVE;
@@ -299,23 +341,40 @@ void unregister_kretprobe(struct kretprobe *rp)
 	free_pool(instances, n);                /* kfree(NULL) is a no-op */
 }
 
+static void *kretprobe_at(void *array, int i)
+{
+	return ((struct kretprobe **)array)[i];
+}
+
+static int kretprobe_reg(void *obj)
+{
+	return register_kretprobe(obj);
+}
+
+static void kretprobe_unreg(void *obj)
+{
+	unregister_kretprobe(obj);
+}
+
+/* register_kretprobe consumes symbol_name and offset and sets kp's handlers and the pool
+ * fields: the batch's undo log puts each rolled-back struct back whole. */
+static const struct probe_batch_ops kretprobe_batch_ops = {
+	.size = sizeof(struct kretprobe),
+	.at = kretprobe_at,
+	.reg = kretprobe_reg,
+	.unreg = kretprobe_unreg,
+};
+
 int register_kretprobes(struct kretprobe **rps, int num)
 {
-	if (!rps || num <= 0)
-		return -EINVAL;
-	for (int i = 0; i < num; i++) {
-		int ret = register_kretprobe(rps[i]);
-
-		if (ret) {
-			unregister_kretprobes(rps, i);
-			return ret;
-		}
-	}
-	return 0;
+	return probe_batch_register(rps, num, &kretprobe_batch_ops);
 }
 
 void unregister_kretprobes(struct kretprobe **rps, int num)
 {
+	if (!rps)
+		return;
 	for (int i = 0; i < num; i++)
-		unregister_kretprobe(rps[i]);
+		if (rps[i])
+			unregister_kretprobe(rps[i]);
 }

@@ -72,6 +72,7 @@ static void __noreturn kthread_start(void)
 	struct task_struct *t = current;
 
 	/* __schedule switched to us with interrupts off; a thread starts with them on. */
+	finish_task_switch();
 	local_irq_enable();
 	kthread_exit(t->fn(t->arg));
 }
@@ -148,8 +149,8 @@ void kthread_exit(int code)
 		current_thread_info()->preempt_count = 0;
 	}
 	local_irq_disable();
-	if (kprobe_flush_task_hook)
-		kprobe_flush_task_hook(t);
+	/* No flush of t's return probe instances here: the calls it dies inside (this
+	 * schedule() among them) still take theirs. finish_task_switch gives them back. */
 	t->exit_code = code;
 	t->state = TASK_DEAD;
 	if (t->joiner)

@@ -80,6 +80,26 @@ static struct task_struct *dequeue(void)
 	return t;
 }
 
+/* The thread the latest switch_to left, for the thread it switched to. */
+static struct task_struct *switched_from;
+
+/*
+ * The first thing a thread does when it is switched to (after switch_to in __schedule,
+ * or in kthread_start for a new thread), interrupts still off: if the thread it took
+ * over from is dead, that stack is done with for good -- the dead thread's last
+ * schedule() never returns -- so the instances of return probes it still holds (calls
+ * it died inside: schedule, __schedule, kthread_exit ...) go back now (Linux's
+ * finish_task_switch does the same for a TASK_DEAD prev).
+ */
+void finish_task_switch(void)
+{
+	struct task_struct *prev = switched_from;
+
+	switched_from = NULL;
+	if (prev && prev->state == TASK_DEAD && kprobe_flush_task_hook)
+		kprobe_flush_task_hook(prev);
+}
+
 /*
  * Picks the next thread and switches to it. prev goes to the back of the queue if it is
  * still runnable; idle never queues, it is what runs when the queue is empty.
@@ -104,8 +124,10 @@ static void __schedule(bool preempt)
 		else
 			prev->nvcsw++;
 		running = next;
+		switched_from = prev;
 		switch_to(&prev->esp, next->esp);
 		/* We are prev again, switched back in by someone's __schedule. */
+		finish_task_switch();
 	}
 	local_irq_restore(flags);
 }

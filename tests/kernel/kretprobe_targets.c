@@ -75,6 +75,16 @@ int __noipa krp_f(void)
 	return krp_g() + 1;
 }
 
+int __noipa __attribute__((stdcall)) krp_stdcall(int a, int b)
+{
+	return a + b;
+}
+
+int __noipa krp_stdcall_caller(int x)
+{
+	return krp_stdcall(x, 4);
+}
+
 __asm__(".text\n"
 	".globl krp_regs_target\n"
 	".type krp_regs_target, @function\n"

@@ -24,5 +24,8 @@ extern int (*krp_h_hook)(void);
 /* Sets ecx = 0x11111111, edx = 0x22222222, eax = 0x12345678 and CF, and returns
  * (tests/kernel/kretprobe_targets.c, in assembly). */
 void krp_regs_target(void);
+/* Callee-pops (stdcall: ret $8): a + b; and an ordinary caller of it, krp_stdcall(x, 4). */
+int __attribute__((stdcall)) krp_stdcall(int a, int b);
+int krp_stdcall_caller(int x);
 
 #endif
