@@ -9,6 +9,7 @@
 #include "kretprobes.h"
 #include "errno.h"
 #include "irqflags.h"
+#include "kallsyms.h"
 #include "kretprobe_targets.h"
 #include "ktest.h"
 #include "sched.h"
@@ -18,6 +19,7 @@
 void corpus_helper_ret4(void);         /* tests/kernel/kprobe_corpus_asm.c: ret $4 */
 
 static struct kretprobe rp, rp2, rp3;
+static struct kprobe ret_kp;
 static volatile int hits, bad;
 
 static bool armed(const void *fn)
@@ -70,6 +72,20 @@ static void callee_pops_refused(struct ktest *t)
 		unregister_kretprobe(&rp);
 	KEXPECT_EQ(t, ret, -EOPNOTSUPP);
 	KEXPECT_TRUE(t, !memcmp(&before, &rp, sizeof(rp)));
+	/* A kprobe's int3 on the ret $4 itself (its last 3 bytes) hides it from a decoder
+	 * that reads the text as it is: the check reads it as it was. */
+	unsigned long start, size;
+
+	KASSERT_TRUE(t, kallsyms_lookup((unsigned long)corpus_helper_ret4, &start, &size));
+	ret_kp = (struct kprobe){ .addr = (kprobe_opcode_t *)(start + size - 3) };
+	KASSERT_EQ(t, register_kprobe(&ret_kp), 0);
+	rp = (struct kretprobe){ .kp.addr = (kprobe_opcode_t *)corpus_helper_ret4,
+				 .handler = count_ret };
+	ret = register_kretprobe(&rp);
+	if (!ret)
+		unregister_kretprobe(&rp);
+	unregister_kprobe(&ret_kp);
+	KEXPECT_EQ(t, ret, -EOPNOTSUPP);
 	/* Its caller is an ordinary function (ret): fine. */
 	skip_if_probed(t, krp_stdcall_caller);
 	hits = bad = 0;
@@ -221,11 +237,62 @@ static void schedule_probe_threads_exit(struct ktest *t)
 	KEXPECT_EQ(t, bad, 0);
 }
 
+static struct task_struct *fresh;
+
+/* Wakes the thread that has not run yet, then exits: that new thread is what the
+ * scheduler switches to from this dead one (its first code, kthread_start, is where the
+ * dead thread's instances go back then). */
+static int wake_fresh_then_exit(void *arg)
+{
+	(void)arg;
+	wake_up_process(fresh);
+	return 5;
+}
+
+static int fresh_fn(void *arg)
+{
+	(void)arg;
+	return 6;
+}
+
+/* A dying thread (inside kretprobed schedule) switched to a thread that has never run:
+ * its instance comes back there too. 8 such exits on a pool of 4: the pool is whole. */
+static void exit_into_new_thread(struct ktest *t)
+{
+	int sum = 0;
+
+	skip_if_probed(t, schedule);
+	hits = bad = 0;
+	rp3 = (struct kretprobe){ .kp.addr = (kprobe_opcode_t *)schedule, .handler = count_ret,
+				  .maxactive = 4 };
+	KASSERT_EQ(t, register_kretprobe(&rp3), 0);
+	for (int i = 0; i < 8; i++) {
+		fresh = kthread_create(fresh_fn, NULL, "krp-fresh");
+		struct task_struct *waker = kthread_run(wake_fresh_then_exit, NULL, "krp-waker");
+
+		if (!fresh || !waker) {
+			unregister_kretprobe(&rp3);
+			KASSERT_TRUE(t, fresh && waker);
+		}
+		sum += kthread_join(waker);     /* queued behind fresh: fresh runs first */
+		sum += kthread_join(fresh);
+	}
+	int accounted = pool_accounted(&rp3);
+	int missed = rp3.nmissed;
+
+	unregister_kretprobe(&rp3);
+	KEXPECT_EQ(t, sum, 8 * 11);
+	KEXPECT_EQ(t, accounted, 4);
+	KEXPECT_EQ(t, missed, 0);
+	KEXPECT_EQ(t, bad, 0);
+}
+
 static const struct ktest_case kretprobe_reg_cases[] = {
 	KTEST_CASE(callee_pops_refused),
 	KTEST_CASE(batch_rollback_byte_for_byte),
 	KTEST_CASE(unregister_batch_null_entries),
 	KTEST_CASE(schedule_probe_threads_exit),
+	KTEST_CASE(exit_into_new_thread),
 	KTEST_END,
 };
 KTEST_SUITE(kretprobe_reg_suite, "kretprobes_reg", kretprobe_reg_cases);

@@ -56,3 +56,27 @@ M("212", KRP, "ret = regs->eip;", "",
 M("213", KRP, "instances[i]->rp = NULL;        /* its return frees it */", "",
   "an outstanding instance still points at its unregistered kretprobe", KRETPROBES,
   within="void unregister_kretprobe(")
+
+# ---- registration, batches, the exit flush (the kretfix part; numbered from 240) ----
+SCH = "kernel/sched.c"
+KTH = "kernel/kthread.c"
+M("240", KRP, "if ((insn.attr & (INSN_ATTR_RET | INSN_ATTR_RET_FAR)) && insn.imm_size)",
+  "if (0)", "a callee-pops function (ret $N) is accepted: its first return panics",
+  KRETPROBES, within="static int check_return_kind(")
+M("241", KRP, "kprobe_recover_text(pc, buf, avail);", "",
+  "the ret $N check reads the text with other probes' int3s in it: one on the ret hides it",
+  KRETPROBES, within="static int check_return_kind(")
+M("242", KRP, ".size = sizeof(struct kretprobe),", ".size = sizeof(struct kprobe),",
+  "a rolled-back batch gets back only its kprobe: nmissed and the rest stay as register left "
+  "them", KRETPROBES, within="static const struct probe_batch_ops kretprobe_batch_ops")
+M("243", KRP, "if (rps[i])", "if (1)",
+  "unregister_kretprobes warns on a NULL entry instead of passing over it", KRETPROBES,
+  within="void unregister_kretprobes(")
+M("244", SCH, "if (prev && prev->state == TASK_DEAD && kprobe_flush_task_hook)", "if (0)",
+  "a dead thread's instances (the calls it died inside) are never given back", KRETPROBES)
+M("245", SCH, "switched_from = prev;", "",
+  "the thread switched to never learns who died: no flush", KRETPROBES,
+  within="static void __schedule(")
+M("246", KTH, "finish_task_switch();", "",
+  "a dead thread switched to a new one (kthread_start) keeps its instances", KRETPROBES,
+  within="static void __noreturn kthread_start(")
