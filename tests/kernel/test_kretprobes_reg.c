@@ -11,6 +11,7 @@
 #include "irqflags.h"
 #include "kallsyms.h"
 #include "kretprobe_targets.h"
+#include "probe_point.h"
 #include "ktest.h"
 #include "sched.h"
 #include "string.h"
@@ -202,12 +203,12 @@ static int sleep_then_exit(void *arg)
 }
 
 #define EXIT_POOL    8
-#define EXIT_ROUNDS  4
+#define EXIT_ROUNDS  3
 #define EXIT_THREADS 4
 
 /* A kretprobe on schedule while threads sleep and exit: each dying thread is inside
  * schedule (kthread_exit's last call, which never returns) when it leaves; that instance
- * must come back once the thread is switched away from for good. 16 exits on a pool of 8:
+ * must come back once the thread is switched away from for good. 12 exits on a pool of 8:
  * the pool is whole afterwards, no call was missed, every return saw its real address. */
 static void schedule_probe_threads_exit(struct ktest *t)
 {
@@ -287,12 +288,42 @@ static void exit_into_new_thread(struct ktest *t)
 	KEXPECT_EQ(t, bad, 0);
 }
 
+static int undecodable;
+static unsigned long first_undecodable;
+
+static int decode_one(const char *name, unsigned long addr, unsigned long size, void *data)
+{
+	(void)name, (void)data;
+	if (size && kallsyms_is_function_entry(addr) &&
+	    probe_point_locate(addr + size - 1, kprobe_recover_text, NULL, NULL, NULL) < 0) {
+		if (!undecodable++)
+			first_undecodable = addr;
+	}
+	return 0;
+}
+
+/* The check decodes a whole function and refuses one it cannot read (-EILSEQ): no
+ * function in the image is refused for that. */
+static void every_function_decodes(struct ktest *t)
+{
+	undecodable = 0;
+	kallsyms_for_each(decode_one, NULL);
+	if (undecodable) {
+		char buf[KSYM_NAME_LEN + 32];
+
+		sprint_symbol(buf, sizeof(buf), first_undecodable);
+		ktest_info(t, "first undecodable: %s", buf);
+	}
+	KEXPECT_EQ(t, undecodable, 0);
+}
+
 static const struct ktest_case kretprobe_reg_cases[] = {
 	KTEST_CASE(callee_pops_refused),
 	KTEST_CASE(batch_rollback_byte_for_byte),
 	KTEST_CASE(unregister_batch_null_entries),
 	KTEST_CASE(schedule_probe_threads_exit),
 	KTEST_CASE(exit_into_new_thread),
+	KTEST_CASE(every_function_decodes),
 	KTEST_END,
 };
 KTEST_SUITE(kretprobe_reg_suite, "kretprobes_reg", kretprobe_reg_cases);
