@@ -9,8 +9,9 @@
  * entry probe must have been hit, and the hits the handler counted must be the sum of
  * the per-probe counts. Then, still armed, the cases of other suites run nested in this
  * one (many_nested, ktest_run_nested): each must pass, a function of each suite must
- * have been hit, the counts must still add up and the workload still give its result. Unregistered, .text is byte-identical to before (compared byte
- * by byte, and by checksum) and every slot page and frame is back.
+ * have been hit, the counts must still add up and the workload still give its result.
+ * Unregistered, .text is byte-identical to before (compared byte by byte, and by
+ * checksum) and every slot page and frame is back.
  *
  * The user's probes (a selftest typed at the monitor) are left alone: a function with one
  * of theirs in it is skipped whole. Refusals are counted by errno and printed: -EPERM for
