@@ -152,4 +152,20 @@ struct ktest_crash {
  */
 int ktest_run(const char *spec);
 
+/*
+ * Runs the cases spec selects (GLOB[,GLOB...], as "selftest=" takes; explicit-only suites
+ * only if named) nested inside the running case t, each with the checks of a case of its
+ * own (preempt count, interrupt flag, die notifiers, unexpected reports). Their KTAP is
+ * printed as "# " diagnostic lines of t, so the boot's KTAP keeps one level of suites; a
+ * nested case must not provoke a WARNING/BUG report (the host grader takes its mark for
+ * another case's). Each failed nested case is a failed expectation of t naming
+ * suite.case and its first message. If summary is not NULL, it receives (truncated to
+ * size) "suite P/N, ..." per suite: P passed of N run, skips apart.
+ * Returns the number of failed nested cases; -EBUSY if t already runs nested cases or
+ * has a report expectation armed; -EINVAL if spec is empty, too long, or selects a case
+ * of t's own suite (t itself, perhaps); -ENOENT if it selects nothing. Refused, it runs
+ * and prints nothing, and t is as it was.
+ */
+int ktest_run_nested(struct ktest *t, const char *spec, char *summary, size_t size);
+
 #endif
