@@ -133,6 +133,8 @@ def parse_ktap(lines, expected=None):
             if status == "fail":
                 reason = "reported not ok"
                 for j, d in enumerate(diags):
+                    if d[:1] in ("#", " "):
+                        continue    # a nested run's KTAP (ktest_run_nested): not this case's
                     if "FAILED at" in d:   # the next line says what failed
                         reason = d.split(": ", 1)[-1] + (": " + diags[j + 1]
                                                          if j + 1 < len(diags) else "")
