@@ -21,8 +21,17 @@
 #include "slab.h"
 #include "stacktrace.h"
 
-/* The trampoline's call of kretprobe_trampoline_handler returns here. */
+/* The trampoline's call of kretprobe_trampoline_handler returns here; its fast path's call
+ * of a return handler, there. */
 extern char kretprobe_trampoline_call_ret[];
+extern char kretprobe_trampoline_handler_ret[];
+/* What the trampoline's fast path (kernel/kretprobe_trampoline.asm) stores as 32-bit words,
+ * and the stack between its call's return address and its pt_regs (ri, regs, ebx). */
+_Static_assert(sizeof(kprobe_in_handler) == 4 && sizeof(current_kprobe) == 4 &&
+	       sizeof(kprobe_ctlblk.kprobe_status) == 4 &&
+	       sizeof(((struct thread_info *)0)->preempt_count) == 4,
+	       "kretprobe_trampoline's fast path");
+#define KRETPROBE_HANDLER_RET_TO_REGS 4 /* words from the return address to the pt_regs */
 
 /* Back on rp's free list, or freed if rp is gone. Interrupts off. */
 static __always_inline void __kprobes recycle_rp_inst(struct kretprobe_instance *ri)
@@ -175,6 +184,9 @@ unsigned long __kprobes kretprobe_find_ret_addr(struct task_struct *tsk, unsigne
 
 		ret = regs->eip;
 		slot = &regs->eflags;   /* before the handler set eip: look it up */
+	} else if (ret == (unsigned long)kretprobe_trampoline_handler_ret) {
+		/* The fast path's call of a return handler: regs->eip was set before it. */
+		ret = ((struct pt_regs *)(slot + KRETPROBE_HANDLER_RET_TO_REGS))->eip;
 	}
 	if (ret != (unsigned long)kretprobe_trampoline || !tsk)
 		return ret;
