@@ -82,7 +82,7 @@ static int __kprobes __noinline entry_with_handler(struct kretprobe *rp,
  * instance, no entry_handler); it jumps here, with the arguments as it got them, for the
  * rest.
  */
-int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs);
+int kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs);
 int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kretprobe *rp = container_of(p, struct kretprobe, kp);

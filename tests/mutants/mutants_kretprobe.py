@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
 """The mutants of issue 14's return probes (kernel/kretprobe.c and its trampoline), added
-to mutants_list.MUTANTS (same format): the entry (pre_handler_kretprobe), the trampoline's
-handler and its slow path, the backtrace fixup, and unregistering with instances out.
-Numbered from 200 so that the other parts of issue 14 can number theirs apart.
+to mutants_list.MUTANTS (same format): the entry (kretprobe_entry_slow and the asm
+pre_handler_kretprobe), the return (the trampoline's asm fast path, its C handler and its
+slow path), the backtrace fixup, and unregistering with instances out.
+Numbered from 200 so that the other parts of issue 14 can number theirs apart; 220-239 are
+the asm fast paths of the kretprobe hit (the 150-instruction target).
 """
 from mutants_list import M
 
@@ -14,10 +16,10 @@ KRETPROBES = "--only selftest --only oops --select=kretprobes*"
 # ---- the entry ----
 M("200", KRP, "rp->nmissed++;", "",
   "an entry with no free instance is not counted", KRETPROBES,
-  within="int __kprobes pre_handler_kretprobe(")
+  within="int __kprobes __used kretprobe_entry_slow(")
 M("201", KRP, "if (rp->entry_handler)", "if (0)",
   "entry_handler never runs (no data, no decline)", KRETPROBES,
-  within="int __kprobes pre_handler_kretprobe(")
+  within="int __kprobes __used kretprobe_entry_slow(")
 M("202", KRP, "if (rp->entry_handler(ri, regs)) {", "if (0 && rp->entry_handler(ri, regs)) {",
   "entry_handler's non-zero does not decline the call", KRETPROBES,
   within="static int __kprobes __noinline entry_with_handler(")
@@ -56,3 +58,51 @@ M("212", KRP, "ret = regs->eip;", "",
 M("213", KRP, "instances[i]->rp = NULL;        /* its return frees it */", "",
   "an outstanding instance still points at its unregistered kretprobe", KRETPROBES,
   within="void unregister_kretprobe(")
+
+# ---- the asm fast paths (a kretprobe hit within 150 instructions) ----
+# pre_handler_kretprobe, the common entry (kernel/kretprobe.c's __asm__)
+M("220", KRP, '"	jne kretprobe_entry_slow\\n"           /* entry_handler: the C runs it */',
+  '"	nop\\n"', "the common entry ignores entry_handler: it never runs, never declines",
+  KRETPROBES, within="__asm__(")
+M("221", KRP, '"	mov %ecx, " KRP_STR(RI_NEXT) "(%eax)\\n"   /* ri->next = '
+  'tsk->kretprobe_instances */', '"	movl $0, " KRP_STR(RI_NEXT) "(%eax)\\n"',
+  "the common entry's instance drops the ones below it: the task's list is not LIFO",
+  KRETPROBES, within="__asm__(")
+M("222", KRP, '"	movl $kretprobe_trampoline, " KRP_STR(PT_ESP) "(%ecx)\\n" /* *ri->fp: the '
+  'trampoline */', '',
+  "the return address is not swapped: the call's return is never seen", KRETPROBES,
+  within="__asm__(")
+M("223", KRP, '"	lea " KRP_STR(PT_ESP) "(%ecx), %edx\\n"', '"	mov %ecx, %edx\\n"',
+  "the instance records the wrong slot: the return cannot find it", KRETPROBES,
+  within="__asm__(")
+# the trampoline's fast path (kernel/kretprobe_trampoline.asm)
+M("224", KRT, "jne kretprobe_trampoline_slow ; not ri's: instances unwound past, or corruption",
+  "", "instances a longjmp unwound past are taken for this return's: the wrong return "
+  "address", KRETPROBES)
+M("225", KRT, "jz kretprobe_trampoline_slow ; rp unregistered: the C function frees ri", "",
+  "an orphaned instance (its kretprobe gone) runs the fast path through a NULL kretprobe",
+  KRETPROBES)
+M("226", KRT, "jne kretprobe_trampoline_slow ; a probe is being handled: a miss, the C "
+  "counts it", "", "a return under a probe's handler runs its handler (nested) instead of "
+  "a miss", KRETPROBES)
+M("227", KRT, "mov [current_kprobe], edx       ; current_kprobe = &rp->kp (RP_KP is 0)", "",
+  "the fast path's handler runs with no probe active: a probe it hits is a hit", KRETPROBES)
+M("228", KRT, "add dword [ecx + TI_PREEMPT_COUNT], KRP_PREEMPT_OFFSET ; preempt_disable()",
+  "", "the fast path's handler runs preemptible, and the count drops below zero after it",
+  KRETPROBES)
+M("229", KRT, "mov [ecx + TSK_KRETPROBE_INSTANCES], eax ; ri off the task's list", "",
+  "the fast path leaves the instance on the task: the next return finds it again",
+  KRETPROBES)
+M("230", KRT, "mov [esp + 4 + PT_EIP], eax     ; regs->eip = ri->ret_addr: the handler sees it",
+  "", "the fast path does not put the real return address back: the iret goes nowhere",
+  KRETPROBES)
+M("231", KRT, "mov dword [kprobe_in_handler], KPROBE_IN_KRETPROBE", "",
+  "a fault or oops in the fast path's handler names the pre handler", KRETPROBES)
+M("232", KRT, "mov dword [current_kprobe], 0", "",
+  "the fast path's hit never ends: every later int3 looks nested", KRETPROBES)
+M("233", KRT, "mov [ebx + RI_NEXT], eax", "mov dword [ebx + RI_NEXT], 0",
+  "the fast path's recycled instance drops the rest of the free list", KRETPROBES)
+M("234", KRT, "mov eax, [esp + 12 + PT_EAX]", "",
+  "the fast path's return value is the handler's eax, not the function's", KRETPROBES)
+M("235", KRT, "mov ebx, [esp + 8]              ; the function's ebx", "",
+  "the fast path returns with ebx holding the instance, not the function's ebx", KRETPROBES)
