@@ -78,9 +78,10 @@ static int __kprobes __noinline entry_with_handler(struct kretprobe *rp,
  * then swaps the return address for the trampoline and pushes the instance on this task's
  * list. Returns 0: the function's first instruction runs as after any kprobe hit.
  *
- * pre_handler_kretprobe, below in assembly, is this function's common case (a free
- * instance, no entry_handler); it jumps here, with the arguments as it got them, for the
- * rest.
+ * A kretprobe with an entry_handler has this function as its pre handler
+ * (register_kretprobe). One without has pre_handler_kretprobe, below in assembly: this
+ * function's common case, a free instance; it jumps here, with the arguments as it got
+ * them, when there is none.
  */
 int kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs);
 int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs)
@@ -104,16 +105,17 @@ int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs
 }
 
 /*
- * pre_handler_kretprobe: kretprobe_entry_slow's common case, in assembly because it runs
- * on every kretprobe hit and make bench holds a kretprobe's hit to 150 instructions (23
- * here, 29 as gcc compiles the C, frame pointer included). A leaf: it calls nothing (the
- * slow cases are a jump), so it needs no frame pointer for a backtrace to pass it. In C:
+ * pre_handler_kretprobe: the pre handler of a kretprobe with no entry_handler, and
+ * kretprobe_entry_slow's common case for one, in assembly because it runs on every
+ * kretprobe hit and make bench holds a kretprobe's hit to 150 instructions (21 here, 29 as
+ * gcc compiles the C, frame pointer included). A leaf: it calls nothing (no free instance
+ * is a jump), so it needs no frame pointer for a backtrace to pass it. In C:
  *
  *	struct kretprobe *rp = container_of(p, struct kretprobe, kp);
  *	struct kretprobe_instance *ri = rp->free_instances;
  *
- *	if (!ri || rp->entry_handler)
- *		return kretprobe_entry_slow(p, regs);
+ *	if (!ri)
+ *		return kretprobe_entry_slow(p, regs);   (a miss)
  *	rp->free_instances = ri->next;
  *	ri->fp = &regs->esp;
  *	ri->ret_addr = (kprobe_opcode_t *)regs->esp;
@@ -123,7 +125,6 @@ int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs
  *
  * Offsets are checked below.
  */
-#define RP_ENTRY_HANDLER  132
 #define RP_FREE_INSTANCES 148
 #define RI_NEXT           0
 #define RI_RET_ADDR       8
@@ -133,8 +134,6 @@ int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs
 #define TI_TASK           0
 #define TSK_KRETPROBES    72
 _Static_assert(offsetof(struct kretprobe, kp) == 0, "pre_handler_kretprobe's asm: rp == p");
-_Static_assert(offsetof(struct kretprobe, entry_handler) == RP_ENTRY_HANDLER,
-	       "pre_handler_kretprobe's asm");
 _Static_assert(offsetof(struct kretprobe, free_instances) == RP_FREE_INSTANCES,
 	       "pre_handler_kretprobe's asm");
 _Static_assert(offsetof(struct kretprobe_instance, next) == RI_NEXT &&
@@ -156,8 +155,6 @@ __asm__(".pushsection .kprobes.text, \"ax\"\n"
 	"	mov " KRP_STR(RP_FREE_INSTANCES) "(%ecx), %eax\n"   /* ri */
 	"	test %eax, %eax\n"
 	"	jz kretprobe_entry_slow\n"            /* none free: a miss */
-	"	cmpl $0, " KRP_STR(RP_ENTRY_HANDLER) "(%ecx)\n"
-	"	jne kretprobe_entry_slow\n"           /* entry_handler: the C runs it */
 	"	mov " KRP_STR(RI_NEXT) "(%eax), %edx\n"
 	"	mov %edx, " KRP_STR(RP_FREE_INSTANCES) "(%ecx)\n"   /* ri off the free list */
 	"	mov 8(%esp), %ecx\n"                  /* regs */
@@ -348,7 +345,8 @@ int register_kretprobe(struct kretprobe *rp)
 	rp->instances = instances;
 	rp->nr_instances = n;
 	rp->nmissed = 0;
-	rp->kp.pre_handler = pre_handler_kretprobe;
+	/* Whether there is an entry_handler never changes while rp is registered. */
+	rp->kp.pre_handler = rp->entry_handler ? kretprobe_entry_slow : pre_handler_kretprobe;
 	rp->kp.post_handler = NULL;
 	rp->kp.break_handler = NULL;
 	ret = register_kprobe(&rp->kp);

@@ -61,9 +61,10 @@ M("213", KRP, "instances[i]->rp = NULL;        /* its return frees it */", "",
 
 # ---- the asm fast paths (a kretprobe hit within 150 instructions) ----
 # pre_handler_kretprobe, the common entry (kernel/kretprobe.c's __asm__)
-M("220", KRP, '"	jne kretprobe_entry_slow\\n"           /* entry_handler: the C runs it */',
-  '"	nop\\n"', "the common entry ignores entry_handler: it never runs, never declines",
-  KRETPROBES, within="__asm__(")
+M("220", KRP, "rp->kp.pre_handler = rp->entry_handler ? kretprobe_entry_slow : "
+  "pre_handler_kretprobe;", "rp->kp.pre_handler = pre_handler_kretprobe;",
+  "a kretprobe with an entry_handler gets the common entry: it never runs, never declines",
+  KRETPROBES, within="int register_kretprobe(")
 M("221", KRP, '"	mov %ecx, " KRP_STR(RI_NEXT) "(%eax)\\n"   /* ri->next = '
   'tsk->kretprobe_instances */', '"	movl $0, " KRP_STR(RI_NEXT) "(%eax)\\n"',
   "the common entry's instance drops the ones below it: the task's list is not LIFO",
