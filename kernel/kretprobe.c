@@ -203,66 +203,58 @@ kretprobe_skip_unwound(struct task_struct *tsk, struct pt_regs *regs)
 }
 
 /*
- * The return: called by kretprobe_trampoline (interrupts off) with the frame it built;
- * the return came from slot &regs->eflags (see the .asm's diagram). The task's first
- * instance is ours, unless a non-local exit left others above it (kretprobe_skip_unwound).
- * The real return address goes to regs->eip before the handler runs (the handler and any
- * backtrace see it there), and the trampoline's iret takes it.
- *
- * The handler runs as a probe's handler does: preemption disabled, current_kprobe =
- * &rp->kp (KPROBE_HIT_ACTIVE, KPROBE_IN_KRETPROBE), so a probe hit from it is a miss and
- * a fault in it goes to rp->kp.fault_handler. If a probe is being handled already (the
- * function returned under a handler's feet: a debugger stepping out of it), the handler
- * is skipped and counted in rp->nmissed. An instance whose kretprobe was unregistered
- * only frees itself.
+ * The return's slow path: called by kretprobe_trampoline (interrupts off) with the frame
+ * it built, when its fast path (kernel/kretprobe_trampoline.asm) found the task's first
+ * instance unfit; the return came from slot &regs->eflags (see the .asm's diagram). The
+ * task's first instance is ours, unless a non-local exit left others above it
+ * (kretprobe_skip_unwound). Returns 1 if ours is then one the fast path runs (its
+ * kretprobe has a handler and no probe is being handled): the trampoline goes back to it,
+ * which runs the handler (the one place that does). Otherwise returns 0, the return
+ * finished here: the real return address in regs->eip, where the trampoline's iret takes
+ * it, and the instance freed (its kretprobe was unregistered) or recycled -- without a
+ * handler, or, if a probe is being handled already (the function returned under a
+ * handler's feet: a debugger stepping out of it), with the handler skipped and counted in
+ * rp->nmissed.
  */
-void __kprobes __used __attribute__((regparm(1)))
+int __kprobes __used __attribute__((regparm(1)))
 kretprobe_trampoline_handler(struct pt_regs *regs)
 {
-	struct thread_info *ti = current_thread_info();
-	struct task_struct *tsk = ti->task;
+	struct task_struct *tsk = current;
 	struct kretprobe_instance *ri = tsk->kretprobe_instances;
 	struct kretprobe *rp;
 
 	if (unlikely(!ri || ri->fp != &regs->eflags))
 		ri = kretprobe_skip_unwound(tsk, regs);
+	rp = ri->rp;
+	if (rp && rp->handler && !kprobe_running())
+		return 1;
 	tsk->kretprobe_instances = ri->next;
 	regs->eip = (unsigned long)ri->ret_addr;
-	rp = ri->rp;
 	if (unlikely(!rp)) {
 		kfree(ri);
-		return;
+		return 0;
 	}
-	if (likely(rp->handler)) {
-		if (likely(!kprobe_running())) {
-			ti->preempt_count += PREEMPT_OFFSET;    /* preempt_disable() */
-			current_kprobe = &rp->kp;
-			get_kprobe_ctlblk()->kprobe_status = KPROBE_HIT_ACTIVE;
-			kprobe_in_handler = KPROBE_IN_KRETPROBE;
-			rp->handler(ri, regs);
-			kprobe_in_handler = KPROBE_IN_PRE;
-			current_kprobe = NULL;
-			ti->preempt_count -= PREEMPT_OFFSET;    /* preempt_enable_no_resched() */
-		} else {
-			rp->nmissed++;
-		}
-	}
+	if (rp->handler)
+		rp->nmissed++;
 	ri->task = NULL;
 	ri->next = rp->free_instances;
 	rp->free_instances = ri;
+	return 0;
 }
 
 unsigned long __kprobes kretprobe_find_ret_addr(struct task_struct *tsk, unsigned long ret,
 						unsigned long *slot)
 {
 	if (ret == (unsigned long)kretprobe_trampoline_call_ret) {
-		/* The trampoline's frame: its pt_regs lie right above the call's slot. */
+		/* The trampoline's call of its slow path (a backtrace from a panic or fault in
+		 * it): its pt_regs lie right above the call's slot. */
 		struct pt_regs *regs = (struct pt_regs *)(slot + 1);
 
 		ret = regs->eip;
 		slot = &regs->eflags;   /* before the handler set eip: look it up */
 	} else if (ret == (unsigned long)kretprobe_trampoline_handler_ret) {
-		/* The fast path's call of a return handler: regs->eip was set before it. */
+		/* The fast path's call of a return handler (a backtrace from the handler):
+		 * regs->eip was set before it. */
 		ret = ((struct pt_regs *)(slot + KRETPROBE_HANDLER_RET_TO_REGS))->eip;
 	}
 	if (ret != (unsigned long)kretprobe_trampoline || !tsk)

@@ -10,7 +10,7 @@
 ;   S + 4   caller's stack (the arguments it pushed)   <- &regs->esp
 ;   S       eflags          (was: the return address, then kretprobe_trampoline)
 ;   S - 4   cs              KERNEL_CS
-;   S - 8   eip             the handler writes the real return address here
+;   S - 8   eip             the real return address, written before any handler runs
 ;   S - 12  orig_eax        (unset)
 ;   S - 16  es, S - 20 ds   (unset)
 ;   S - 24  eax (the return value), then ebp, edi, esi, edx, ecx down to S - 44
@@ -47,17 +47,21 @@
 ;                       preserves it, as the ABI demands)
 ;   regs - 8, - 12      the arguments: regs, ri
 ;   regs - 16           kretprobe_trampoline_handler_ret: the call's return address
-;   regs - 20           the caller's ebp, pushed by the handler's prologue: a frame record
-;                       (kretprobe_find_ret_addr reads regs->eip through it, as for the C)
+;   regs - 20           the caller's ebp, pushed by the handler's prologue: a frame record,
+;                       so a backtrace walks from the handler to the caller
+;                       (kretprobe_find_ret_addr reads the real return address from
+;                       regs->eip there)
 ;
 ; Anything else -- instances a longjmp unwound past, an instance whose kretprobe is gone,
-; no handler, a probe already being handled -- is the C function's, called with regs in
-; eax (regparm(1)) and this frame:
+; no handler, a probe already being handled -- goes to the C function, called with regs in
+; eax (regparm(1)) and this frame. It recycles the unwound instances, then either finishes
+; the return without a handler (0) or, the first instance now being this return's and fit,
+; sends it back to the fast path (1), the one place that runs a return handler:
 ;
 ;   S - 52  kretprobe_trampoline_call_ret: the call's return address
-;   S - 56  the caller's ebp, pushed by the C handler's prologue: a frame record, so a
-;           backtrace walks from the handler to the caller (kretprobe_find_ret_addr reads
-;           the real return address from regs->eip there)
+;   S - 56  the caller's ebp, pushed by the C function's prologue: a frame record (a
+;           backtrace from a panic in it: kretprobe_find_ret_addr looks the real return
+;           address up by the slot, regs->eip being unset then)
 ;
 ; In .kprobes.text: a probe here would trap inside the return path of every kretprobe.
 
@@ -91,6 +95,7 @@ kretprobe_trampoline:
 	push edx
 	push ecx
 	push ebx                        ; esp = regs
+kretprobe_trampoline_fast:
 	mov ecx, esp
 	and ecx, -KRP_THREAD_SIZE       ; ecx = current_thread_info()
 	mov edx, [ecx + TI_TASK]        ; edx = current
@@ -143,6 +148,8 @@ kretprobe_trampoline_slow:
 	mov eax, esp                    ; regs
 	call kretprobe_trampoline_handler
 kretprobe_trampoline_call_ret:
+	test eax, eax
+	jnz kretprobe_trampoline_fast   ; 1: the task's first instance is this return's now
 	mov ecx, [esp + PT_ECX]
 	mov edx, [esp + PT_EDX]
 	mov eax, [esp + PT_EAX]
