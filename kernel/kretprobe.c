@@ -83,7 +83,6 @@ static int __kprobes __noinline entry_with_handler(struct kretprobe *rp,
  * function's common case, a free instance; it jumps here, with the arguments as it got
  * them, when there is none.
  */
-int kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs);
 int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kretprobe *rp = container_of(p, struct kretprobe, kp);
