@@ -161,7 +161,7 @@ __asm__(".pushsection .kprobes.text, \"ax\"\n"
 	"	mov %edx, " KRP_STR(RI_FP) "(%eax)\n"  /* ri->fp = &regs->esp */
 	"	mov " KRP_STR(PT_ESP) "(%ecx), %edx\n"
 	"	mov %edx, " KRP_STR(RI_RET_ADDR) "(%eax)\n"   /* ri->ret_addr = the return addr */
-	"	movl $kretprobe_trampoline, " KRP_STR(PT_ESP) "(%ecx)\n" /* *ri->fp: the trampoline */
+	"	movl $kretprobe_trampoline, " KRP_STR(PT_ESP) "(%ecx)\n" /* *ri->fp: trampoline */
 	"	mov %esp, %edx\n"
 	"	and $-" KRP_STR(THREAD_SIZE) ", %edx\n"  /* current_thread_info() */
 	"	mov " KRP_STR(TI_TASK) "(%edx), %edx\n"   /* tsk = current */

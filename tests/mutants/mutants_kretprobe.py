@@ -68,7 +68,7 @@ M("221", KRP, '"	mov %ecx, " KRP_STR(RI_NEXT) "(%eax)\\n"   /* ri->next = '
   'tsk->kretprobe_instances */', '"	movl $0, " KRP_STR(RI_NEXT) "(%eax)\\n"',
   "the common entry's instance drops the ones below it: the task's list is not LIFO",
   KRETPROBES, within="__asm__(")
-M("222", KRP, '"	movl $kretprobe_trampoline, " KRP_STR(PT_ESP) "(%ecx)\\n" /* *ri->fp: the '
+M("222", KRP, '"	movl $kretprobe_trampoline, " KRP_STR(PT_ESP) "(%ecx)\\n" /* *ri->fp: '
   'trampoline */', '',
   "the return address is not swapped: the call's return is never seen", KRETPROBES,
   within="__asm__(")
