@@ -4,8 +4,9 @@
  * with its return value (kernel/kretprobe.c, kernel/kretprobe_trampoline.asm).
  *
  * The kretprobe's kprobe sits on the function's first byte. Its pre handler
- * (pre_handler_kretprobe) takes a free instance from the probe's pool, saves the return
- * address the call left at the top of the stack, and replaces it with kretprobe_trampoline.
+ * (pre_handler_kretprobe, or kretprobe_entry_slow with an entry_handler) takes a free
+ * instance from the probe's pool, saves the return address the call left at the top of
+ * the stack, and replaces it with kretprobe_trampoline.
  * The function's ret lands in the trampoline, which builds a struct pt_regs (eax: the
  * return value), finds this task's instance by the stack slot the return address came
  * from, runs the handler, and returns to the real caller with every register as the
@@ -58,7 +59,8 @@ struct kretprobe_instance {
 
 /*
  * Registers rp: its pool of maxactive instances (sizeof(struct kretprobe_instance) +
- * data_size bytes each, kmalloc'd), then rp->kp with pre_handler_kretprobe. Returns 0, or
+ * data_size bytes each, kmalloc'd), then rp->kp with the entry as its pre handler
+ * (pre_handler_kretprobe; kretprobe_entry_slow if rp has an entry_handler). Returns 0, or
  * a negative errno with rp as the caller left it and nothing armed or kept:
  *   -EINVAL  rp is NULL, rp->kp's address is not a function's first byte, or data_size is
  *            too large for an instance (kmalloc's limit)
@@ -98,8 +100,13 @@ static inline unsigned long regs_return_value(const struct pt_regs *regs)
 /* Where a kretprobed function returns to (kernel/kretprobe_trampoline.asm). */
 extern char kretprobe_trampoline[];
 
-/* kprobe pre handler of every kretprobe: the entry half. */
+/*
+ * The entry half, as rp->kp's pre handler: kretprobe_entry_slow is the whole of it (a free
+ * instance or a miss, entry_handler, the return address swapped); pre_handler_kretprobe,
+ * the pre handler of a kretprobe with no entry_handler, its common case in assembly.
+ */
 int pre_handler_kretprobe(struct kprobe *p, struct pt_regs *regs);
+int kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs);
 
 /*
  * The real return address behind a return address the stack walker found at slot on the

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The constants the probes' assembly shares with C: the pt_regs offsets the return
- * probes' trampoline reloads, for kernel/kretprobe_trampoline.asm (include/kprobes.h's
- * slot size too, for any .asm that needs it).
+ * The constants the probes' assembly shares with C: for kernel/kretprobe_trampoline.asm,
+ * the pt_regs offsets it fills and reloads and what its fast path reads and writes:
+ * thread_info, the task's and the kretprobe's instance lists, the probe state a return
+ * handler runs in (and include/kprobes.h's slot size, for any .asm that needs it).
  *
  * The same technique as kernel/asm-offsets.c (compiled with gcc -S, never linked; the
  * Makefile turns the DEFINE() markers into $(BUILD)/gen/kprobe-offsets.inc), but a file of
@@ -11,7 +12,11 @@
  */
 #include "kbuild.h"
 #include "kprobes.h"
+#include "kretprobes.h"
+#include "preempt.h"
 #include "ptrace.h"
+#include "sched.h"
+#include "thread_info.h"
 
 /* The function gcc compiles; its body is nothing but the markers. */
 void kprobe_offsets(void);
@@ -26,4 +31,23 @@ void kprobe_offsets(void)
 	OFFSET(PT_EDX, pt_regs, edx);
 	OFFSET(PT_EAX, pt_regs, eax);
 	OFFSET(PT_EIP, pt_regs, eip);
+	OFFSET(PT_EFLAGS, pt_regs, eflags);
+	/* ...and its fast path: current_thread_info(), preempt_disable(), the lists */
+	DEFINE(KRP_THREAD_SIZE, THREAD_SIZE);
+	DEFINE(KRP_PREEMPT_OFFSET, PREEMPT_OFFSET);
+	OFFSET(TI_TASK, thread_info, task);
+	OFFSET(TI_PREEMPT_COUNT, thread_info, preempt_count);
+	OFFSET(TSK_KRETPROBE_INSTANCES, task_struct, kretprobe_instances);
+	OFFSET(RP_KP, kretprobe, kp);
+	OFFSET(RP_HANDLER, kretprobe, handler);
+	OFFSET(RP_FREE_INSTANCES, kretprobe, free_instances);
+	OFFSET(RI_NEXT, kretprobe_instance, next);
+	OFFSET(RI_RP, kretprobe_instance, rp);
+	OFFSET(RI_RET_ADDR, kretprobe_instance, ret_addr);
+	OFFSET(RI_TASK, kretprobe_instance, task);
+	OFFSET(RI_FP, kretprobe_instance, fp);
+	OFFSET(KCB_STATUS, kprobe_ctlblk, kprobe_status);
+	DEFINE(KPROBE_HIT_ACTIVE, KPROBE_HIT_ACTIVE);
+	DEFINE(KPROBE_IN_PRE, KPROBE_IN_PRE);
+	DEFINE(KPROBE_IN_KRETPROBE, KPROBE_IN_KRETPROBE);
 }

@@ -24,8 +24,17 @@
 #include "string.h"
 #include "kprobes_internal.h"
 
-/* The trampoline's call of kretprobe_trampoline_handler returns here. */
+/* The trampoline's call of kretprobe_trampoline_handler returns here; its fast path's call
+ * of a return handler, there. */
 extern char kretprobe_trampoline_call_ret[];
+extern char kretprobe_trampoline_handler_ret[];
+/* What the trampoline's fast path (kernel/kretprobe_trampoline.asm) stores as 32-bit words,
+ * and the stack between its call's return address and its pt_regs (ri, regs, ebx). */
+_Static_assert(sizeof(kprobe_in_handler) == 4 && sizeof(current_kprobe) == 4 &&
+	       sizeof(kprobe_ctlblk.kprobe_status) == 4 &&
+	       sizeof(((struct thread_info *)0)->preempt_count) == 4,
+	       "kretprobe_trampoline's fast path");
+#define KRETPROBE_HANDLER_RET_TO_REGS 4 /* words from the return address to the pt_regs */
 
 /* Back on rp's free list, or freed if rp is gone. Interrupts off. */
 static __always_inline void __kprobes recycle_rp_inst(struct kretprobe_instance *ri)
@@ -71,8 +80,13 @@ static int __kprobes __noinline entry_with_handler(struct kretprobe *rp,
  * not followed), lets entry_handler decline the call (non-zero: the instance goes back),
  * then swaps the return address for the trampoline and pushes the instance on this task's
  * list. Returns 0: the function's first instruction runs as after any kprobe hit.
+ *
+ * A kretprobe with an entry_handler has this function as its pre handler
+ * (register_kretprobe). One without has pre_handler_kretprobe, below in assembly: this
+ * function's common case, a free instance; it jumps here, with the arguments as it got
+ * them, when there is none.
  */
-int __kprobes pre_handler_kretprobe(struct kprobe *p, struct pt_regs *regs)
+int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kretprobe *rp = container_of(p, struct kretprobe, kp);
 	struct kretprobe_instance *ri = rp->free_instances;
@@ -91,6 +105,77 @@ int __kprobes pre_handler_kretprobe(struct kprobe *p, struct pt_regs *regs)
 	arm_return(ri, tsk, ri->fp);
 	return 0;
 }
+
+/*
+ * pre_handler_kretprobe: the pre handler of a kretprobe with no entry_handler, and
+ * kretprobe_entry_slow's common case for one, in assembly because it runs on every
+ * kretprobe hit and make bench holds a kretprobe's hit to 150 instructions (21 here, 29 as
+ * gcc compiles the C, frame pointer included). A leaf: it calls nothing (no free instance
+ * is a jump), so it needs no frame pointer for a backtrace to pass it. In C:
+ *
+ *	struct kretprobe *rp = container_of(p, struct kretprobe, kp);
+ *	struct kretprobe_instance *ri = rp->free_instances;
+ *
+ *	if (!ri)
+ *		return kretprobe_entry_slow(p, regs);   (a miss)
+ *	rp->free_instances = ri->next;
+ *	ri->fp = &regs->esp;
+ *	ri->ret_addr = (kprobe_opcode_t *)regs->esp;
+ *	ri->task = current;
+ *	arm_return(ri, ri->task, ri->fp);
+ *	return 0;
+ *
+ * Offsets are checked below.
+ */
+#define RP_FREE_INSTANCES 148
+#define RI_NEXT           0
+#define RI_RET_ADDR       8
+#define RI_TASK           12
+#define RI_FP             16
+#define PT_ESP            52
+#define TI_TASK           0
+#define TSK_KRETPROBES    72
+_Static_assert(offsetof(struct kretprobe, kp) == 0, "pre_handler_kretprobe's asm: rp == p");
+_Static_assert(offsetof(struct kretprobe, free_instances) == RP_FREE_INSTANCES,
+	       "pre_handler_kretprobe's asm");
+_Static_assert(offsetof(struct kretprobe_instance, next) == RI_NEXT &&
+	       offsetof(struct kretprobe_instance, ret_addr) == RI_RET_ADDR &&
+	       offsetof(struct kretprobe_instance, task) == RI_TASK &&
+	       offsetof(struct kretprobe_instance, fp) == RI_FP, "pre_handler_kretprobe's asm");
+_Static_assert(offsetof(struct pt_regs, esp) == PT_ESP, "pre_handler_kretprobe's asm");
+_Static_assert(offsetof(struct thread_info, task) == TI_TASK, "pre_handler_kretprobe's asm");
+_Static_assert(offsetof(struct task_struct, kretprobe_instances) == TSK_KRETPROBES,
+	       "pre_handler_kretprobe's asm");
+#define KRP_STR_(x) #x
+#define KRP_STR(x)  KRP_STR_(x)
+
+__asm__(".pushsection .kprobes.text, \"ax\"\n"
+	".globl pre_handler_kretprobe\n"
+	".type pre_handler_kretprobe, @function\n"
+	"pre_handler_kretprobe:\n"
+	"	mov 4(%esp), %ecx\n"                  /* rp = p; 8(%esp) regs */
+	"	mov " KRP_STR(RP_FREE_INSTANCES) "(%ecx), %eax\n"   /* ri */
+	"	test %eax, %eax\n"
+	"	jz kretprobe_entry_slow\n"            /* none free: a miss */
+	"	mov " KRP_STR(RI_NEXT) "(%eax), %edx\n"
+	"	mov %edx, " KRP_STR(RP_FREE_INSTANCES) "(%ecx)\n"   /* ri off the free list */
+	"	mov 8(%esp), %ecx\n"                  /* regs */
+	"	lea " KRP_STR(PT_ESP) "(%ecx), %edx\n"
+	"	mov %edx, " KRP_STR(RI_FP) "(%eax)\n"  /* ri->fp = &regs->esp */
+	"	mov " KRP_STR(PT_ESP) "(%ecx), %edx\n"
+	"	mov %edx, " KRP_STR(RI_RET_ADDR) "(%eax)\n"   /* ri->ret_addr = the return addr */
+	"	movl $kretprobe_trampoline, " KRP_STR(PT_ESP) "(%ecx)\n" /* *ri->fp: trampoline */
+	"	mov %esp, %edx\n"
+	"	and $-" KRP_STR(THREAD_SIZE) ", %edx\n"  /* current_thread_info() */
+	"	mov " KRP_STR(TI_TASK) "(%edx), %edx\n"   /* tsk = current */
+	"	mov %edx, " KRP_STR(RI_TASK) "(%eax)\n"   /* ri->task = tsk */
+	"	mov " KRP_STR(TSK_KRETPROBES) "(%edx), %ecx\n"
+	"	mov %ecx, " KRP_STR(RI_NEXT) "(%eax)\n"   /* ri->next = tsk->kretprobe_instances */
+	"	mov %eax, " KRP_STR(TSK_KRETPROBES) "(%edx)\n" /* tsk->kretprobe_instances = ri */
+	"	xor %eax, %eax\n"
+	"	ret\n"
+	".size pre_handler_kretprobe, . - pre_handler_kretprobe\n"
+	".popsection\n");
 
 /*
  * The trampoline's slow path: the task's first instance is not the one for this return.
@@ -120,64 +205,59 @@ kretprobe_skip_unwound(struct task_struct *tsk, struct pt_regs *regs)
 }
 
 /*
- * The return: called by kretprobe_trampoline (interrupts off) with the frame it built;
- * the return came from slot &regs->eflags (see the .asm's diagram). The task's first
- * instance is ours, unless a non-local exit left others above it (kretprobe_skip_unwound).
- * The real return address goes to regs->eip before the handler runs (the handler and any
- * backtrace see it there), and the trampoline's iret takes it.
- *
- * The handler runs as a probe's handler does: preemption disabled, current_kprobe =
- * &rp->kp (KPROBE_HIT_ACTIVE, KPROBE_IN_KRETPROBE), so a probe hit from it is a miss and
- * a fault in it goes to rp->kp.fault_handler. If a probe is being handled already (the
- * function returned under a handler's feet: a debugger stepping out of it), the handler
- * is skipped and counted in rp->nmissed. An instance whose kretprobe was unregistered
- * only frees itself.
+ * The return's slow path: called by kretprobe_trampoline (interrupts off) with the frame
+ * it built, when its fast path (kernel/kretprobe_trampoline.asm) found the task's first
+ * instance unfit; the return came from slot &regs->eflags (see the .asm's diagram). The
+ * task's first instance is ours, unless a non-local exit left others above it
+ * (kretprobe_skip_unwound). Returns 1 if ours is then one the fast path runs (its
+ * kretprobe has a handler and no probe is being handled): the trampoline goes back to it,
+ * which runs the handler (the one place that does). Otherwise returns 0, the return
+ * finished here: the real return address in regs->eip, where the trampoline's iret takes
+ * it, and the instance freed (its kretprobe was unregistered) or recycled -- without a
+ * handler, or, if a probe is being handled already (the function returned under a
+ * handler's feet: a debugger stepping out of it), with the handler skipped and counted in
+ * rp->nmissed.
  */
-void __kprobes __used __attribute__((regparm(1)))
+int __kprobes __used __attribute__((regparm(1)))
 kretprobe_trampoline_handler(struct pt_regs *regs)
 {
-	struct thread_info *ti = current_thread_info();
-	struct task_struct *tsk = ti->task;
+	struct task_struct *tsk = current;
 	struct kretprobe_instance *ri = tsk->kretprobe_instances;
 	struct kretprobe *rp;
 
 	if (unlikely(!ri || ri->fp != &regs->eflags))
 		ri = kretprobe_skip_unwound(tsk, regs);
+	rp = ri->rp;
+	if (rp && rp->handler && !kprobe_running())
+		return 1;
 	tsk->kretprobe_instances = ri->next;
 	regs->eip = (unsigned long)ri->ret_addr;
-	rp = ri->rp;
 	if (unlikely(!rp)) {
 		kfree(ri);
-		return;
+		return 0;
 	}
-	if (likely(rp->handler)) {
-		if (likely(!kprobe_running())) {
-			ti->preempt_count += PREEMPT_OFFSET;    /* preempt_disable() */
-			current_kprobe = &rp->kp;
-			get_kprobe_ctlblk()->kprobe_status = KPROBE_HIT_ACTIVE;
-			kprobe_in_handler = KPROBE_IN_KRETPROBE;
-			rp->handler(ri, regs);
-			kprobe_in_handler = KPROBE_IN_PRE;
-			current_kprobe = NULL;
-			ti->preempt_count -= PREEMPT_OFFSET;    /* preempt_enable_no_resched() */
-		} else {
-			rp->nmissed++;
-		}
-	}
+	if (rp->handler)
+		rp->nmissed++;
 	ri->task = NULL;
 	ri->next = rp->free_instances;
 	rp->free_instances = ri;
+	return 0;
 }
 
 unsigned long __kprobes kretprobe_find_ret_addr(struct task_struct *tsk, unsigned long ret,
 						unsigned long *slot)
 {
 	if (ret == (unsigned long)kretprobe_trampoline_call_ret) {
-		/* The trampoline's frame: its pt_regs lie right above the call's slot. */
+		/* The trampoline's call of its slow path (a backtrace from a panic or fault in
+		 * it): its pt_regs lie right above the call's slot. */
 		struct pt_regs *regs = (struct pt_regs *)(slot + 1);
 
 		ret = regs->eip;
 		slot = &regs->eflags;   /* before the handler set eip: look it up */
+	} else if (ret == (unsigned long)kretprobe_trampoline_handler_ret) {
+		/* The fast path's call of a return handler (a backtrace from the handler):
+		 * regs->eip was set before it. */
+		ret = ((struct pt_regs *)(slot + KRETPROBE_HANDLER_RET_TO_REGS))->eip;
 	}
 	if (ret != (unsigned long)kretprobe_trampoline || !tsk)
 		return ret;
@@ -298,7 +378,8 @@ int register_kretprobe(struct kretprobe *rp)
 	rp->instances = instances;
 	rp->nr_instances = n;
 	rp->nmissed = 0;
-	rp->kp.pre_handler = pre_handler_kretprobe;
+	/* Whether there is an entry_handler never changes while rp is registered. */
+	rp->kp.pre_handler = rp->entry_handler ? kretprobe_entry_slow : pre_handler_kretprobe;
 	rp->kp.post_handler = NULL;
 	rp->kp.break_handler = NULL;
 	ret = register_kprobe(&rp->kp);

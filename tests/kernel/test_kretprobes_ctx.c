@@ -3,9 +3,11 @@
  * kretprobes where calls overlap: threads sleeping inside the probed function, the timer
  * interrupt calling a kretprobed function while the interrupted thread has an instance
  * outstanding, unregistering while instances are outstanding, a thread that exits inside
- * the function, and a non-local exit (longjmp) past a probed call.
+ * the function, a non-local exit (longjmp) past a probed call, and a return while a probe
+ * is being handled.
  */
 #include "kretprobes.h"
+#include "irqflags.h"
 #include "kretprobe_targets.h"
 #include "ktest.h"
 #include "ktest_helpers.h"
@@ -211,9 +213,25 @@ static int catch_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 /* A longjmp out of a kretprobed call (krp_longjmp, inside kretprobed krp_catcher) leaves
  * its instance on the task's list, above krp_catcher's. krp_catcher's return finds them
- * first, at slots deeper than its own, and recycles them without their handler. */
+ * first, at slots deeper than its own, and recycles them without their handler. The calls
+ * and checks are in a function of their own: a return through the wrong instance lands
+ * after krp_catcher's call of krp_longjmp, with krp_catcher's caller's frame, and leaves
+ * that caller early -- which is then seen here (done stays 0). */
+static void __noipa longjmp_catch_and_check(struct ktest *t, volatile int *done)
+{
+	KEXPECT_EQ(t, krp_catcher(2), 11);
+	KEXPECT_EQ(t, count_free(&rp), 2);
+	KEXPECT_EQ(t, rp.nmissed, 0);
+	KEXPECT_EQ(t, hits, 1);                 /* krp_catcher's alone */
+	KEXPECT_EQ(t, bad, 0);
+	KEXPECT_TRUE(t, current->kretprobe_instances == NULL);
+	*done = 1;
+}
+
 static void longjmp_instances_recycled(struct ktest *t)
 {
+	volatile int done = 0;
+
 	skip_if_probed(t, krp_longjmp);
 	hits = bad = 0;
 	rp = (struct kretprobe){ .kp.addr = (kprobe_opcode_t *)krp_longjmp,
@@ -222,13 +240,45 @@ static void longjmp_instances_recycled(struct ktest *t)
 				  .handler = catch_ret };
 	KASSERT_EQ(t, register_kretprobe(&rp), 0);
 	KASSERT_EQ(t, register_kretprobe(&rp2), 0);
-	KEXPECT_EQ(t, krp_catcher(2), 11);
-	KEXPECT_EQ(t, count_free(&rp), 2);
-	KEXPECT_EQ(t, rp.nmissed, 0);
-	KEXPECT_EQ(t, hits, 1);                 /* krp_catcher's alone */
-	KEXPECT_EQ(t, bad, 0);
-	KEXPECT_TRUE(t, current->kretprobe_instances == NULL);
+	longjmp_catch_and_check(t, &done);
+	KEXPECT_EQ(t, done, 1);
 	unregister_kretprobe(&rp2);
+	unregister_kretprobe(&rp);
+}
+
+static struct kprobe busy_kp;           /* stands for a probe being handled */
+
+static int make_busy(void)
+{
+	current_kprobe = &busy_kp;      /* as if krp_h returned under a probe's handler */
+	return 3;
+}
+
+/* A kretprobed function that returns while a probe is being handled (a debugger stepping
+ * out of it from a handler): its return handler is skipped and counted in rp->nmissed,
+ * the instance goes back to the pool (the whole pool: maxactive 2), the value arrives.
+ * Interrupts off while current_kprobe is faked: nothing else may see it. */
+static void return_while_probe_handled(struct ktest *t)
+{
+	unsigned long flags;
+	int ret;
+
+	skip_if_probed(t, krp_h);
+	hits = bad = 0;
+	rp = (struct kretprobe){ .kp.addr = (kprobe_opcode_t *)krp_h, .handler = spin_ret,
+				 .maxactive = 2 };
+	KASSERT_EQ(t, register_kretprobe(&rp), 0);
+	krp_h_hook = make_busy;
+	local_irq_save(flags);
+	ret = krp_h();
+	current_kprobe = NULL;
+	local_irq_restore(flags);
+	krp_h_hook = NULL;
+	KEXPECT_EQ(t, ret, 3);
+	KEXPECT_EQ(t, hits, 0);
+	KEXPECT_EQ(t, rp.nmissed, 1);
+	KEXPECT_EQ(t, count_free(&rp), 2);
+	KEXPECT_TRUE(t, current->kretprobe_instances == NULL);
 	unregister_kretprobe(&rp);
 }
 
@@ -238,6 +288,7 @@ static const struct ktest_case kretprobe_ctx_cases[] = {
 	KTEST_CASE(unregister_with_instance_outstanding),
 	KTEST_CASE(exit_gives_instances_back),
 	KTEST_CASE(longjmp_instances_recycled),
+	KTEST_CASE(return_while_probe_handled),
 	KTEST_END,
 };
 KTEST_SUITE(kretprobe_ctx_suite, "kretprobes_ctx", kretprobe_ctx_cases);
