@@ -176,10 +176,6 @@ XFAIL := $(if $(filter page,$(JPROBE_STACK_BOUND)),--xfail jprobes_stack.lower_p
 # With 4 KiB stacks one case has nothing to show (a stack is one page, so the page and
 # thread bounds agree): the runner expects exactly that skip, and fails any other.
 XSKIP := $(if $(filter 4096,$(THREAD_SIZE)),--xskip jprobes_stack.lower_page_args_survive)
-# Until the kretprobe hot path takes the real return address from an instance already on
-# the slot (finding A), these two cases detect the bug and skip; drop these with the fix.
-XSKIP += --xskip kretprobes_mix.two_kretprobes_one_function \
-	 --xskip kretprobes_mix.tail_call_between_kretprobes
 
 test: $(KERNEL) $(HOST_TESTS)
 	@scripts/need-tools.sh gdb

@@ -196,6 +196,25 @@ static int __kprobes __noinline kprobe_reenter(struct kprobe *p, struct pt_regs 
 	return 1;
 }
 
+/* get_kprobe_hit's slow path (include/kprobes.h): the chain is empty, or its head is not
+ * addr's probe. */
+struct kprobe *__kprobes __noinline get_kprobe_move_to_front(struct kprobe **head, void *addr)
+{
+	if (!*head)
+		return NULL;
+	for (struct kprobe **pp = &(*head)->hnext; *pp; pp = &(*pp)->hnext) {
+		struct kprobe *p = *pp;
+
+		if (p->addr == addr) {
+			*pp = p->hnext;
+			p->hnext = *head;
+			*head = p;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 /*
  * An int3 with no probe at eip-1 is never ours, whatever the byte there says now. Linux,
  * on SMP, resumes at eip-1 when that byte is no longer 0xCC (another CPU removed the probe
@@ -238,7 +257,7 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 		preempt_enable_no_resched();
 		return 0;
 	}
-	p = get_kprobe(addr);
+	p = get_kprobe_hit(addr);
 	if (unlikely(!p))
 		return 0;
 

@@ -12,16 +12,12 @@
  * is all the locking there is.
  */
 #include "kretprobes.h"
-#include "errno.h"
-#include "insn.h"
 #include "irqflags.h"
-#include "kallsyms.h"
 #include "kernel.h"
 #include "preempt.h"
 #include "sched.h"
 #include "slab.h"
 #include "stacktrace.h"
-#include "string.h"
 #include "kprobes_internal.h"
 
 /* The trampoline's call of kretprobe_trampoline_handler returns here; its fast path's call
@@ -86,12 +82,42 @@ static int __kprobes __noinline entry_with_handler(struct kretprobe *rp,
  * function's common case, a free instance; it jumps here, with the arguments as it got
  * them, when there is none.
  */
+/*
+ * Instances of this task's calls that a non-local exit (a longjmp) unwound past: their
+ * slots lie below sp, the slot of the call being entered, in frames that are gone -- or at
+ * sp itself, which now holds this call's return address -- so they will never return.
+ * The return path recycles them when a shallower call returns; an entry that finds its
+ * pool empty recycles them first, so that such calls do not drain the pool for good. The
+ * task's live instances all lie above sp (an interrupt's too: it runs below the
+ * interrupted code, its own calls in between), but for a chain's: the slot still holds
+ * the trampoline (kretprobe_return_chain). Interrupts off.
+ */
+static void __kprobes recycle_dead_instances(struct task_struct *tsk, unsigned long *sp)
+{
+	bool chained = *sp == (unsigned long)kretprobe_trampoline;
+
+	for (struct kretprobe_instance **pp = &tsk->kretprobe_instances; *pp;) {
+		struct kretprobe_instance *ri = *pp;
+
+		if (ri->fp < sp || (ri->fp == sp && !chained)) {
+			*pp = ri->next;
+			recycle_rp_inst(ri);
+		} else {
+			pp = &ri->next;
+		}
+	}
+}
+
 int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kretprobe *rp = container_of(p, struct kretprobe, kp);
 	struct kretprobe_instance *ri = rp->free_instances;
 	struct task_struct *tsk;
 
+	if (unlikely(!ri)) {
+		recycle_dead_instances(current, &regs->esp);
+		ri = rp->free_instances;
+	}
 	if (unlikely(!ri)) {
 		rp->nmissed++;
 		return 0;
@@ -205,6 +231,68 @@ kretprobe_skip_unwound(struct task_struct *tsk, struct pt_regs *regs)
 }
 
 /*
+ * A return handler run from C (kretprobe_return_chain), in the context the trampoline's
+ * fast path gives one (kernel/kretprobe_trampoline.asm): preemption disabled, current_kprobe
+ * = &rp->kp, KPROBE_HIT_ACTIVE, KPROBE_IN_KRETPROBE. Or, with a probe being handled
+ * already, none: a miss.
+ */
+static void __kprobes run_return_handler(struct kretprobe *rp, struct kretprobe_instance *ri,
+					 struct pt_regs *regs)
+{
+	if (kprobe_running()) {
+		rp->nmissed++;
+		return;
+	}
+	preempt_disable();
+	current_kprobe = &rp->kp;
+	get_kprobe_ctlblk()->kprobe_status = KPROBE_HIT_ACTIVE;
+	kprobe_in_handler = KPROBE_IN_KRETPROBE;
+	rp->handler(ri, regs);
+	kprobe_in_handler = KPROBE_IN_PRE;
+	current_kprobe = NULL;
+	preempt_enable_no_resched();
+}
+
+/*
+ * A chain: the task's first instance holds the trampoline as its return address, because
+ * when its entry ran the slot held the trampoline already -- another kretprobe's, on the
+ * same function (an aggregate), or on a function that tail-called (jmp) into this one.
+ * Every instance at the head with this slot is one of this return's: the oldest holds the
+ * real return address. As Linux does, run them all in this one pass, latest first, each
+ * handler seeing regs->eip and ri->ret_addr = the real return address, and return there
+ * once. Returns 0
+ * (the return is finished here).
+ */
+static int __kprobes __noinline kretprobe_return_chain(struct task_struct *tsk,
+						       struct pt_regs *regs)
+{
+	unsigned long *slot = &regs->eflags;
+	struct kretprobe_instance *ri;
+	unsigned long real = 0;
+
+	for (ri = tsk->kretprobe_instances; ri && ri->fp == slot; ri = ri->next)
+		if (ri->ret_addr != (kprobe_opcode_t *)kretprobe_trampoline) {
+			real = (unsigned long)ri->ret_addr;
+			break;
+		}
+	if (!real)
+		panic("kretprobe: a chain of returns at %p with no real return address (task %s)",
+		      (void *)slot, tsk->comm);
+	for (bool last = false; !last;) {
+		ri = tsk->kretprobe_instances;
+		tsk->kretprobe_instances = ri->next;
+		last = ri->ret_addr != (kprobe_opcode_t *)kretprobe_trampoline;
+		ri->ret_addr = (kprobe_opcode_t *)real;    /* what its handler is told */
+		regs->eip = real;
+		if (ri->rp && ri->rp->handler)
+			run_return_handler(ri->rp, ri, regs);
+		recycle_rp_inst(ri);
+	}
+	regs->eip = real;
+	return 0;
+}
+
+/*
  * The return's slow path: called by kretprobe_trampoline (interrupts off) with the frame
  * it built, when its fast path (kernel/kretprobe_trampoline.asm) found the task's first
  * instance unfit; the return came from slot &regs->eflags (see the .asm's diagram). The
@@ -225,8 +313,14 @@ kretprobe_trampoline_handler(struct pt_regs *regs)
 	struct kretprobe_instance *ri = tsk->kretprobe_instances;
 	struct kretprobe *rp;
 
+	/* Until the instance says where the return goes, eip is the trampoline's: an oops
+	 * here (kretprobe_skip_unwound's panic) then shows the frame, and the backtrace
+	 * looks the real return address up by the slot (kretprobe_find_ret_addr). */
+	regs->eip = (unsigned long)kretprobe_trampoline;
 	if (unlikely(!ri || ri->fp != &regs->eflags))
 		ri = kretprobe_skip_unwound(tsk, regs);
+	if (unlikely(ri->ret_addr == (kprobe_opcode_t *)kretprobe_trampoline))
+		return kretprobe_return_chain(tsk, regs);
 	rp = ri->rp;
 	if (rp && rp->handler && !kprobe_running())
 		return 1;
@@ -261,8 +355,10 @@ unsigned long __kprobes kretprobe_find_ret_addr(struct task_struct *tsk, unsigne
 	}
 	if (ret != (unsigned long)kretprobe_trampoline || !tsk)
 		return ret;
+	/* The latest instance with this slot that holds a real return address (one that
+	 * holds the trampoline was chained behind another on the same slot). */
 	for (struct kretprobe_instance *ri = tsk->kretprobe_instances; ri; ri = ri->next)
-		if (ri->fp == slot)
+		if (ri->fp == slot && ri->ret_addr != (kprobe_opcode_t *)kretprobe_trampoline)
 			return (unsigned long)ri->ret_addr;
 	return ret;
 }
@@ -285,177 +381,4 @@ void init_kretprobes(void)
 {
 	stack_trace_fixup = kretprobe_find_ret_addr;
 	kprobe_flush_task_hook = kprobe_flush_task;
-}
-
-/*
- * Whether the function starting at addr can be return-probed: 0, or -EOPNOTSUPP if it
- * has a ret imm16 (C2, or CA for a far one) anywhere -- a callee-pops return leaves esp
- * N bytes past the slot the trampoline finds its instance by, and the return would
- * panic -- or -EILSEQ if the decoder cannot read it to its end (no proof there is none).
- * Decoded from addr to the end of its symbol, the text as it is without probes
- * (kprobe_recover_text: other probes' int3s).
- */
-static int check_return_kind(unsigned long addr)
-{
-	unsigned long start, size, pc;
-
-	if (!kallsyms_lookup(addr, &start, &size) || start != addr)
-		return -EINVAL;
-	for (pc = start; pc < start + size;) {
-		u8 buf[INSN_MAX_LEN];
-		size_t avail = min((unsigned long)INSN_MAX_LEN, kernel_text_end(pc) - pc);
-		unsigned long flags;
-		struct insn insn;
-		int len;
-
-		/* Text and the probe table change together with interrupts off. */
-		local_irq_save(flags);
-		memcpy(buf, (const void *)pc, avail);
-		kprobe_recover_text(pc, buf, avail);
-		local_irq_restore(flags);
-		len = insn_decode(&insn, buf, avail, (u32)pc);
-		if (len <= 0)
-			return -EILSEQ;
-		if ((insn.attr & (INSN_ATTR_RET | INSN_ATTR_RET_FAR)) && insn.imm_size)
-			return -EOPNOTSUPP;
-		pc += (unsigned long)len;
-	}
-	return 0;
-}
-
-/* Frees the first n instances of a pool being built or taken down, and the index. */
-static void free_pool(struct kretprobe_instance **instances, int n)
-{
-	for (int i = 0; i < n; i++)
-		kfree(instances[i]);
-	kfree(instances);
-}
-
-int register_kretprobe(struct kretprobe *rp)
-{
-	struct kretprobe_instance **instances, *free = NULL;
-	struct kretprobe caller;
-	unsigned long addr, flags;
-	int n, ret;
-
-	if (!rp)
-		return -EINVAL;
-	ret = kprobe_lookup_addr(&rp->kp, &addr);
-	if (ret)
-		return ret;
-	/* The return address is at the top of the stack only at the first byte. */
-	if (!kallsyms_is_function_entry(addr))
-		return -EINVAL;
-	ret = check_return_kind(addr);
-	if (ret)
-		return ret;
-	if (rp->data_size > KMALLOC_MAX_SIZE - sizeof(struct kretprobe_instance))
-		return -EINVAL;
-	n = rp->maxactive > 0 ? rp->maxactive : KRETPROBE_DEFAULT_MAXACTIVE;
-	if (n > KRETPROBE_MAXACTIVE_MAX)
-		return -E2BIG;
-	instances = kmalloc(n * sizeof(*instances));
-	if (!instances)
-		return -ENOMEM;
-	for (int i = 0; i < n; i++) {
-		struct kretprobe_instance *ri = kzalloc(sizeof(*ri) + rp->data_size);
-
-		if (!ri) {
-			free_pool(instances, i);
-			return -ENOMEM;
-		}
-		ri->rp = rp;
-		ri->next = free;
-		free = ri;
-		instances[i] = ri;
-	}
-	init_kretprobes();
-	/* Interrupts off from the first write to rp to the end: if rp is registered already
-	 * (register_kprobe's -EINVAL), nothing can hit it while its fields are not its own. */
-	local_irq_save(flags);
-	caller = *rp;
-	rp->free_instances = free;
-	rp->instances = instances;
-	rp->nr_instances = n;
-	rp->nmissed = 0;
-	/* Whether there is an entry_handler never changes while rp is registered. */
-	rp->kp.pre_handler = rp->entry_handler ? kretprobe_entry_slow : pre_handler_kretprobe;
-	rp->kp.post_handler = NULL;
-	rp->kp.break_handler = NULL;
-	ret = register_kprobe(&rp->kp);
-	if (ret)
-		*rp = caller;
-	local_irq_restore(flags);
-	if (ret)
-		free_pool(instances, n);
-	return ret;
-}
-
-void unregister_kretprobe(struct kretprobe *rp)
-{
-	struct kretprobe_instance **instances;
-	unsigned long flags;
-	int n;
-
-	local_irq_save(flags);
-	if (!rp || !rp->instances || kprobe_hit_in_progress(&rp->kp)) {
-		local_irq_restore(flags);
-		WARN(1, "unregister_kretprobe: %s", !rp ? "NULL probe" : !rp->instances ?
-		     "probe not registered" : "called from the probe's own handler");
-		return;
-	}
-	local_irq_restore(flags);
-	unregister_kprobe(&rp->kp);     /* disarmed: no entry takes an instance from here on */
-	local_irq_save(flags);
-	instances = rp->instances;
-	n = rp->nr_instances;
-	for (int i = 0; i < n; i++) {
-		if (instances[i]->task) {
-			instances[i]->rp = NULL;        /* its return frees it */
-			instances[i] = NULL;
-		}
-	}
-	rp->instances = NULL;
-	rp->free_instances = NULL;
-	rp->nr_instances = 0;
-	local_irq_restore(flags);
-	free_pool(instances, n);                /* kfree(NULL) is a no-op */
-}
-
-static void *kretprobe_at(void *array, int i)
-{
-	return ((struct kretprobe **)array)[i];
-}
-
-static int kretprobe_reg(void *obj)
-{
-	return register_kretprobe(obj);
-}
-
-static void kretprobe_unreg(void *obj)
-{
-	unregister_kretprobe(obj);
-}
-
-/* register_kretprobe consumes symbol_name and offset and sets kp's handlers and the pool
- * fields: the batch's undo log puts each rolled-back struct back whole. */
-static const struct probe_batch_ops kretprobe_batch_ops = {
-	.size = sizeof(struct kretprobe),
-	.at = kretprobe_at,
-	.reg = kretprobe_reg,
-	.unreg = kretprobe_unreg,
-};
-
-int register_kretprobes(struct kretprobe **rps, int num)
-{
-	return probe_batch_register(rps, num, &kretprobe_batch_ops);
-}
-
-void unregister_kretprobes(struct kretprobe **rps, int num)
-{
-	if (!rps)
-		return;
-	for (int i = 0; i < num; i++)
-		if (rps[i])
-			unregister_kretprobe(rps[i]);
 }

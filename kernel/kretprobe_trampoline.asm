@@ -105,6 +105,8 @@ kretprobe_trampoline_fast:
 	lea edx, [esp + PT_EFLAGS]      ; S, the slot this return came from
 	cmp [eax + RI_FP], edx
 	jne kretprobe_trampoline_slow ; not ri's: instances unwound past, or corruption
+	cmp dword [eax + RI_RET_ADDR], kretprobe_trampoline
+	je kretprobe_trampoline_slow ; a chain of returns on this slot: the C runs it
 	mov edx, [eax + RI_RP]          ; edx = rp
 	test edx, edx
 	jz kretprobe_trampoline_slow ; rp unregistered: the C function frees ri

@@ -58,7 +58,8 @@ KERNEL_ROOMS = {
     "probes": {"kprobes.c", "kprobe_register.c", "kprobe_fault.c", "kprobe_insn_slots.c",
                "probe_point.c", "text_poke.c", "jprobe.c", "kprobes_internal.h",
                "kprobe_aggr.c", "kprobe_batch.c",
-               "kprobe-offsets.c", "kretprobe.c", "kretprobe_trampoline.asm"},
+               "kprobe-offsets.c", "kretprobe.c", "kretprobe_register.c",
+               "kretprobe_trampoline.asm"},
 }
 # Every folder that holds kernel sources (the same as the Makefile's SRC_DIRS, plus the
 # folders of the sources it names one by one: boot/), and its room, or for a folder of

@@ -246,6 +246,45 @@ static void longjmp_instances_recycled(struct ktest *t)
 	unregister_kretprobe(&rp);
 }
 
+/* Calls krp_longjmp n times, each time back here by the longjmp; not kretprobed itself. */
+static int __noipa krp_plain_catcher(int n)
+{
+	jmp_buf env;
+
+	for (volatile int i = 0; i < n; i++)
+		if (setjmp(env) == 0)
+			krp_longjmp(env);
+	return 11;
+}
+
+/* Longjmps out of a kretprobed call with no kretprobed caller: no later return recycles
+ * the instances they leave, so the entry that finds the pool empty does (their slots lie
+ * at or below its own). Five such calls on a pool of two, in a thread of their own: none
+ * is missed, none returned; the thread's exit gives back the last two (the exit flush). */
+static int longjmp_thread(void *arg)
+{
+	(void)arg;
+	return krp_plain_catcher(5);
+}
+
+static void longjmp_leftovers_do_not_drain_the_pool(struct ktest *t)
+{
+	struct task_struct *th;
+
+	skip_if_probed(t, krp_longjmp);
+	hits = bad = 0;
+	rp = (struct kretprobe){ .kp.addr = (kprobe_opcode_t *)krp_longjmp,
+				 .handler = spin_ret, .maxactive = 2 };
+	KASSERT_EQ(t, register_kretprobe(&rp), 0);
+	th = kthread_run(longjmp_thread, NULL, "krp-longjmp");
+	KASSERT_TRUE(t, th != NULL);
+	KEXPECT_EQ(t, kthread_join(th), 11);
+	KEXPECT_EQ(t, rp.nmissed, 0);
+	KEXPECT_EQ(t, hits, 0);                 /* none of them returned */
+	KEXPECT_EQ(t, count_free(&rp), 2);      /* the exit flush took the last two back */
+	unregister_kretprobe(&rp);
+}
+
 static struct kprobe busy_kp;           /* stands for a probe being handled */
 
 static int make_busy(void)
@@ -288,6 +327,7 @@ static const struct ktest_case kretprobe_ctx_cases[] = {
 	KTEST_CASE(unregister_with_instance_outstanding),
 	KTEST_CASE(exit_gives_instances_back),
 	KTEST_CASE(longjmp_instances_recycled),
+	KTEST_CASE(longjmp_leftovers_do_not_drain_the_pool),
 	KTEST_CASE(return_while_probe_handled),
 	KTEST_END,
 };

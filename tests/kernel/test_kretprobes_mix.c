@@ -67,7 +67,7 @@ static int mix_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	eip_seen[i] = regs->eip;
 	ret_seen[i] = regs_return_value(regs);
 	if (regs->eip == (unsigned long)kretprobe_trampoline)
-		saw_trampoline++;       /* hot-path finding A */
+		saw_trampoline++;       /* a chained return told the trampoline */
 	if (regs->eip != (unsigned long)ri->ret_addr || ri->task != current)
 		bad++;
 	return 0;
@@ -171,7 +171,7 @@ static void expect_both_returns(struct ktest *t, const char *fn_name, int v)
 
 /* Two kretprobes on krp_add: both handlers see regs->eip == the real return address and
  * the value. The second entry finds the first one's trampoline in the slot; it must take
- * the real address from the first's instance (hot-path finding A). */
+ * the real address from the first's instance (kretprobe_slot_ret_addr). */
 static void two_kretprobes_one_function(struct ktest *t)
 {
 	skip_if_probed(t, krp_add);
@@ -185,14 +185,12 @@ static void two_kretprobes_one_function(struct ktest *t)
 	unregister_kretprobe(&rp2);
 	unregister_kretprobe(&rp);
 	KEXPECT_EQ(t, v, 11);
-	if (saw_trampoline)
-		ktest_skip(t, "hot path fix pending (finding A: second entry on one return "
-			   "slot saves kretprobe_trampoline as ret_addr)");
+	KEXPECT_FALSE(t, saw_trampoline);      /* the second entry kept the real address */
 	expect_both_returns(t, "two_kretprobes_one_function", 11);
 }
 
 /* krp_tail_add ends in a jmp to krp_add, both kretprobed: krp_add's entry finds
- * krp_tail_add's trampoline in the slot (finding A again). Both handlers see the real
+ * krp_tail_add's trampoline in the slot (kretprobe_slot_ret_addr again). Both handlers see the real
  * return address (into this function) and the value. */
 static void tail_call_between_kretprobes(struct ktest *t)
 {
@@ -209,9 +207,7 @@ static void tail_call_between_kretprobes(struct ktest *t)
 	unregister_kretprobe(&rp2);
 	unregister_kretprobe(&rp);
 	KEXPECT_EQ(t, v, 19);
-	if (saw_trampoline)
-		ktest_skip(t, "hot path fix pending (finding A: a tail call's entry saves "
-			   "kretprobe_trampoline as ret_addr)");
+	KEXPECT_FALSE(t, saw_trampoline);      /* krp_add's entry kept the real address */
 	expect_both_returns(t, "tail_call_between_kretprobes", 19);
 	KEXPECT_STREQ(t, order, "Rr");  /* krp_add returns first, then krp_tail_add */
 }

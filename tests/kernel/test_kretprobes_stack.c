@@ -10,6 +10,7 @@
 #include "kallsyms.h"
 #include "kretprobe_targets.h"
 #include "ktest.h"
+#include "sched.h"
 #include "stacktrace.h"
 #include "string.h"
 #include "user_probes.h"
@@ -125,9 +126,40 @@ static void stacktrace_on_nested_kretprobe(struct ktest *t)
 	KEXPECT_FALSE(t, trace_has_trampoline());
 }
 
+/* Two kretprobes on krp_g: the second entry found the first's trampoline in the slot, so
+ * its instance holds the trampoline too (a chain, kernel/kretprobe.c). A trace taken in
+ * krp_h still shows g's real return into krp_f (the walker skips the chained instance),
+ * and both handlers run, once each. */
+static void stacktrace_two_kretprobes_one_function(struct ktest *t)
+{
+	skip_if_probed(t, krp_g);
+	rp = (struct kretprobe){ .kp.addr = (kprobe_opcode_t *)krp_g, .handler = count_ret };
+	rp2 = (struct kretprobe){ .kp.addr = (kprobe_opcode_t *)krp_g,
+				  .entry_handler = record_entry, .handler = count_ret };
+	KASSERT_EQ(t, register_kretprobe(&rp), 0);
+	KASSERT_EQ(t, register_kretprobe(&rp2), 0);
+	krp_h_hook = h_trace;
+	trace_len = 0;
+	seen_eip = 0;
+	KEXPECT_EQ(t, krp_f(), 2);
+	krp_h_hook = NULL;
+	unregister_kretprobe(&rp2);
+	unregister_kretprobe(&rp);
+	/* rp2's entry saw the trampoline (rp's) as the return address: the chain */
+	KEXPECT_TRUE(t, seen_eip == (unsigned long)kretprobe_trampoline);
+	KEXPECT_TRUE(t, trace_len > 2);
+	KEXPECT_FALSE(t, trace_has_trampoline());
+	bool into_f = false;
+	for (unsigned i = 0; i < trace_len; i++)
+		into_f |= in_function(trace[i], "krp_f");
+	KEXPECT_TRUE(t, into_f);
+	KEXPECT_TRUE(t, current->kretprobe_instances == NULL);
+}
+
 static const struct ktest_case kretprobe_stack_cases[] = {
 	KTEST_CASE(stacktrace_on_kretprobe),
 	KTEST_CASE(stacktrace_on_nested_kretprobe),
+	KTEST_CASE(stacktrace_two_kretprobes_one_function),
 	KTEST_END,
 };
 KTEST_SUITE(kretprobe_stack_suite, "kretprobes_stack", kretprobe_stack_cases);

@@ -9,6 +9,7 @@ the asm fast paths of the kretprobe hit (the 150-instruction target).
 from mutants_list import M
 
 KRP = "kernel/kretprobe.c"
+KRR = "kernel/kretprobe_register.c"   # registration, pool, batches
 KRT = "kernel/kretprobe_trampoline.asm"
 # Every kretprobes suite and the oops boots (the kretprobe_oops scenarios).
 KRETPROBES = "--only selftest --only oops --select=kretprobes*"
@@ -54,23 +55,23 @@ M("211", KRP, "return (unsigned long)ri->ret_addr;", "return ret;",
 M("212", KRP, "ret = ((struct pt_regs *)(slot + KRETPROBE_HANDLER_RET_TO_REGS))->eip;", "",
   "the trampoline's own frame (a handler's backtrace) shows the trampoline", KRETPROBES,
   within="unsigned long __kprobes kretprobe_find_ret_addr(")
-M("213", KRP, "instances[i]->rp = NULL;        /* its return frees it */", "",
+M("213", KRR, "instances[i]->rp = NULL;        /* its return frees it */", "",
   "an outstanding instance still points at its unregistered kretprobe", KRETPROBES,
   within="void unregister_kretprobe(")
 
 # ---- registration, batches, the exit flush (the kretfix part; numbered from 240) ----
 SCH = "kernel/sched.c"
 KTH = "kernel/kthread.c"
-M("240", KRP, "if ((insn.attr & (INSN_ATTR_RET | INSN_ATTR_RET_FAR)) && insn.imm_size)",
+M("240", KRR, "if ((insn.attr & (INSN_ATTR_RET | INSN_ATTR_RET_FAR)) && insn.imm_size)",
   "if (0)", "a callee-pops function (ret $N) is accepted: its first return panics",
   KRETPROBES, within="static int check_return_kind(")
-M("241", KRP, "kprobe_recover_text(pc, buf, avail);", "",
+M("241", KRR, "kprobe_recover_text(pc, buf, avail);", "",
   "the ret $N check reads the text with other probes' int3s in it: one on the ret hides it",
   KRETPROBES, within="static int check_return_kind(")
-M("242", KRP, ".size = sizeof(struct kretprobe),", ".size = sizeof(struct kprobe),",
+M("242", KRR, ".size = sizeof(struct kretprobe),", ".size = sizeof(struct kprobe),",
   "a rolled-back batch gets back only its kprobe: nmissed and the rest stay as register left "
   "them", KRETPROBES, within="static const struct probe_batch_ops kretprobe_batch_ops")
-M("243", KRP, "if (rps[i])", "if (1)",
+M("243", KRR, "if (rps[i])", "if (1)",
   "unregister_kretprobes warns on a NULL entry instead of passing over it", KRETPROBES,
   within="void unregister_kretprobes(")
 M("244", SCH, "if (prev && prev->state == TASK_DEAD && kprobe_flush_task_hook)", "if (0)",
@@ -84,7 +85,7 @@ M("246", KTH, "finish_task_switch();", "",
 
 # ---- the asm fast paths (a kretprobe hit within 150 instructions) ----
 # pre_handler_kretprobe, the common entry (kernel/kretprobe.c's __asm__)
-M("220", KRP, "rp->kp.pre_handler = rp->entry_handler ? kretprobe_entry_slow : "
+M("220", KRR, "rp->kp.pre_handler = rp->entry_handler ? kretprobe_entry_slow : "
   "pre_handler_kretprobe;", "rp->kp.pre_handler = pre_handler_kretprobe;",
   "a kretprobe with an entry_handler gets the common entry: it never runs, never declines",
   KRETPROBES, within="int register_kretprobe(")
@@ -132,3 +133,18 @@ M("236", KRP, "if (rp && rp->handler && !kprobe_running())", "if (0)",
 M("237", KRT, "jnz kretprobe_trampoline_fast   ; 1: the task's first instance is this return's now",
   "", "a return found past unwound instances skips its handler and keeps its instance",
   KRETPROBES)
+
+# ---- the review's hot-path findings: chains on one slot, longjmp leftovers (issue 14) ----
+KRSTACK = "--only selftest --select=kretprobes*,test_kprobes"
+M("250", KRT, "je kretprobe_trampoline_slow ; a chain of returns on this slot: the C runs it",
+  "", "a chained return takes the fast path: its handler is told the trampoline, and the "
+  "older instance on the slot is returned through again", KRSTACK)
+M("251", KRP, "if (ri->fp == slot && ri->ret_addr != (kprobe_opcode_t *)kretprobe_trampoline)",
+  "if (ri->fp == slot)", "a backtrace through a chained slot shows the trampoline", KRSTACK)
+M("252", KRP, "ri->ret_addr = (kprobe_opcode_t *)real;    /* what its handler is told */", "",
+  "a chained instance's handler is told the trampoline as ri->ret_addr", KRSTACK)
+M("253", KRP, "recycle_dead_instances(current, &regs->esp);", "(void)recycle_dead_instances;",
+  "longjmp leftovers drain the pool: every later entry is a miss", KRSTACK)
+M("254", KRP, "if (ri->fp < sp || (ri->fp == sp && !chained)) {",
+  "if (ri->fp < sp || (ri->fp == sp && !chained && 0)) {",
+  "a leftover at the entry's own slot is kept: the pool still drains", KRSTACK)
