@@ -20,7 +20,7 @@
  * 10,000 nops would cost 10,000 decodes for its last probe). Named bmany_N, not bench_*,
  * so that bench.py's logged boot leaves them out of its ranges.
  */
-#define MANY_FN_NOPS 100
+#define MANY_FN_NOPS 16
 #define MANY_FN_LEN  (MANY_FN_NOPS + 1)
 void bmany_filler(void);
 __asm__(".pushsection .text\n"

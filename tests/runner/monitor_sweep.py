@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """A probe on every function of the kernel, from the jumper> prompt (tests/run.py, group
 monitor): what a student who probes "everything" does. Every function listed by
-`syms *` gets a kprobe, then a jprobe, 16 at a time (small batches, so a failure names
+`syms *` gets a kprobe, then a jprobe, 32 at a time (small batches, so a failure names
 few suspects), then a kretprobe, 200 at a time (the monitor holds up to 1024); with each
 batch armed the commands that exercise the kernel run (the demos, list, ps, regs, dis,
 a self-test suite), and none may print an oops, a BUG or an unexpected WARNING; then the
@@ -10,7 +10,7 @@ Registered in tests/runner/monitor_sessions.py's SESSIONS.
 """
 import re
 
-BATCH = 16
+BATCH = 32          # each batch runs EXERCISE once: demo sched alone takes ~0.2 s
 KRETPROBE_BATCH = 200   # the third sweep in few batches: the session is the suite's longest
 EXERCISE = ["demo net", "demo sched", "demo fault", "list", "ps", "regs",
             "dis kthread_create 3", "selftest printk"]
