@@ -67,6 +67,14 @@ TARGETS = {
     "jprobe": {"extra_insns": 250, "traps_per_hit": 3},
     "kretprobe": {"extra_insns": 150},
 }
+# Targets an issue set that the code does not meet yet, each with the reason: shown as
+# "MISSED (open)" in the table and in build/bench.json's targets_open, and not failing make
+# bench while their issue stays open. Any other missed target fails it; an open target that
+# is met is said so ("drop it from OPEN_TARGETS"), so the list cannot go stale unseen.
+OPEN_TARGETS = {
+    "kretprobe": "issue 14 stays open on it: the entry's int3 hit alone costs about 100 "
+                 "(docs/kretprobes.md, What it costs)",
+}
 # Targets relative to another row's figure: row -> (figure, that row, at most this factor).
 # kprobe_x2 (two pre-only kprobes on one address, an aggregate) may cost at most 1.3x
 # kprobe_pre's extra instructions (issue 14).
@@ -326,25 +334,33 @@ def main():
           f"iteration); unprobed call: {rows['plain']['insns_per_call']} instructions")
     print(f"{'row':<17}{'insns/call':>11}{'extra/hit':>10}{'ticks/call':>11}"
           f"{'extra ticks':>12}{'traps/hit':>10}{'TCG wall x':>11}  target")
-    results, missed = {}, []
+    results, missed, still_open, met_open = {}, [], [], []
     for name, r in rows.items():
         if name == "warmup":
             continue
         ratio = wall[name]["ticks"] / plain_wall if name in wall and plain_wall else 0.0
         target, ok = target_status(name, r, rows)
-        if target and not ok:
+        verdict = " ok" if ok else " MISSED"
+        if target and not ok and name in OPEN_TARGETS:
+            still_open.append(name)
+            verdict = " MISSED (open)"
+        elif target and not ok:
             missed.append(name)
+        elif target and name in OPEN_TARGETS:
+            met_open.append(name)
         tgt = ", ".join(f"{k.split('_')[0]}<={v}" for k, v in target.items())
         print(f"{name:<17}{r['insns_per_call']:>11}{r['extra_insns']:>10}"
               f"{r['per_call']:>11}{r['extra_per_hit']:>12}{r['traps_per_hit']:>10.2f}"
-              f"{ratio:>11.1f}  {(tgt + (' ok' if ok else ' MISSED')) if target else '-'}")
+              f"{ratio:>11.1f}  {(tgt + verdict) if target else '-'}")
         results[name] = {k: v for k, v in r.items() if k != "window"}
         results[name].update(tcg_wall_ratio=round(ratio, 2), target=target, target_met=ok)
     os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
     with open(args.json, "w") as f:
         json.dump({"kernel": args.kernel, "icount": " ".join(ICOUNT),
                    "ok": not (missed or problems), "problems": problems,
-                   "targets_missed": missed, "rows": results}, f, indent=2)
+                   "targets_missed": missed,
+                   "targets_open": {n: OPEN_TARGETS[n] for n in still_open},
+                   "rows": results}, f, indent=2)
     print(f"written {args.json}")
     if args.profile:
         for name, r in rows.items():
@@ -352,10 +368,17 @@ def main():
                 show_profile(name, r, image)
     for p in problems:
         print("bench: " + p)
-    if missed or problems:
-        print("bench: targets missed or figures not exact: " + ", ".join(missed + problems))
+    for n in still_open:
+        print(f"bench: {n}: target missed, open: {OPEN_TARGETS[n]}")
+    for n in met_open:
+        print(f"bench: {n}: an open target is met now: drop it from OPEN_TARGETS")
+    if missed or problems or met_open:
+        print("bench: targets missed or figures not exact: " +
+              ", ".join(missed + problems + met_open))
         return 1
-    print("bench: all targets met; figures exact and repeatable")
+    print("bench: " + ("all targets met" if not still_open else
+                       f"all targets met but {len(still_open)} open one(s)") +
+          "; figures exact and repeatable")
     return 0
 
 
