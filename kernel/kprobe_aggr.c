@@ -196,7 +196,7 @@ static int sync_aggr(struct kprobe *ap)
 	int ret;
 
 	for (struct kprobe *kp = ap->list; kp; kp = kp->list) {
-		post |= kp->post_handler != NULL;
+		post |= kp->post_handler && !kprobe_disabled(kp);  /* it would run */
 		brkh |= kp->break_handler != NULL;
 		armed |= !kprobe_disabled(kp);
 		if (kp->pre_handler && !kprobe_disabled(kp)) {

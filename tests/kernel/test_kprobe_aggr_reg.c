@@ -166,11 +166,18 @@ static void boosted_while_no_post_handler(struct ktest *t)
 	traps_per_call(&bp, &db);
 	KEXPECT_EQ(t, bp, 1);
 	KEXPECT_EQ(t, db, 1);
+	/* A disabled sub-probe's post handler does not run, so it does not stop boosting. */
+	KASSERT_EQ(t, disable_kprobe(&aggr_kc), 0);
+	traps_per_call(&bp, &db);
+	KEXPECT_EQ(t, db, 0);
+	KASSERT_EQ(t, enable_kprobe(&aggr_kc), 0);
+	traps_per_call(&bp, &db);
+	KEXPECT_EQ(t, db, 1);
 	unregister_kprobe(&aggr_kc);
 	traps_per_call(&bp, &db);
 	KEXPECT_EQ(t, bp, 1);
 	KEXPECT_EQ(t, db, 0);
-	KEXPECT_STREQ(t, aggr_rec.seq, "ababcCab");
+	KEXPECT_STREQ(t, aggr_rec.seq, "ababcCababcCab");
 	unregister_kprobe(&aggr_ka);
 	unregister_kprobe(&aggr_kb);
 	aggr_expect_clean(t);
