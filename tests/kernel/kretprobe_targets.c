@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Functions the kretprobes tests probe: plain, unblacklisted, never inlined. */
 #include "kretprobe_targets.h"
+#include "kallsyms.h"
 #include "ktest_helpers.h"
 #include "sched.h"
+#include "string.h"
 
 int __noipa krp_add(int a, int b)
 {
@@ -95,3 +97,12 @@ __asm__(".text\n"
 	"	stc\n"
 	"	ret\n"
 	".size krp_regs_target, . - krp_regs_target\n");
+
+bool in_function(unsigned long addr, const char *name)
+{
+	char buf[KSYM_NAME_LEN + 32];
+	size_t n = strlen(name);
+
+	sprint_symbol(buf, sizeof(buf), addr);
+	return !strncmp(buf, name, n) && buf[n] == '+';
+}

@@ -27,5 +27,8 @@ void krp_regs_target(void);
 /* Callee-pops (stdcall: ret $8): a + b; and an ordinary caller of it, krp_stdcall(x, 4). */
 int __attribute__((stdcall)) krp_stdcall(int a, int b);
 int krp_stdcall_caller(int x);
+/* True if addr is inside the function named name (its symbol is name+off/size): where a
+ * return address or a backtrace entry points. */
+bool in_function(unsigned long addr, const char *name);
 
 #endif

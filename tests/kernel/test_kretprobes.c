@@ -35,16 +35,6 @@ static bool armed(const void *fn)
 	return *(const u8 *)fn == BREAKPOINT_INSTRUCTION;
 }
 
-/* True if addr is inside the function named name. */
-static bool in_function(unsigned long addr, const char *name)
-{
-	char buf[KSYM_NAME_LEN + 32];
-	size_t n = strlen(name);
-
-	sprint_symbol(buf, sizeof(buf), addr);
-	return !strncmp(buf, name, n) && buf[n] == '+';
-}
-
 struct add_args {
 	int a, b;
 };

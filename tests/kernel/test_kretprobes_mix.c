@@ -48,16 +48,6 @@ static void reset(void)
 	memset(ret_seen, 0, sizeof(ret_seen));
 }
 
-/* True if addr is inside the function named name. */
-static bool in_function(unsigned long addr, const char *name)
-{
-	char buf[KSYM_NAME_LEN + 32];
-	size_t n = strlen(name);
-
-	sprint_symbol(buf, sizeof(buf), addr);
-	return !strncmp(buf, name, n) && buf[n] == '+';
-}
-
 /* rp's handler notes 'r' (rp2's 'R') and what it saw: regs->eip, the return value. */
 static int mix_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {

@@ -18,16 +18,6 @@
 static struct kretprobe rp, rp2;
 static unsigned long seen_eip, entry_ret;
 
-/* True if addr is inside the function named name. */
-static bool in_function(unsigned long addr, const char *name)
-{
-	char buf[KSYM_NAME_LEN + 32];
-	size_t n = strlen(name);
-
-	sprint_symbol(buf, sizeof(buf), addr);
-	return !strncmp(buf, name, n) && buf[n] == '+';
-}
-
 static int count_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	(void)ri, (void)regs;
