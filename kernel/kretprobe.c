@@ -224,9 +224,14 @@ kretprobe_skip_unwound(struct task_struct *tsk, struct pt_regs *regs)
 		recycle_rp_inst(skipped);
 	}
 	tsk->kretprobe_instances = ri;
-	if (!ri || ri->fp != slot)
+	if (!ri || ri->fp != slot) {
+		/* No instance says where the return goes: eip is the trampoline's, so that
+		 * the oops shows the frame and its backtrace goes on by the slot
+		 * (kretprobe_find_ret_addr). */
+		regs->eip = (unsigned long)kretprobe_trampoline;
 		panic("kretprobe: return through the trampoline at %p with no instance (task %s)",
 		      (void *)slot, tsk->comm);
+	}
 	return ri;
 }
 
@@ -313,10 +318,6 @@ kretprobe_trampoline_handler(struct pt_regs *regs)
 	struct kretprobe_instance *ri = tsk->kretprobe_instances;
 	struct kretprobe *rp;
 
-	/* Until the instance says where the return goes, eip is the trampoline's: an oops
-	 * here (kretprobe_skip_unwound's panic) then shows the frame, and the backtrace
-	 * looks the real return address up by the slot (kretprobe_find_ret_addr). */
-	regs->eip = (unsigned long)kretprobe_trampoline;
 	if (unlikely(!ri || ri->fp != &regs->eflags))
 		ri = kretprobe_skip_unwound(tsk, regs);
 	if (unlikely(ri->ret_addr == (kprobe_opcode_t *)kretprobe_trampoline))

@@ -183,12 +183,33 @@ static void boosted_while_no_post_handler(struct ktest *t)
 	aggr_expect_clean(t);
 }
 
+/* A disabled sub-probe's post handler is not run, also while another sub-probe's post
+ * handler makes the hit a stepped one (aggr_post_handler skips it). */
+static void disabled_post_handler_beside_an_enabled_one(struct ktest *t)
+{
+	skip_if_probed(t, aggr_target);
+	aggr_reset();
+	aggr_ka.post_handler = aggr_post_a;
+	aggr_kc.post_handler = aggr_post_c;
+	KASSERT_EQ(t, register_kprobe(&aggr_ka), 0);
+	KASSERT_EQ(t, register_kprobe(&aggr_kc), 0);
+	aggr_target(0, 0);
+	KEXPECT_STREQ(t, aggr_rec.seq, "acAC");
+	KEXPECT_EQ(t, disable_kprobe(&aggr_ka), 0);
+	aggr_target(0, 0);
+	KEXPECT_STREQ(t, aggr_rec.seq, "acACcC");
+	unregister_kprobe(&aggr_ka);
+	unregister_kprobe(&aggr_kc);
+	aggr_expect_clean(t);
+}
+
 static const struct ktest_case aggr_reg_cases[] = {
 	KTEST_CASE(unregister_one_then_last),
 	KTEST_CASE(unregister_from_own_handler_refused),
 	KTEST_CASE(enable_disable_per_sub_probe),
 	KTEST_CASE(second_jprobe_refused),
 	KTEST_CASE(boosted_while_no_post_handler),
+	KTEST_CASE(disabled_post_handler_beside_an_enabled_one),
 	KTEST_END,
 };
 KTEST_SUITE(kprobe_aggr_reg_suite, "kprobe_aggr_reg", aggr_reg_cases);
