@@ -116,6 +116,12 @@ struct kprobe {
 
 	kprobe_opcode_t opcode;                 /* the byte the int3 replaced */
 	struct arch_specific_insn ainsn;
+
+	/* Jump optimization of the table's entry (include/optprobes.h): the detour while
+	 * the int3 is a jmp (or while it waits for one), else NULL; and why it is not
+	 * optimized, when it was tried. A sub-probe's are unused: its manager's count. */
+	struct optimized_kprobe *op;
+	const char *opt_refusal;
 };
 
 /* kprobe_status values: where in a hit the CPU is. */

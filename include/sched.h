@@ -104,6 +104,12 @@ void __noreturn kthread_exit(int code);
  * until then.
  */
 extern void (*kprobe_flush_task_hook)(struct task_struct *t);
+/*
+ * Called from every timer tick while not NULL (interrupts off, in the interrupt): the probes
+ * layer sets it while an optimization waits for a thread to leave a probed region, or a
+ * detour buffer for its last thread to leave it (kernel/optprobe.c).
+ */
+extern void (*kprobe_optimizer_hook)(void);
 /* Waits for t to exit, frees its stack and slot, returns its exit code. */
 int kthread_join(struct task_struct *t);
 /* Bytes of t's stack ever used (the highest point written, measured from the top). */

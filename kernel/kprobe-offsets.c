@@ -14,6 +14,7 @@
 #include "kprobes.h"
 #include "kretprobes.h"
 #include "preempt.h"
+#include "processor.h"
 #include "ptrace.h"
 #include "sched.h"
 #include "thread_info.h"
@@ -50,4 +51,6 @@ void kprobe_offsets(void)
 	DEFINE(KPROBE_HIT_ACTIVE, KPROBE_HIT_ACTIVE);
 	DEFINE(KPROBE_IN_PRE, KPROBE_IN_PRE);
 	DEFINE(KPROBE_IN_KRETPROBE, KPROBE_IN_KRETPROBE);
+	/* kernel/optprobe_template.asm: the flags a hit gives back to the probed code */
+	DEFINE(X86_TF_IF, X86_EFLAGS_TF | X86_EFLAGS_IF);
 }

@@ -143,6 +143,8 @@ void __kprobes kprobe_fixup_slot_trap(struct pt_regs *regs)
 {
 	if (is_kprobe_insn_slot(regs->eip))
 		fixup_boosted_fault(regs);
+	else
+		optprobe_fixup_trap(regs);
 }
 
 static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)
@@ -162,5 +164,6 @@ static const struct trap_probe_hooks kprobe_trap_hooks = {
 
 void init_kprobes(void)
 {
+	optprobe_init();
 	set_trap_probe_hooks(&kprobe_trap_hooks);
 }

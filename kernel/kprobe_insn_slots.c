@@ -31,39 +31,68 @@
  */
 #include "kprobes.h"
 #include "kprobes_internal.h"
+#include "optprobes.h"
 #include "kernel.h"
 #include "mm.h"
 #include "slab.h"
 #include "text_poke.h"
 
-/* The name of a slot page, for sprint_symbol and for execmem_page_data's owner check. */
-static const char kprobe_insn_page_name[] = "kprobe_insn_page";
+/*
+ * A cache of slots of one size in pages of their own (Linux's struct kprobe_insn_cache):
+ * the probes' 32-byte instruction slots, and the optimized probes' detour buffers
+ * (kernel/optprobe.c). The name tells its pages apart (sprint_symbol, execmem_page_data).
+ */
+struct kprobe_insn_cache {
+	const char *name;
+	unsigned slot_size;                     /* divides PAGE_SIZE */
+	struct kprobe_insn_page *pages;         /* pages with a free slot first, roughly */
+	unsigned nr_pages, nr_used;
+};
+
+#define MAX_SLOTS_PER_PAGE KPROBE_INSN_SLOTS_PER_PAGE   /* the smallest slot's count */
 
 /* One page of slots (Linux's struct kprobe_insn_page). */
 struct kprobe_insn_page {
 	struct kprobe_insn_page *next;
 	kprobe_opcode_t *insns;                 /* the page, in EXEC_AREA */
 	unsigned nused;
-	u32 used[KPROBE_INSN_SLOTS_PER_PAGE / 32];
+	u32 used[MAX_SLOTS_PER_PAGE / 32];
 };
 
-static struct kprobe_insn_page *insn_pages;    /* pages with a free slot first, roughly */
-static unsigned nr_insn_pages, nr_slots_used;
+static struct kprobe_insn_cache kprobe_insn_slots = {
+	.name = "kprobe_insn_page", .slot_size = KPROBE_SLOT_SIZE,
+};
+static struct kprobe_insn_cache kprobe_optinsn_slots = {
+	.name = "kprobe_optinsn_page", .slot_size = OPTPROBE_BUF_SIZE,
+};
 
 bool kprobe_insn_page_fail;
 
-static const kprobe_opcode_t int3s[KPROBE_SLOT_SIZE] = {
-	[0 ... KPROBE_SLOT_SIZE - 1] = BREAKPOINT_INSTRUCTION
-};
-
-/* The page holding addr (in any of its slots), or NULL. O(1). */
-static struct kprobe_insn_page *__kprobes page_of(unsigned long addr)
+static unsigned slots_per_page(const struct kprobe_insn_cache *c)
 {
-	return execmem_page_data(addr, kprobe_insn_page_name);
+	return PAGE_SIZE / c->slot_size;
 }
 
-/* A new page of free slots, every byte int3, first in insn_pages; NULL without memory. */
-static struct kprobe_insn_page *new_insn_page(void)
+/* The page of c holding addr (in any of its slots), or NULL. O(1). */
+static struct kprobe_insn_page *__kprobes page_of(const struct kprobe_insn_cache *c,
+						  unsigned long addr)
+{
+	return execmem_page_data(addr, c->name);
+}
+
+/* Fills [slot, slot + len) with int3 through text_poke (len a multiple of 32). */
+static void fill_int3(kprobe_opcode_t *slot, unsigned len)
+{
+	static const kprobe_opcode_t int3s[KPROBE_SLOT_SIZE] = {
+		[0 ... KPROBE_SLOT_SIZE - 1] = BREAKPOINT_INSTRUCTION
+	};
+
+	for (unsigned off = 0; off < len; off += KPROBE_SLOT_SIZE)
+		BUG_ON(text_poke(slot + off, int3s, KPROBE_SLOT_SIZE));
+}
+
+/* A new page of free slots, every byte int3, first in c's list; NULL without memory. */
+static struct kprobe_insn_page *new_insn_page(struct kprobe_insn_cache *c)
 {
 	struct kprobe_insn_page *pg;
 	unsigned long va;
@@ -73,74 +102,103 @@ static struct kprobe_insn_page *new_insn_page(void)
 	pg = kzalloc(sizeof(*pg));
 	if (!pg)
 		return NULL;
-	va = execmem_alloc_page(kprobe_insn_page_name, pg);
+	va = execmem_alloc_page(c->name, pg);
 	if (!va) {
 		kfree(pg);
 		return NULL;
 	}
 	pg->insns = (kprobe_opcode_t *)va;
-	for (unsigned i = 0; i < KPROBE_INSN_SLOTS_PER_PAGE; i++)
-		BUG_ON(text_poke(pg->insns + i * KPROBE_SLOT_SIZE, int3s, KPROBE_SLOT_SIZE));
-	pg->next = insn_pages;
-	insn_pages = pg;
-	nr_insn_pages++;
+	fill_int3(pg->insns, PAGE_SIZE);
+	pg->next = c->pages;
+	c->pages = pg;
+	c->nr_pages++;
 	return pg;
 }
 
 /* Unmaps an empty page and gives its frame and its struct back. */
-static void free_insn_page(struct kprobe_insn_page *pg)
+static void free_insn_page(struct kprobe_insn_cache *c, struct kprobe_insn_page *pg)
 {
-	struct kprobe_insn_page **pp = &insn_pages;
+	struct kprobe_insn_page **pp = &c->pages;
 
 	while (*pp != pg)
 		pp = &(*pp)->next;
 	*pp = pg->next;
-	nr_insn_pages--;
+	c->nr_pages--;
 	execmem_free_page((unsigned long)pg->insns);
 	kfree(pg);
 }
 
-kprobe_opcode_t *get_insn_slot(void)
+static kprobe_opcode_t *__get_insn_slot(struct kprobe_insn_cache *c)
 {
 	struct kprobe_insn_page *pg;
 
-	for (pg = insn_pages; pg; pg = pg->next)
-		if (pg->nused < KPROBE_INSN_SLOTS_PER_PAGE)
+	for (pg = c->pages; pg; pg = pg->next)
+		if (pg->nused < slots_per_page(c))
 			break;
 	if (!pg)
-		pg = new_insn_page();
+		pg = new_insn_page(c);
 	if (!pg)
 		return NULL;
-	for (unsigned i = 0; i < KPROBE_INSN_SLOTS_PER_PAGE; i++)
+	for (unsigned i = 0; i < slots_per_page(c); i++)
 		if (!(pg->used[i / 32] & (1u << (i % 32)))) {
 			pg->used[i / 32] |= 1u << (i % 32);
 			pg->nused++;
-			nr_slots_used++;
-			return pg->insns + i * KPROBE_SLOT_SIZE;
+			c->nr_used++;
+			return pg->insns + i * c->slot_size;
 		}
 	BUG();
 }
 
-void free_insn_slot(kprobe_opcode_t *slot)
+static void __free_insn_slot(struct kprobe_insn_cache *c, kprobe_opcode_t *slot)
 {
-	struct kprobe_insn_page *pg = page_of((unsigned long)slot);
+	struct kprobe_insn_page *pg = page_of(c, (unsigned long)slot);
 	unsigned i;
 
 	BUG_ON(!pg);
-	i = (unsigned)(slot - pg->insns) / KPROBE_SLOT_SIZE;
-	BUG_ON(slot != pg->insns + i * KPROBE_SLOT_SIZE ||
+	i = (unsigned)(slot - pg->insns) / c->slot_size;
+	BUG_ON(slot != pg->insns + i * c->slot_size ||
 	       !(pg->used[i / 32] & (1u << (i % 32))));
 	/* int3 again even if the page goes now: nothing may run a stale copy meanwhile. */
-	BUG_ON(text_poke(slot, int3s, KPROBE_SLOT_SIZE));
+	fill_int3(slot, c->slot_size);
 	pg->used[i / 32] &= ~(1u << (i % 32));
-	nr_slots_used--;
+	c->nr_used--;
 	if (!--pg->nused)
-		free_insn_page(pg);
+		free_insn_page(c, pg);
+}
+
+kprobe_opcode_t *get_insn_slot(void)
+{
+	return __get_insn_slot(&kprobe_insn_slots);
+}
+
+void free_insn_slot(kprobe_opcode_t *slot)
+{
+	__free_insn_slot(&kprobe_insn_slots, slot);
+}
+
+kprobe_opcode_t *get_optinsn_slot(void)
+{
+	return __get_insn_slot(&kprobe_optinsn_slots);
+}
+
+void free_optinsn_slot(kprobe_opcode_t *slot)
+{
+	__free_insn_slot(&kprobe_optinsn_slots, slot);
+}
+
+bool __kprobes is_kprobe_optinsn_slot(unsigned long addr)
+{
+	return page_of(&kprobe_optinsn_slots, addr) != NULL;
+}
+
+unsigned kprobe_optinsn_slots_used(void)
+{
+	return kprobe_optinsn_slots.nr_used;
 }
 
 bool __kprobes is_kprobe_insn_slot(unsigned long addr)
 {
-	return page_of(addr) != NULL;
+	return page_of(&kprobe_insn_slots, addr) != NULL;
 }
 
 /* The probe at addr if it is the one that owns slot. */
@@ -198,7 +256,7 @@ static void match_slot(struct kprobe *p, void *data)
  */
 struct kprobe *__kprobes kprobe_by_slot(unsigned long addr)
 {
-	struct kprobe_insn_page *pg = page_of(addr);
+	struct kprobe_insn_page *pg = page_of(&kprobe_insn_slots, addr);
 	struct kprobe *cur = current_kprobe;
 	const kprobe_opcode_t *slot;
 	unsigned i;
@@ -221,10 +279,10 @@ struct kprobe *__kprobes kprobe_by_slot(unsigned long addr)
 
 unsigned kprobe_insn_pages(void)
 {
-	return nr_insn_pages;
+	return kprobe_insn_slots.nr_pages;
 }
 
 unsigned kprobe_insn_slots_used(void)
 {
-	return nr_slots_used;
+	return kprobe_insn_slots.nr_used;
 }

@@ -194,6 +194,8 @@ static void publish_kprobe(struct kprobe *p, unsigned long addr,
 	p->symbol_name = NULL;
 	p->nmissed = 0;
 	p->ainsn = *ainsn;
+	p->op = NULL;
+	p->opt_refusal = NULL;
 	unsigned h = kprobe_hash(p->addr);
 	p->hnext = kprobe_table[h];
 	kprobe_table[h] = p;
@@ -267,12 +269,14 @@ int register_kprobe(struct kprobe *p)
 
 	local_irq_save(flags);
 	ret = check_kprobe_unclaimed(p);
-	if (!ret && (old = get_kprobe((void *)addr))) {
+	if (ret)
+		goto out_irq;
+	optprobe_prepare_change(addr);          /* jmps out of the way (after_change: in) */
+	if ((old = get_kprobe((void *)addr))) {
 		ret = register_aggr_kprobe(old, p);     /* on failure nothing changed */
 		goto out;
 	}
-	if (!ret)
-		ret = arch_prepare_kprobe(&ainsn, addr);  /* on failure it took no slot */
+	ret = arch_prepare_kprobe(&ainsn, addr);  /* on failure it took no slot */
 	if (ret)
 		goto out;
 	caller = *p;
@@ -287,6 +291,8 @@ int register_kprobe(struct kprobe *p)
 		}
 	}
 out:
+	optprobe_after_change(addr);
+out_irq:
 	local_irq_restore(flags);
 	return ret;
 }
@@ -321,10 +327,13 @@ void unregister_kprobe(struct kprobe *p)
 		WARN(1, "unregister_kprobe: %s", why);
 		return;
 	}
+	unsigned long addr = (unsigned long)p->addr;
+	optprobe_prepare_change(addr);
 	struct kprobe *ap = get_kprobe(p->addr);
 	if (ap != p) {
 		/* A sub-probe: the others stay armed. The last one takes the manager along. */
 		if (!unregister_aggr_kprobe(ap, p)) {
+			optprobe_after_change(addr);
 			local_irq_restore(flags);
 			return;
 		}
@@ -336,6 +345,7 @@ void unregister_kprobe(struct kprobe *p)
 	arch_remove_kprobe(&p->ainsn);
 	if (p == ap && kprobe_aggrprobe(ap))
 		kfree(ap);
+	optprobe_after_change(addr);
 	local_irq_restore(flags);
 }
 
@@ -345,15 +355,20 @@ static int set_disabled(struct kprobe *p, bool disable)
 	int ret = 0;
 
 	local_irq_save(flags);
-	if (!p || !registered(p))
-		ret = -EINVAL;
-	else if (get_kprobe(p->addr) != p)
+	if (!p || !registered(p)) {
+		local_irq_restore(flags);
+		return -EINVAL;
+	}
+	unsigned long addr = (unsigned long)p->addr;
+	optprobe_prepare_change(addr);
+	if (get_kprobe(p->addr) != p)
 		ret = set_aggr_disabled(get_kprobe(p->addr), p, disable);
 	else if (disable != kprobe_disabled(p)) {
 		ret = disable ? disarm_kprobe(p) : arm_kprobe(p);
 		if (!ret)
 			p->flags ^= KPROBE_FLAG_DISABLED;
 	}
+	optprobe_after_change(addr);
 	local_irq_restore(flags);
 	return ret;
 }
@@ -403,6 +418,7 @@ void kprobe_recover_text(unsigned long start, u8 *buf, size_t len)
 		if (p && !kprobe_disabled(p))
 			buf[i] = p->opcode;
 	}
+	optprobe_recover_text(start, buf, len);
 }
 
 void for_each_kprobe(void (*fn)(struct kprobe *p, void *data), void *data)

@@ -378,8 +378,12 @@ int __kprobes kprobe_debug_handler(struct pt_regs *regs, unsigned long *dr6)
 
 	if (unlikely(!cur)) {
 		/* Not a step of ours. A debug register that fired in a boosted copy: the
-		 * debugger must see the probed code's eip, not the slot's. */
-		kprobe_fixup_slot_trap(regs);
+		 * debugger must see the probed code's eip, not the slot's. A debugger's step
+		 * into a detour buffer: replayed as the int3 hit it stands for. */
+		if (is_kprobe_insn_slot(regs->eip))
+			kprobe_fixup_slot_trap(regs);
+		else if (optprobe_debug_trap(regs, dr6))
+			return 1;
 		return 0;
 	}
 	if (!(kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER)) ||

@@ -70,6 +70,27 @@ struct probe_batch_ops {
 };
 int probe_batch_register(void *array, int num, const struct probe_batch_ops *ops);
 
+/*
+ * Jump optimization (kernel/optprobe.c, kernel/optprobe_prepare.c; the detour buffers are
+ * kernel/kprobe_insn_slots.c's second cache). The registry calls prepare_change before and
+ * after_change after any change at addr (interrupts off); kprobe_recover_text calls
+ * optprobe_recover_text; a trap in a detour buffer goes to optprobe_fixup_trap (a fault)
+ * or optprobe_debug_trap (a #DB: 1 if it was ours).
+ */
+struct optimized_kprobe;
+kprobe_opcode_t *get_optinsn_slot(void);
+void free_optinsn_slot(kprobe_opcode_t *slot);
+const char *optprobe_analyze(const struct kprobe *ap, struct optimized_kprobe *op);
+void optprobe_build(const struct kprobe *ap, struct optimized_kprobe *op, u8 *image);
+unsigned optprobe_entry_offset(void);
+int optprobe_nop_pre_handler(struct kprobe *p, struct pt_regs *regs);
+void optprobe_prepare_change(unsigned long addr);
+void optprobe_after_change(unsigned long addr);
+void optprobe_recover_text(unsigned long start, u8 *buf, size_t len);
+bool optprobe_fixup_trap(struct pt_regs *regs);
+int optprobe_debug_trap(struct pt_regs *regs, unsigned long *dr6);
+void optprobe_init(void);
+
 /* Ends a reentered hit: the outer hit's state (probe, status, flags) comes back. */
 void restore_previous_kprobe(struct kprobe_ctlblk *kcb);
 

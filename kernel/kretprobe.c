@@ -153,7 +153,7 @@ int __kprobes __used kretprobe_entry_slow(struct kprobe *p, struct pt_regs *regs
  *
  * Offsets are checked below.
  */
-#define RP_FREE_INSTANCES 148
+#define RP_FREE_INSTANCES 156
 #define RI_NEXT           0
 #define RI_RET_ADDR       8
 #define RI_TASK           12

@@ -26,6 +26,8 @@ struct task_struct boot_task = {
 	.slot = 0,
 };
 
+void (*kprobe_optimizer_hook)(void);
+
 static struct task_struct *running = &boot_task;
 static struct task_struct *idle_task;
 static struct task_struct *rq_head, *rq_tail;
@@ -183,6 +185,8 @@ void __kprobes scheduler_tick(void)
 		if (t && t->state == TASK_SLEEPING && (long)(jiffies - t->wake_at) >= 0)
 			wake_up_process(t);
 	}
+	if (unlikely(kprobe_optimizer_hook))
+		kprobe_optimizer_hook();
 	if (running == idle_task) {
 		if (rq_head)
 			set_tsk_need_resched(running);
