@@ -43,6 +43,8 @@
 #define OPTIMIZE_DELAY 5
 
 static bool optimization_on = true;
+/* The optimization whose jmp is going in or out right now (see optprobe_emulate_jmp). */
+static struct optimized_kprobe *patching;
 static struct optimized_kprobe *active, *pending, *retired;
 static unsigned nr_active, nr_pending, tick_countdown;
 
@@ -175,8 +177,10 @@ static void patch_jmp(struct optimized_kprobe *op)
 	u8 jmp[OPTPROBE_JMP_SIZE] = { 0xe9, (u8)rel, (u8)(rel >> 8), (u8)(rel >> 16),
 				      (u8)(rel >> 24) };
 
+	patching = op;
 	poke(addr + 1, jmp + 1, OPTPROBE_JMP_SIZE - 1);
 	poke(addr, jmp, 1);
+	patching = NULL;
 }
 
 /* The jmp out: the int3 on byte 0 first, then the original bytes 1-4. */
@@ -185,8 +189,29 @@ static void unpatch_jmp(struct optimized_kprobe *op)
 	unsigned long addr = (unsigned long)op->kp->addr;
 	const u8 brk = BREAKPOINT_INSTRUCTION;
 
+	patching = op;
 	poke(addr, &brk, 1);
 	poke(addr + 1, op->orig + 1, OPTPROBE_JMP_SIZE - 1);
+	patching = NULL;
+}
+
+/*
+ * Between the pokes the probed code is an int3 followed by bytes that are neither the
+ * original instructions nor a whole jmp. Nothing runs then but the poking code itself --
+ * and what it calls (text_poke's page mapping, a probe's handler there): if that runs into
+ * the probe being patched, its int3 hit must not resume at the next instruction, as a hit
+ * does, which would be inside those bytes. It goes the way the jmp goes instead (Linux's
+ * poke_int3_handler emulates the instruction being written the same way): to the detour,
+ * which is complete before the jmp goes in and until the buffer retires after it is out.
+ * The int3 handler asks for every hit on a probe with an optimization (p->op): 1 if the
+ * hit was redirected so.
+ */
+int __kprobes optprobe_emulate_jmp(struct kprobe *p, struct pt_regs *regs)
+{
+	if (!patching || p->op != patching)
+		return 0;
+	regs->eip = (unsigned long)patching->buf + optprobe_entry_offset();
+	return 1;
 }
 
 /* Fills op's buffer and puts the jmp in. false (op not used) without a buffer. */
@@ -199,6 +224,7 @@ static bool activate(struct optimized_kprobe *op)
 		return false;
 	optprobe_build(op->kp, op, image);
 	BUG_ON(text_poke(op->buf, image, OPTPROBE_BUF_SIZE));
+	op->kp->op = op;                        /* before the jmp: optprobe_emulate_jmp */
 	patch_jmp(op);
 	list_add(&active, op);
 	nr_active++;
@@ -269,10 +295,8 @@ static void try_optimize(struct kprobe *ap)
 		update_tick_hook();
 		return;
 	}
-	if (!why && activate(op)) {
-		ap->op = op;
+	if (!why && activate(op))
 		return;
-	}
 	ap->opt_refusal = why ? why : optprobe_no_memory;
 	kfree(op);
 }
@@ -284,14 +308,15 @@ static void unoptimize(struct kprobe *ap, const char *why)
 
 	if (!op)
 		return;
-	ap->op = NULL;
 	ap->opt_refusal = why;
 	if (!op->buf) {
+		ap->op = NULL;
 		list_del(&pending, op);
 		nr_pending--;
 		kfree(op);
 	} else {
 		unpatch_jmp(op);
+		ap->op = NULL;                  /* after the jmp: optprobe_emulate_jmp */
 		list_del(&active, op);
 		nr_active--;
 		retire(op);
@@ -337,6 +362,7 @@ void kprobe_optimizer(void)
 			continue;
 		list_del(&pending, op);
 		nr_pending--;
+		op->kp->op = NULL;
 		if (!activate(op)) {
 			op->kp->op = NULL;
 			op->kp->opt_refusal = optprobe_no_memory;

@@ -6,6 +6,7 @@
 #include "irqflags.h"
 #include "kernel.h"
 #include "multiboot.h"
+#include "optprobes.h"
 #include "preempt.h"
 #include "qemu_exit.h"
 #include "processor.h"
@@ -217,12 +218,23 @@ static bool run_case(const struct ktest_suite *s, const struct ktest_case *c, un
 	unsigned long fl = native_save_fl() & X86_EFLAGS_IF;
 	unsigned long warns = warn_count;
 	unsigned notifiers = die_chain_length();
+	bool optimizing = kprobes_optimization_enabled();
 	u64 t0 = read_tsc();
 
+	if (s->int3_only && optimizing)
+		kprobes_set_optimization(false);
 	if (setjmp(t.abort) == 0)
 		c->run(&t);
 	print_duration(c->name, t0);
 
+	if (s->int3_only && optimizing)
+		kprobes_set_optimization(true);
+	if (kprobes_optimization_enabled() != optimizing) {
+		printk("%s    # %s: jump optimization left %s\n", pfx, c->name,
+		       optimizing ? "off" : "on");
+		kprobes_set_optimization(optimizing);
+		t.failed = true;
+	}
 	if (preempt_count() != pc) {
 		printk("%s    # %s: preempt_count leaked: %08x before, %08x after\n", pfx,
 		       c->name, pc, preempt_count());

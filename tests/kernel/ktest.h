@@ -42,6 +42,12 @@ struct ktest_suite {
 	const struct ktest_case *cases;   /* ended by an entry with name == NULL */
 	/* Suites that prove the harness can fail: run only when named explicitly. */
 	bool explicit_only;
+	/*
+	 * Suites about the int3 path itself (its bytes, its traps, its boost, its slots): each
+	 * case runs with jump optimization off (include/optprobes.h), and the harness turns it
+	 * back on after. Every other suite runs as a user's probes would, optimized.
+	 */
+	bool int3_only;
 };
 
 #define KTEST_CASE(fn) { #fn, fn }

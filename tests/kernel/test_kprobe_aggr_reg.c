@@ -212,4 +212,5 @@ static const struct ktest_case aggr_reg_cases[] = {
 	KTEST_CASE(disabled_post_handler_beside_an_enabled_one),
 	KTEST_END,
 };
-KTEST_SUITE(kprobe_aggr_reg_suite, "kprobe_aggr_reg", aggr_reg_cases);
+KTEST_SUITE(kprobe_aggr_reg_suite, "kprobe_aggr_reg", aggr_reg_cases,
+	    .int3_only = true);

@@ -81,7 +81,7 @@ static void all_registered_and_armed(struct ktest *t)
 	setup(t);
 	KASSERT_EQ(t, register_kprobes(kps, 4), 0);
 	for (unsigned i = 0; i < NT; i++)
-		KEXPECT_EQ(t, *(const u8 *)targets[i], BREAKPOINT_INSTRUCTION);
+		KEXPECT_TRUE(t, kprobe_armed_at(targets[i]));
 	KEXPECT_TRUE(t, k1.addr == (kprobe_opcode_t *)batch_t1 && !k1.symbol_name);
 	KEXPECT_EQ(t, batch_t1(1) + batch_t2(2) + batch_t3(5, 2), 2 + 6 + 3);
 	KEXPECT_EQ(t, hits[0], 2);              /* k1 and k1b share batch_t1 */
@@ -150,7 +150,7 @@ static void refused_batch_leaves_other_probes(struct ktest *t)
 	struct kprobe *kps[] = { &k1, &k2, &bad };
 	KEXPECT_EQ(t, register_kprobes(kps, 3), -ENOENT);
 	KEXPECT_TRUE(t, get_kprobe((void *)batch_t2) == &other);
-	KEXPECT_EQ(t, *(const u8 *)batch_t2, BREAKPOINT_INSTRUCTION);
+	KEXPECT_TRUE(t, kprobe_armed_at(batch_t2));
 	batch_t2(1);
 	KEXPECT_EQ(t, hits[1], 1);
 	unregister_kprobe(&other);

@@ -228,4 +228,5 @@ static const struct ktest_case kprobe_register_cases[] = {
 	KTEST_CASE(slot_exhaustion_changes_nothing),
 	KTEST_END,
 };
-KTEST_SUITE(kprobe_register_suite, "kprobe_register", kprobe_register_cases);
+KTEST_SUITE(kprobe_register_suite, "kprobe_register", kprobe_register_cases,
+	    .int3_only = true);

@@ -239,4 +239,5 @@ static const struct ktest_case kprobes_slots_cases[] = {
 	KTEST_CASE(kprobe_by_slot_finds_the_owner),
 	KTEST_END,
 };
-KTEST_SUITE(kprobes_slots_suite, "kprobes_slots", kprobes_slots_cases);
+KTEST_SUITE(kprobes_slots_suite, "kprobes_slots", kprobes_slots_cases,
+	    .int3_only = true);

@@ -337,4 +337,5 @@ static const struct ktest_case kprobes_cases[] = {
 	KTEST_CASE(handler_cannot_unregister_its_probe),
 	KTEST_END,
 };
-KTEST_SUITE(kprobes_suite, "kprobes", kprobes_cases);
+KTEST_SUITE(kprobes_suite, "kprobes", kprobes_cases,
+	    .int3_only = true);

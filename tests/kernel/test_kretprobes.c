@@ -32,7 +32,7 @@ static int count_free(const struct kretprobe *r)
 
 static bool armed(const void *fn)
 {
-	return *(const u8 *)fn == BREAKPOINT_INSTRUCTION;
+	return kprobe_armed_at(fn);
 }
 
 struct add_args {

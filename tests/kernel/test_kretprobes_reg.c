@@ -25,7 +25,7 @@ static volatile int hits, bad;
 
 static bool armed(const void *fn)
 {
-	return *(const u8 *)fn == BREAKPOINT_INSTRUCTION;
+	return kprobe_armed_at(fn);
 }
 
 static int count_ret(struct kretprobe_instance *ri, struct pt_regs *regs)

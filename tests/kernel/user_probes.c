@@ -4,6 +4,7 @@
 #include "irqflags.h"
 #include "kallsyms.h"
 #include "kprobes.h"
+#include "optprobes.h"
 #include "string.h"
 
 /* One case runs at a time, and the runner prints the reason before the next one. */
@@ -49,4 +50,12 @@ unsigned registered_kprobes(void)
 
 	for_each_kprobe(count_one, &n);
 	return n;
+}
+
+bool kprobe_armed_at(const void *addr)
+{
+	u8 byte = *(const u8 *)addr;
+	struct kprobe *p = get_kprobe((void *)addr);
+
+	return byte == BREAKPOINT_INSTRUCTION || (byte == 0xe9 && p && kprobe_optimized(p));
 }

@@ -26,6 +26,12 @@ void skip_if_probed(struct ktest *t, const void *addr);
  */
 void read_original_text(unsigned long addr, u8 *buf, size_t len);
 
+/*
+ * True if a probe is armed at addr as the hit path sees it: its int3 (0xCC) there, or the
+ * jmp of its optimization (0xE9, and kprobe_optimized says so: include/optprobes.h).
+ */
+bool kprobe_armed_at(const void *addr);
+
 /* How many kprobes are registered right now (the user's and any test's). */
 unsigned registered_kprobes(void);
 
