@@ -182,8 +182,8 @@ static void each_by_address(struct ktest *t)
 
 		hits[0] = hits[1] = 0;
 		KASSERT_EQ(t, register_kprobe(&kp), 0);
-		KEXPECT_TRUE(t, kprobe_armed_at(dups[i]));
-		KEXPECT_FALSE(t, kprobe_armed_at(dups[1 - i]));
+		KEXPECT_TRUE(t, kprobe_armed_at((const void *)dups[i]));
+		KEXPECT_FALSE(t, kprobe_armed_at((const void *)dups[1 - i]));
 		KEXPECT_EQ(t, dup_target_a(4) + dup_target_b(4), 5 + 12);
 		KEXPECT_EQ(t, (a ? dup_target_a(1) : dup_target_b(1)), a ? 2 : 3);
 		unregister_kprobe(&kp);
@@ -196,7 +196,7 @@ static void each_by_address(struct ktest *t)
 		unregister_jprobe(&jp);
 		KEXPECT_EQ(t, hits[i], 1);
 		KEXPECT_EQ(t, hits[1 - i], 0);
-		KEXPECT_FALSE(t, kprobe_armed_at(dups[i]));
+		KEXPECT_FALSE(t, kprobe_armed_at((const void *)dups[i]));
 	}
 }
 
