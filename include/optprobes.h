@@ -51,9 +51,10 @@ struct optimized_kprobe {
  * pointer, so a self-test compares pointers).
  */
 extern const char optprobe_off[], optprobe_waiting[], optprobe_no_memory[],
-	optprobe_faulted[], optprobe_stepped[], optprobe_no_post[], optprobe_no_break[], optprobe_no_symbol[],
-	optprobe_no_decode[], optprobe_crosses_end[], optprobe_insn_unsafe[],
-	optprobe_insn_call[], optprobe_jump_in[], optprobe_indirect[], optprobe_probe_in[];
+	optprobe_faulted[], optprobe_stepped[], optprobe_no_post[], optprobe_no_break[],
+	optprobe_no_symbol[], optprobe_no_decode[], optprobe_crosses_end[],
+	optprobe_insn_unsafe[], optprobe_insn_call[], optprobe_jump_in[], optprobe_indirect[],
+	optprobe_probe_in[];
 
 /* The last text pokes of jmps going in and out (the self-tests check their order). */
 #define OPTPROBE_POKE_LOG 8
@@ -63,7 +64,8 @@ struct optprobe_poke {
 	u8 first;                               /* the first byte written */
 };
 extern struct optprobe_poke optprobe_pokes[OPTPROBE_POKE_LOG];
-extern unsigned optprobe_npokes;                /* pokes since boot; [n % LOG] is next */
+/* Pokes since boot; optprobe_pokes[optprobe_npokes % OPTPROBE_POKE_LOG] is the next. */
+extern unsigned optprobe_npokes;
 
 /* True if p's address is jump-optimized now (p a probe, or a sub-probe there). */
 bool kprobe_optimized(const struct kprobe *p);

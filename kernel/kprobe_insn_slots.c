@@ -24,6 +24,12 @@
  * call is refused. A fault in a copy leaves the slot before anything else runs
  * (kprobe_fixup_slot_trap moves eip back to the probed code).
  *
+ * The same page management serves a second cache: the detour buffers of jump-optimized
+ * probes (OPTPROBE_BUF_SIZE each, pages named kprobe_optinsn_page; kernel/optprobe.c). What
+ * is said above of freeing does not hold for them -- their copied instructions run with
+ * the probed code's IF, so a thread can be preempted there -- and kernel/optprobe.c frees a
+ * buffer only when no stack refers to it any more.
+ *
  * Every question "is this address in a slot" is answered here in O(1): the core's per-page
  * table names the page's owner (this file) and gives its struct kprobe_insn_page back.
  * Slots are taken and freed with interrupts off (the registration recipe's steps 5 and

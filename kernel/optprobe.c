@@ -34,6 +34,7 @@
 #include "kernel.h"
 #include "processor.h"
 #include "multiboot.h"
+#include "preempt.h"
 #include "sched.h"
 #include "slab.h"
 #include "text_poke.h"
@@ -100,15 +101,25 @@ struct stack_search {
 };
 
 /*
- * Searches the live part of t's stack, from its saved esp (ours: from here) to the top, at
- * every byte: code may run with esp misaligned (the differential test's corpus does), and
- * an interrupt frame pushed then is misaligned too.
+ * Searches the live part of t's stack, from its saved esp to the top, at every byte: code
+ * may run with esp misaligned (the differential test's corpus does), and an interrupt frame
+ * pushed then is misaligned too.
+ *
+ * The running thread's own stack is searched only from an interrupt (the tick's retries):
+ * the interrupted code's frame is there. Called from a thread, the running thread is
+ * in this code, which has no address of a region or a buffer saved on its stack but its
+ * own locals (false matches: a buffer freed late, off the tick, upsets every count of
+ * free frames); a trap that found it in a buffer has moved its eip out already
+ * (optprobe_fixup_trap, optprobe_debug_trap), and it cannot stand inside a region that
+ * holds no probe and no call.
  */
 static void search_stack(struct task_struct *t, void *data)
 {
 	struct stack_search *s = data;
 	unsigned long lo, hi = (unsigned long)t->stack + THREAD_SIZE;
 
+	if (t == current && !in_interrupt())
+		return;
 	if (t == current)
 		lo = (unsigned long)__builtin_frame_address(0);
 	else if (t->state == TASK_NEW || t->state == TASK_DEAD)
@@ -287,7 +298,7 @@ static void try_optimize(struct kprobe *ap)
 	}
 	op->kp = ap;
 	why = optprobe_analyze(ap, op);
-	if (!why && any_stack_holds(in_region, op)) {
+	if (!why && op->ninsn > 1 && any_stack_holds(in_region, op)) {
 		ap->op = op;
 		ap->opt_refusal = optprobe_waiting;
 		list_add(&pending, op);
@@ -358,7 +369,7 @@ void kprobe_optimizer(void)
 	local_irq_save(flags);
 	for (struct optimized_kprobe *op = pending, *next; op; op = next) {
 		next = op->next;
-		if (any_stack_holds(in_region, op))
+		if (op->ninsn > 1 && any_stack_holds(in_region, op))
 			continue;
 		list_del(&pending, op);
 		nr_pending--;

@@ -29,6 +29,9 @@ const char optprobe_jump_in[] = "a jump in the function targets the region";
 const char optprobe_indirect[] = "an indirect jump in the function (a jump table?)";
 const char optprobe_probe_in[] = "another probe in the region";
 
+/* How much text scan_function reads at a time. */
+#define SCAN_WINDOW 128
+
 /* Copies len bytes of text at addr into buf as compiled (no probe's bytes). */
 static void read_text(unsigned long addr, u8 *buf, size_t len)
 {
@@ -67,13 +70,21 @@ static const char *region_insn_refusal(const struct insn *insn)
 static const char *scan_function(unsigned long start, unsigned long end, unsigned long addr,
 				 unsigned len)
 {
-	for (unsigned long pc = start; pc < end;) {
-		u8 buf[INSN_MAX_LEN];
-		struct insn insn;
-		size_t avail = min((unsigned long)INSN_MAX_LEN, end - pc);
+	u8 win[SCAN_WINDOW];                    /* text from win_pc on, as compiled */
+	unsigned long win_pc = start, win_len = 0;
 
-		read_text(pc, buf, avail);
-		int n = insn_decode(&insn, buf, avail, (u32)pc);
+	for (unsigned long pc = start; pc < end;) {
+		struct insn insn;
+
+		/* Refill the window when an instruction might not fit in what is left: one
+		 * read (and one recovery of probe bytes) per window, not per instruction. */
+		if (pc + INSN_MAX_LEN > win_pc + win_len && win_pc + win_len < end) {
+			win_pc = pc;
+			win_len = min((unsigned long)SCAN_WINDOW, end - pc);
+			read_text(win_pc, win, win_len);
+		}
+		size_t avail = min((unsigned long)INSN_MAX_LEN, win_pc + win_len - pc);
+		int n = insn_decode(&insn, win + (pc - win_pc), avail, (u32)pc);
 		if (n <= 0)
 			return optprobe_no_decode;
 		if (insn.attr & INSN_ATTR_INDIRECT_JMP)

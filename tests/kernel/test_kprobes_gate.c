@@ -269,4 +269,5 @@ static const struct ktest_case kprobes_gate_cases[] = {
 	KTEST_CASE(freed_slot_holds_int3s),
 	KTEST_END,
 };
-KTEST_SUITE(kprobes_gate_suite, "kprobes_gate", kprobes_gate_cases);
+KTEST_SUITE(kprobes_gate_suite, "kprobes_gate", kprobes_gate_cases,
+	    .int3_only = true);

@@ -471,4 +471,10 @@ static const struct ktest_case kprobes_many_cases[] = {
 	KTEST_CASE(nested_run_and_its_refusals),
 	KTEST_END,
 };
-KTEST_SUITE(kprobes_many_suite, "kprobes_many", kprobes_many_cases);
+/*
+ * The int3 path's capacity (the table, the slot pages): optimization off. With it on, every
+ * registration's safety analysis decodes its function through insn_decode, memcpy and
+ * kallsyms_lookup, all probed here, and arming takes minutes of hits; the monitor's
+ * probe_every_function session probes every function with optimization on.
+ */
+KTEST_SUITE(kprobes_many_suite, "kprobes_many", kprobes_many_cases, .int3_only = true);
