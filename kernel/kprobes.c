@@ -182,10 +182,6 @@ static int __kprobes __noinline kprobe_reenter(struct kprobe *p, struct pt_regs 
 {
 	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
 
-	if (unlikely(p->op) && optprobe_emulate_jmp(p, regs)) {
-		preempt_enable_no_resched();    /* its jmp is being written: no step here */
-		return 1;
-	}
 	if (kcb->kprobe_status & (KPROBE_HIT_SS | KPROBE_REENTER))
 		report_unrecoverable(p, kcb);
 	save_previous_kprobe(kcb);
@@ -264,8 +260,6 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 	p = get_kprobe_hit(addr);
 	if (unlikely(!p))
 		return 0;
-	if (unlikely(p->op) && optprobe_emulate_jmp(p, regs))
-		return 1;                       /* its jmp is being written (kernel/optprobe.c) */
 
 	preempt_disable();
 	/* Handlers see the probed instruction's own address: it has not run yet. */

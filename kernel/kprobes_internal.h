@@ -89,7 +89,6 @@ void optprobe_after_change(unsigned long addr);
 void optprobe_recover_text(unsigned long start, u8 *buf, size_t len);
 bool optprobe_fixup_trap(struct pt_regs *regs);
 int optprobe_debug_trap(struct pt_regs *regs, unsigned long *dr6);
-int optprobe_emulate_jmp(struct kprobe *p, struct pt_regs *regs);
 void optprobe_init(void);
 
 /* Ends a reentered hit: the outer hit's state (probe, status, flags) comes back. */

@@ -11,10 +11,13 @@
  *
  * The patching order is Linux's text_poke_bp: the probe is armed, so byte 0 is an int3
  * already; bytes 1-4 get the jmp's rel32, then byte 0 the jmp's opcode. Taking it out:
- * the int3 back on byte 0 first, then the original bytes 1-4. At every moment the bytes
- * are either a whole jmp or an int3 followed by bytes nobody executes (the int3 traps
- * first), so even a CPU that stopped between two pokes would see no half-written jmp.
- * Here interrupts are off across all of it as well.
+ * the int3 back on byte 0 first, then the original bytes 1-4. At every moment byte 0 is
+ * either a whole jmp's first byte or an int3, never the first byte of a jmp whose rel32 is
+ * half old: another CPU fetching the code between two pokes traps (Linux's int3 handler
+ * then sends it where the new instruction would). On this one CPU, with interrupts off
+ * and only blacklisted code between the pokes (poke, text_poke and what it calls), nothing
+ * can fetch the bytes in between at all; the order is kept so that the sequence is
+ * Linux's, and a self-test checks it (optprobe_pokes).
  *
  * What interrupts off cannot cover is a thread preempted earlier, its saved eip on an
  * instruction of the region after the first: it would resume in the middle of the jmp.
@@ -44,8 +47,6 @@
 #define OPTIMIZE_DELAY 5
 
 static bool optimization_on = true;
-/* The optimization whose jmp is going in or out right now (see optprobe_emulate_jmp). */
-static struct optimized_kprobe *patching;
 static struct optimized_kprobe *active, *pending, *retired;
 static unsigned nr_active, nr_pending, tick_countdown;
 
@@ -81,8 +82,14 @@ static void list_del(struct optimized_kprobe **head, struct optimized_kprobe *op
 	op->next = NULL;
 }
 
-/* One poke of the jmp, logged for the self-tests that check the order. */
-static void poke(unsigned long addr, const u8 *bytes, size_t len)
+/*
+ * One poke of the jmp, logged for the self-tests that check the order. Blacklisted, as
+ * text_poke and everything it calls: between two pokes nothing runs but this code, so
+ * no probe can be hit there -- least of all the one being patched, whose bytes are then
+ * an int3 and half of a jmp (its hit would resume at the next instruction, inside them;
+ * the monitor's probe_every_function session once did just that).
+ */
+static void __kprobes poke(unsigned long addr, const u8 *bytes, size_t len)
 {
 	struct optprobe_poke *log = &optprobe_pokes[optprobe_npokes++ % OPTPROBE_POKE_LOG];
 
@@ -188,10 +195,8 @@ static void patch_jmp(struct optimized_kprobe *op)
 	u8 jmp[OPTPROBE_JMP_SIZE] = { 0xe9, (u8)rel, (u8)(rel >> 8), (u8)(rel >> 16),
 				      (u8)(rel >> 24) };
 
-	patching = op;
 	poke(addr + 1, jmp + 1, OPTPROBE_JMP_SIZE - 1);
 	poke(addr, jmp, 1);
-	patching = NULL;
 }
 
 /* The jmp out: the int3 on byte 0 first, then the original bytes 1-4. */
@@ -200,29 +205,8 @@ static void unpatch_jmp(struct optimized_kprobe *op)
 	unsigned long addr = (unsigned long)op->kp->addr;
 	const u8 brk = BREAKPOINT_INSTRUCTION;
 
-	patching = op;
 	poke(addr, &brk, 1);
 	poke(addr + 1, op->orig + 1, OPTPROBE_JMP_SIZE - 1);
-	patching = NULL;
-}
-
-/*
- * Between the pokes the probed code is an int3 followed by bytes that are neither the
- * original instructions nor a whole jmp. Nothing runs then but the poking code itself --
- * and what it calls (text_poke's page mapping, a probe's handler there): if that runs into
- * the probe being patched, its int3 hit must not resume at the next instruction, as a hit
- * does, which would be inside those bytes. It goes the way the jmp goes instead (Linux's
- * poke_int3_handler emulates the instruction being written the same way): to the detour,
- * which is complete before the jmp goes in and until the buffer retires after it is out.
- * The int3 handler asks for every hit on a probe with an optimization (p->op): 1 if the
- * hit was redirected so.
- */
-int __kprobes optprobe_emulate_jmp(struct kprobe *p, struct pt_regs *regs)
-{
-	if (!patching || p->op != patching)
-		return 0;
-	regs->eip = (unsigned long)patching->buf + optprobe_entry_offset();
-	return 1;
 }
 
 /* Fills op's buffer and puts the jmp in. false (op not used) without a buffer. */
@@ -235,7 +219,7 @@ static bool activate(struct optimized_kprobe *op)
 		return false;
 	optprobe_build(op->kp, op, image);
 	BUG_ON(text_poke(op->buf, image, OPTPROBE_BUF_SIZE));
-	op->kp->op = op;                        /* before the jmp: optprobe_emulate_jmp */
+	op->kp->op = op;
 	patch_jmp(op);
 	list_add(&active, op);
 	nr_active++;
@@ -327,7 +311,7 @@ static void unoptimize(struct kprobe *ap, const char *why)
 		kfree(op);
 	} else {
 		unpatch_jmp(op);
-		ap->op = NULL;                  /* after the jmp: optprobe_emulate_jmp */
+		ap->op = NULL;
 		list_del(&active, op);
 		nr_active--;
 		retire(op);

@@ -242,7 +242,7 @@ M("68", REG, "BUG_ON(disarm_kprobe(p));", "{}",
 M("69", REG, "buf[i] = p->opcode;", "(void)buf;",
   "decoding sees other probes' int3s: a probe after a probed instruction is refused",
   PROBES)
-M("70", ISL, "BUG_ON(text_poke(slot, int3s, KPROBE_SLOT_SIZE));", "",
+M("70", ISL, "fill_int3(slot, c->slot_size);", "",
   "a freed slot keeps its old copy instead of int3s", PROBES)
 M("71", REG, "p->nmissed = 0;", "", "a re-registered probe keeps its old nmissed", PROBES)
 
@@ -311,13 +311,13 @@ M("100", ENT, "inc dword [trap_counts + 4 * %1]", "",
 M("101", ENT, "push dword -1                ; orig_eax: -1, an exception",
   "push dword 0", "orig_eax of an int3/#DB frame is not -1", TRAPS)
 M("102", ISL,
-  "BUG_ON(text_poke(pg->insns + i * KPROBE_SLOT_SIZE, int3s, KPROBE_SLOT_SIZE));", "",
+  "fill_int3(pg->insns, PAGE_SIZE);", "",
   "a new slot page's unused slots hold zeroes (add [eax], al), not int3: a stray jump "
   "into one slides instead of trapping", PROBES)
 # ---- issue 14: slots from pages on demand (kernel/kprobe_insn_slots.c, mm/execmem.c) ----
-M("103", ISL, "free_insn_page(pg);", "(void)free_insn_page;",
+M("103", ISL, "free_insn_page(c, pg);", "(void)free_insn_page;",
   "a slot page is kept when its last slot is freed: its frame never comes back", PROBES,
-  within="void free_insn_slot(")
+  within="static void __free_insn_slot(")
 M("104", XM, "if (i < EXEC_AREA_PAGES && !map_page(EXEC_AREA + i * PAGE_SIZE, pa, 0)) {",
   "if (i < EXEC_AREA_PAGES && !map_page(EXEC_AREA + i * PAGE_SIZE, pa, PTE_WRITE)) {",
   "slot pages mapped writable: a stray write changes a probe's copy", PROBES)
