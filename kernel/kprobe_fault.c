@@ -143,12 +143,13 @@ void __kprobes kprobe_fixup_slot_trap(struct pt_regs *regs)
 {
 	if (is_kprobe_insn_slot(regs->eip))
 		fixup_boosted_fault(regs);
-	else
-		optprobe_fixup_trap(regs);
 }
 
 static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)
 {
+	/* A copy in a detour buffer is never a hit's own step: whoever runs it (a handler
+	 * too, when the probed function is one), the fault is at its original. */
+	optprobe_fixup_trap(regs);
 	if (kprobe_running())
 		return kprobe_fault_handler(regs, trapnr);
 	kprobe_fixup_slot_trap(regs);

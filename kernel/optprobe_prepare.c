@@ -115,10 +115,10 @@ const char *optprobe_analyze(const struct kprobe *ap, struct optimized_kprobe *o
 		struct insn insn;
 		const char *why;
 
-		if (pc >= fend)
-			return optprobe_crosses_end;
 		read_text(pc, op->orig + op->len, avail);
 		int n = insn_decode(&insn, op->orig + op->len, avail, (u32)pc);
+		/* The bytes end at the function's end: cut short there (or nothing left) is
+		 * a region that would cross it. */
 		if (n <= 0)
 			return n == -INSN_ERR_TRUNCATED ? optprobe_crosses_end : optprobe_no_decode;
 		why = region_insn_refusal(&insn);
@@ -127,8 +127,6 @@ const char *optprobe_analyze(const struct kprobe *ap, struct optimized_kprobe *o
 		op->insn_off[op->ninsn++] = op->len;
 		op->len += (u8)n;
 	}
-	if (addr + op->len > fend)
-		return optprobe_crosses_end;
 	for (unsigned i = 1; i < op->len; i++)
 		if (get_kprobe(ap->addr + i))
 			return optprobe_probe_in;

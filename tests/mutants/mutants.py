@@ -28,6 +28,7 @@ sys.path.insert(0, HERE)
 from mutants_list import MUTANTS  # noqa: E402
 import mutants_exits  # noqa: E402,F401  (adds its mutants to MUTANTS)
 import mutants_kretprobe  # noqa: E402,F401  (issue 14's return probes)
+import mutants_optprobe  # noqa: E402,F401  (issue 16's jump-optimized probes)
 
 # Every mutant's tests, when --all-tests asks: the whole self-test boot and the oops boots.
 ALL_TESTS = "--only selftest --only oops"
