@@ -264,9 +264,8 @@ int __kprobes kprobe_int3_handler(struct pt_regs *regs)
 	p = get_kprobe_hit(addr);
 	if (unlikely(!p))
 		return 0;
-	if (unlikely(p->op) && optprobe_emulate_jmp(p, regs))
-		return 1;                       /* its jmp is being written (kernel/optprobe.c) */
-
+	/* A probe whose jmp is being written has optprobe_emulate_jmp for its pre handler
+	 * (kernel/optprobe.c): the hit goes to its detour, at no cost here. */
 	preempt_disable();
 	/* Handlers see the probed instruction's own address: it has not run yet. */
 	regs->eip = (unsigned long)addr;

@@ -168,6 +168,29 @@ static void update_tick_hook(void)
 
 /* ---- optimizing and unoptimizing ---- */
 
+/*
+ * The window in which op's bytes are neither the original instructions nor a whole jmp
+ * (see optprobe_emulate_jmp). The probe's pre handler is optprobe_emulate_jmp for that
+ * long, so that the int3 hit path pays nothing outside it: a hit there calls the pre
+ * handler anyway, and a pre handler that returns 1 has set the resume itself (an optimized
+ * probe has no break handler, so the hit then ends at once). The detour calls the probe's
+ * own handler: its address went into the buffer when it was built.
+ */
+static kprobe_pre_handler_t patching_saved_pre;
+
+static void begin_patching(struct optimized_kprobe *op)
+{
+	patching = op;
+	patching_saved_pre = op->kp->pre_handler;
+	op->kp->pre_handler = optprobe_emulate_jmp;
+}
+
+static void end_patching(struct optimized_kprobe *op)
+{
+	op->kp->pre_handler = patching_saved_pre;
+	patching = NULL;
+}
+
 /* The jmp in, text_poke_bp's order: byte 0 is the armed probe's int3 already. */
 static void patch_jmp(struct optimized_kprobe *op)
 {
@@ -177,10 +200,10 @@ static void patch_jmp(struct optimized_kprobe *op)
 	u8 jmp[OPTPROBE_JMP_SIZE] = { 0xe9, (u8)rel, (u8)(rel >> 8), (u8)(rel >> 16),
 				      (u8)(rel >> 24) };
 
-	patching = op;
+	begin_patching(op);
 	poke(addr + 1, jmp + 1, OPTPROBE_JMP_SIZE - 1);
 	poke(addr, jmp, 1);
-	patching = NULL;
+	end_patching(op);
 }
 
 /* The jmp out: the int3 on byte 0 first, then the original bytes 1-4. */
@@ -189,10 +212,10 @@ static void unpatch_jmp(struct optimized_kprobe *op)
 	unsigned long addr = (unsigned long)op->kp->addr;
 	const u8 brk = BREAKPOINT_INSTRUCTION;
 
-	patching = op;
+	begin_patching(op);
 	poke(addr, &brk, 1);
 	poke(addr + 1, op->orig + 1, OPTPROBE_JMP_SIZE - 1);
-	patching = NULL;
+	end_patching(op);
 }
 
 /*
@@ -203,8 +226,10 @@ static void unpatch_jmp(struct optimized_kprobe *op)
  * does, which would be inside those bytes. It goes the way the jmp goes instead (Linux's
  * poke_int3_handler emulates the instruction being written the same way): to the detour,
  * which is complete before the jmp goes in and until the buffer retires after it is out.
- * The int3 handler asks for every hit on a probe with an optimization (p->op): 1 if the
- * hit was redirected so.
+ * It is the pre handler of the probe being patched (begin_patching), so the int3 path
+ * calls it on such a hit without a test of its own; kprobe_reenter, which runs no pre
+ * handler, asks it for every reentered hit on a probe with an optimization (p->op). 1 if
+ * the hit was redirected so.
  */
 int __kprobes optprobe_emulate_jmp(struct kprobe *p, struct pt_regs *regs)
 {
