@@ -235,6 +235,20 @@ def instructions(window, image):
     return sum(new for _, new in counts(window, image))
 
 
+def optimization_problems(rows):
+    """A problem for each row whose probe was jump-optimized and should not have been, or
+    the other way round (EXPECTED_OPTIMIZED)."""
+    problems = []
+    for name, r in rows.items():
+        want = name in EXPECTED_OPTIMIZED
+        if r["optimized"] != want:
+            problems.append(f"{name}: its probe was jump-optimized, want the int3 path"
+                            if r["optimized"] else
+                            f"{name}: its probe was not jump-optimized (the boot's 'BENCH "
+                            f"{name}: not jump-optimized' line says why)")
+    return problems
+
+
 def measure(args, image):
     """Two -icount boots and the logged one, combined: {row: figures}, problems."""
     exact = boot(args.qemu, args.kernel, ICOUNT)
@@ -242,12 +256,7 @@ def measure(args, image):
     windows, problems, traced = trace(args.qemu, args.kernel, image)
     if exact != again:
         problems.append("figures differ between two identical boots")
-    for name, r in exact.items():
-        want = name in EXPECTED_OPTIMIZED
-        if r["optimized"] != want:
-            problems.append(f"{name}: its probe was {'' if r['optimized'] else 'not '}"
-                            f"jump-optimized, want {'it' if want else 'the int3 path'} "
-                            f"(the boot's BENCH {name} line says why)")
+    problems += optimization_problems(exact)
     missing = sorted({n for n in list(EXPECTED_TRAPS) + list(TARGETS) + list(RELATIVE_TARGETS)
                       + list(EXPECTED_OPTIMIZED) if n not in exact})
     if missing:

@@ -234,6 +234,11 @@ def disassembly(lines):
     return out
 
 
+def normalize_listing(line):
+    """As normalize, and objdump's address column (six hex digits in this kernel)."""
+    return normalize(re.sub(r"^(\s*)[0-9a-f]+:", r"\1ADDR:", line))
+
+
 def normalize_template(line):
     """As normalize, and THREAD_SIZE's mask in `and ebx, -THREAD_SIZE` (e0 or f0)."""
     return normalize(re.sub(r"\b81 e3 00 [0-9a-f]0 ff ff\b", "81 e3 00 X0 ff ff", line))
@@ -303,7 +308,7 @@ SAMPLES = {
     # bench's probed function.
     "optprobes_profile": Sample(optprobe_table, normalize=False),
     "optprobes_template": Sample(template_listing, normalize=normalize_template),
-    "optprobes_bench_target": Sample(bench_target_listing),
+    "optprobes_bench_target": Sample(bench_target_listing, normalize=normalize_listing),
     # docs/kprobes.md: make bench's table.
     "kprobes_bench": Sample(bench_table, normalize=False),
     # docs/debugging.md: what make test prints for the gdb workflow.
