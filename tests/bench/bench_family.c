@@ -48,7 +48,7 @@ static void with_kretprobe(const char *row, u64 baseline)
 		printk("BENCH %s: register_kretprobe failed (%d)\n", row, ret);
 		return;
 	}
-	bench_row(row, baseline);
+	bench_row(row, baseline, &rp.kp);
 	unregister_kretprobe(&rp);
 }
 

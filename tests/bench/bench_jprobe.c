@@ -18,7 +18,7 @@ void bench_more_rows(u64 baseline)
 
 	jp = (struct jprobe){ .kp.addr = (kprobe_opcode_t *)bench_target, .entry = bench_jhandler };
 	if (register_jprobe(&jp) == 0) {
-		bench_row("jprobe", baseline);
+		bench_row("jprobe", baseline, &jp.kp);
 		unregister_jprobe(&jp);
 	} else {
 		printk("BENCH jprobe: register_jprobe failed\n");
@@ -27,4 +27,5 @@ void bench_more_rows(u64 baseline)
 	bench_aggr_rows(baseline);
 	bench_family_rows(baseline);
 	bench_many_rows(baseline);
+	bench_opt_rows(baseline);
 }

@@ -123,7 +123,7 @@ void bench_many_rows(u64 baseline)
 		local_irq_save(flags);
 		get_kprobe_hit(kp.addr);
 		local_irq_restore(flags);
-		bench_row("kprobe_pre_10k", baseline);
+		bench_row("kprobe_pre_10k", baseline, &kp);
 	}
 	else
 		printk("BENCH kprobe_pre_10k: %u of %u probes registered\n", n, BENCH_MANY);

@@ -7,6 +7,7 @@ Each source is computed once, when a sample or figure first asks for it, and kep
   session(NAME)  one "monitor" boot typing DOC_SESSIONS[NAME]: [(command, reply lines)]
   diff()   a "selftest=kprobes_diff" boot: the differential test's totals
   ktap()   a "selftest=SUITE" boot: each case's "# case: ..." diagnostics
+  bench_symbol()  a function's address and size (nm), for a disassembly
   bench()  `tests/bench/bench.py --profile` (what `make bench-profile` runs): every row's
            figures (its JSON) and each probed row's profile, function by function
   tests()  the names of every result `make test` reports, from the same lists
@@ -183,6 +184,21 @@ class Sources:
             with open(out_json) as f:
                 rows = json.load(f)["rows"]
         return {"rows": rows, "profile": parse_profile(proc.stdout)}
+
+    # ---- the kernel's symbols
+
+    def bench_symbol(self, name):
+        """(address, size) of a function of the kernel, from nm."""
+        syms = self._once("nm", self._nm)
+        if name not in syms:
+            raise SourceError(f"{self.kernel} has no function {name}")
+        return syms[name]
+
+    def _nm(self):
+        out = subprocess.run(["nm", "-S", "--defined-only", self.kernel], check=True,
+                             capture_output=True, text=True).stdout
+        return {p[3]: (int(p[0], 16), int(p[1], 16)) for p in map(str.split, out.splitlines())
+                if len(p) == 4 and p[2] in "tT"}
 
     # ---- what make test reports
 

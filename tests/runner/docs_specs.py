@@ -14,11 +14,15 @@ which expression no longer matches. Figures are named by where they come from:
   prof.ROW.FN[.insns]           one hit of ROW in function FN (make bench-profile)
   seg.ROW.FN.N                  the Nth stretch of that hit's path spent in FN (ticks)
   jp.*                          the jprobe hit's derived figures (docs/jprobes.md)
+  opt.*                         the jump-optimized hit's derived figures (docs/optprobes.md)
+  tpl.LABEL[.field]             the offset of a label of kernel/optprobe_template.asm in the
+                                template (0x1f), or the 4-byte field ending there (0x24-0x27)
   gdb|gdb8|gdbsym|gdbline.BLOCK.K[.N]   a value in the reply to command K of a gdb block
   ktap.SUITE.CASE.WORD          the number before WORD in the case's "# CASE: ..." line
 """
 import os
 import re
+import subprocess
 
 from docs_sources import DEMO_COMMANDS, DOC_SESSIONS, SourceError
 
@@ -102,7 +106,9 @@ def test_listing(names):
     return Sample(gen, normalize=False)
 
 
-BENCH_ROWS = [("plain", "unprobed"), ("kprobe_pre", "kprobe, pre handler only (boosted)"),
+BENCH_ROWS = [("plain", "unprobed"),
+              ("kprobe_optimized", "kprobe, pre handler only, jump-optimized (docs/optprobes.md)"),
+              ("kprobe_pre", "kprobe, pre handler only, int3 (boosted; optimization off)"),
               ("kprobe_disabled", "kprobe, disabled"),
               ("kprobe_pre_post", "kprobe, pre + post (single-step)"),
               ("jprobe", "jprobe (docs/jprobes.md)")]
@@ -167,6 +173,111 @@ def jprobe_table(src):
     return out
 
 
+def optprobe_parts(src):
+    """[(label, instructions)] of one kprobe_optimized hit, from its profile: the jmp in,
+    the detour up to the handler's call, the handler, the detour after it (the copied
+    instructions included), minus the copies (the unprobed call runs them in place).
+    The copies are the region's instructions: bench_target's whole count in the int3 row
+    (kprobe_pre) less what the optimized call still runs of it besides the jmp."""
+    row = "kprobe_optimized"
+    handler = profile(src, row)["functions"]["bench_pre"][1]
+    copied = profile(src, "kprobe_pre")["functions"]["bench_target"][1] - \
+        (profile(src, row)["functions"]["bench_target"][1] - 1)
+    jmp_in = segment(src, row, "bench_target", 1)
+    if jmp_in != 1:
+        raise SourceError(f"{row}: bench_target runs {jmp_in} instructions before the detour, "
+                          f"not 1 (the jmp)")
+    parts = [
+        ("the `jmp` that replaced the region (in `bench_target`)", jmp_in),
+        ("detour to the call: `pt_regs` built, `cli`, `cld`, `current_kprobe` tested and "
+         "set, the status, the probed code's TF/IF kept, `preempt_disable`, the arguments",
+         segment(src, row, "detour_buffer", 1)),
+        ("the handler (`bench_pre`)", handler),
+        ("detour after the call: `preempt_enable_no_resched`, `current_kprobe` cleared, the "
+         "answer tested, TF/IF merged, registers back, `popfd`, the copied instructions, "
+         "the `jmp` back", segment(src, row, "detour_buffer", 2)),
+        ("less the copied instructions, which the unprobed call runs in place", -copied),
+    ]
+    total = sum(n for _, n in parts)
+    extra = src.bench()["rows"][row]["extra_insns"]
+    if total != extra:
+        raise SourceError(f"the {row} table's parts add up to {total}, not the hit's {extra}")
+    return parts, copied
+
+
+def template_object(src):
+    """The detour template's object file, in the kernel's build directory."""
+    obj = os.path.join(os.path.dirname(src.kernel), "obj", "kernel", "optprobe_template.o")
+    if not os.path.exists(obj):
+        raise SourceError(f"no {obj} (the build's object for kernel/optprobe_template.asm)")
+    return obj
+
+
+def objdump(args):
+    try:
+        return subprocess.run(["objdump", *args], check=True, capture_output=True,
+                              text=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise SourceError(f"objdump {' '.join(args)}: {e}")
+
+
+def disassembly(lines):
+    """objdump's listing without its header: labels and instruction lines."""
+    out = []
+    for ln in lines:
+        if re.match(r"^[0-9a-f]+ <\S+>:$", ln):
+            out += ["", ln] if out else [ln]
+        elif re.match(r"^ +[0-9a-f]+:\t", ln):
+            out.append(re.sub(r"\s+$", "", ln.replace("\t", "  ")))
+        elif re.match(r"^\t+[0-9a-f]+: R_386_", ln):          # objdump -r: a relocation
+            out.append("            " + re.sub(r"\s+", "  ", ln.strip()))
+    return out
+
+
+def normalize_listing(line):
+    """As normalize, and objdump's address column (six hex digits in this kernel)."""
+    return normalize(re.sub(r"^(\s*)[0-9a-f]+:", r"\1ADDR:", line))
+
+
+def normalize_template(line):
+    """As normalize, and THREAD_SIZE's mask in `and ebx, -THREAD_SIZE` (e0 or f0)."""
+    return normalize(re.sub(r"\b81 e3 00 [0-9a-f]0 ff ff\b", "81 e3 00 X0 ff ff", line))
+
+
+def template_listing(src):
+    """`objdump -D -M intel -j .rodata` of the template's object, as docs/optprobes.md
+    shows it: every byte of the template, at its offset in a detour buffer."""
+    return disassembly(objdump(["-D", "-r", "-M", "intel", "-j", ".rodata",
+                                template_object(src)]))
+
+
+def bench_target_listing(src):
+    addr = src.bench_symbol("bench_target")
+    return disassembly(objdump(["-d", "-M", "intel", f"--start-address=0x{addr[0]:x}",
+                                f"--stop-address=0x{addr[0] + addr[1]:x}", src.kernel]))
+
+
+def template_figure(src, label, field):
+    """The offset of label in the template, or (field) the 4-byte field that ends there."""
+    syms = {}
+    for ln in objdump(["-t", template_object(src)]):
+        p = ln.split()
+        if len(p) >= 2 and re.fullmatch(r"[0-9a-f]{8}", p[0]):
+            syms[p[-1]] = int(p[0], 16)
+    if label not in syms:
+        raise KeyError(f"kernel/optprobe_template.asm has no label {label}")
+    at = syms[label]
+    return f"0x{at - 4:02x}-0x{at - 1:02x}" if field else f"0x{at:02x}"
+
+
+def optprobe_table(src):
+    parts, _ = optprobe_parts(src)
+    out = ["| path | instructions |", "|---|---|"]
+    out += [f"| {label} | {n} |" for label, n in parts]
+    out.append(f"| **extra per hit** | **{sum(n for _, n in parts)}** |")
+    return out
+
+
 SAMPLES = {
     # README.md, "What you will see": make run's demo, then the monitor.
     "readme_run": boot_excerpt([
@@ -193,6 +304,11 @@ SAMPLES = {
                       r"^kretprobe #0 hit 1: ", r"^demo: ip_queue_xmit returned",
                       r"^kretprobe #0 hit 3: ", r"^demo: ip_queue_xmit returned -7"]),
         ("list", None), ("probe ip_queue_xmit", None), ("list", None)]),
+    # docs/optprobes.md: where one jump-optimized hit goes; the template, byte by byte; the
+    # bench's probed function.
+    "optprobes_profile": Sample(optprobe_table, normalize=False),
+    "optprobes_template": Sample(template_listing, normalize=normalize_template),
+    "optprobes_bench_target": Sample(bench_target_listing, normalize=normalize_listing),
     # docs/kprobes.md: make bench's table.
     "kprobes_bench": Sample(bench_table, normalize=False),
     # docs/debugging.md: what make test prints for the gdb workflow.
@@ -393,6 +509,43 @@ def jp_figure(src, key):
             "entries": entries}[key]
 
 
+# Linux 6.1 i386's optimized hit in the same QEMU -icount setup (issue 16's measurement).
+LINUX_OPTIMIZED_HIT = 532
+PT_REGS_GPRS = ("ebx", "ecx", "edx", "esi", "edi", "ebp", "eax")
+
+
+def pt_regs_fields():
+    """struct pt_regs' fields, in order, from include/ptrace.h."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "include", "ptrace.h")) as f:
+        m = re.search(r"struct pt_regs \{(.*?)\};", f.read(), re.S)
+    if not m:
+        raise SourceError("include/ptrace.h: no struct pt_regs")
+    return re.findall(r"unsigned long (\w+);", m[1])
+
+
+def opt_figure(src, key):
+    """The floor argument of docs/optprobes.md: a hit that hands its handler a ring-0
+    pt_regs stores every field up to eflags (esp and ss are the CPU's on a privilege
+    change only), loads back the general registers and eflags, and skips the other words
+    with one add; with the jmp in, the call, the handler and the jmp back."""
+    fields = pt_regs_fields()
+    if "eflags" not in fields or any(g not in fields for g in PT_REGS_GPRS):
+        raise SourceError(f"struct pt_regs has changed shape: {fields}")
+    stored = fields.index("eflags") + 1
+    loaded = len(PT_REGS_GPRS) + 1
+    handler = profile(src, "kprobe_optimized")["functions"]["bench_pre"][1]
+    floor = stored + loaded + 1 + 1 + 1 + handler + 1
+    extra = src.bench()["rows"]["kprobe_optimized"]["extra_insns"]
+    values = {"stored": stored, "loaded": loaded, "floor": floor, "handler": handler,
+              "bookkeeping": extra - floor, "copied": optprobe_parts(src)[1],
+              "linux": LINUX_OPTIMIZED_HIT, "linux_x": LINUX_OPTIMIZED_HIT // extra,
+              "int3_ratio": f"{src.bench()['rows']['kprobe_pre']['extra_insns'] / extra:.1f}"}
+    if key not in values:
+        raise KeyError(f"no such figure opt.{key} (see tests/runner/docs_specs.py)")
+    return values[key]
+
+
 def figure(src, name):
     """The current value of a figure, as the text shows it."""
     parts = name.split(".")
@@ -424,4 +577,8 @@ def figure(src, name):
         return diff_state_figure(src, parts[1], parts[2])
     if parts[0] == "jp" and len(parts) == 2:
         return str(jp_figure(src, parts[1]))
+    if parts[0] == "opt" and len(parts) == 2:
+        return str(opt_figure(src, parts[1]))
+    if parts[0] == "tpl" and len(parts) in (2, 3) and parts[2:] in ([], ["field"]):
+        return template_figure(src, parts[1], len(parts) == 3)
     raise KeyError(f"no such figure {name} (see tests/runner/docs_specs.py)")
