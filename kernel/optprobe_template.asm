@@ -24,8 +24,10 @@
 ;
 ; Interrupts are off from the cli to the popfd, as an int3's interrupt gate keeps them off
 ; from the trap to its iret; preemption is off around the handler (the int3 path's
-; preempt_disable/preempt_enable_no_resched pair). Every register is reloaded from regs,
-; so a handler's change to any of them is applied, as after an int3 hit; of the flags, TF
+; preempt_disable/preempt_enable_no_resched pair). Every general register is reloaded from
+; regs, so a handler's change to any of them is applied, as after an int3 hit (ds and es are
+; not: the kernel's segments never change, and the int3 path reloads them only because its
+; stub is shared with traps from anywhere); of the flags, TF
 ; and IF stay the probed code's whatever the handler wrote, as kprobe_resume_flags rules
 ; for an int3 hit (kernel/kprobes_internal.h), the other bits are the handler's. The copied
 ; instructions run with the probed code's own flags, IF included: a thread may be
