@@ -92,6 +92,11 @@ int __kprobes kprobe_fault_handler(struct pt_regs *regs, int trapnr)
 			return 0;
 		cur = current_kprobe;
 	}
+	/* A handler ran into an optimized probe (a miss: the detour ran the copies) and a
+	 * copy faulted: as above, that is a fault in the handler at the original
+	 * instruction, where the fault_handler (and the oops) must see it -- never in the
+	 * detour buffer. optprobe_fixup_trap puts eip there and takes the jmp out. */
+	optprobe_fixup_trap(regs);
 	return kprobe_handler_fault(cur, regs, trapnr);
 }
 
