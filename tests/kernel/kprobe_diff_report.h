@@ -64,7 +64,8 @@ void diff_report_totals(struct diff_report *rep, bool with_post);
  */
 bool diff_note_optimization(struct diff_report *rep, const struct kprobe *kp, bool executed);
 /* Of those, the ones left int3 probes for a reason that says they could have been
- * optimized: optimization off, waiting, no memory, or no reason at all. */
+ * optimized: optimization off, no memory, or no reason at all. (Not "waiting": see
+ * diff_note_optimization.) */
 unsigned diff_optimizable_left_int3(const struct diff_report *rep);
 /* "# case: refused: 12 a post handler ..., 30 ..." (nothing if no site was refused). */
 void diff_report_refusals(struct diff_report *rep);
