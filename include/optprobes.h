@@ -51,7 +51,8 @@ struct optimized_kprobe {
  * pointer, so a self-test compares pointers).
  */
 extern const char optprobe_off[], optprobe_waiting[], optprobe_no_memory[],
-	optprobe_faulted[], optprobe_stepped[], optprobe_no_post[], optprobe_no_break[], optprobe_no_symbol[],
+	optprobe_faulted[], optprobe_stepped[], optprobe_no_post[], optprobe_no_break[],
+	optprobe_no_symbol[],
 	optprobe_no_decode[], optprobe_crosses_end[], optprobe_insn_unsafe[],
 	optprobe_insn_call[], optprobe_jump_in[], optprobe_indirect[], optprobe_probe_in[];
 
