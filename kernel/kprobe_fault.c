@@ -147,8 +147,10 @@ void __kprobes kprobe_fixup_slot_trap(struct pt_regs *regs)
 
 static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)
 {
-	/* A copy in a detour buffer is never a hit's own step: whoever runs it (a handler
-	 * too, when the probed function is one), the fault is at its original. */
+	/* A copy in a detour buffer is never a hit's own step: whoever runs it, the fault
+	 * is at its original. A handler too (it called an optimized function: a miss, and
+	 * the detour ran the copies): its fault_handler, and an oops, must see the fault
+	 * where the handler's code is, never in the buffer. */
 	optprobe_fixup_trap(regs);
 	if (kprobe_running())
 		return kprobe_fault_handler(regs, trapnr);

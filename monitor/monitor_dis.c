@@ -2,21 +2,23 @@
 /*
  * The monitor's "dis": instruction boundaries from the decoder -- the places a probe may
  * go --, each with its bytes (the original ones, a probe's int3 put back), its branch
- * target, and the monitor probes placed on it.
+ * target, and the monitor probes placed on it; an optimized probe's jmp as such.
  */
 #include "monitor_internal.h"
 #include "errno.h"
 #include "insn.h"
 #include "kallsyms.h"
 #include "kprobes.h"
+#include "optprobes.h"
 #include "printk.h"
 #include "probe_point.h"
 #include "stacktrace.h"
 #include "string.h"
 
 /*
- * Prints "  <- probe #0 #3 (int3 armed)" (or "[DISABLED]" when no probe there is armed)
- * for the monitor probes at addr, no newline; nothing if there are none.
+ * Prints "  <- probe #0 #3 (int3 armed)" -- "(jmp to detour, optimized)" when the address
+ * is jump-optimized, "[DISABLED]" when no probe there is armed -- for the monitor probes
+ * at addr, no newline; nothing if there are none.
  */
 static void print_probes_at(unsigned long addr)
 {
@@ -28,7 +30,28 @@ static void print_probes_at(unsigned long addr)
 			printk(n++ ? " #%u" : "  <- probe #%u", i);
 	}
 	if (n)
-		printk(mon_int3_armed(addr) ? " (int3 armed)" : " [DISABLED]");
+		printk(mon_optimized_at(addr) ? " (jmp to detour, optimized)"
+		       : mon_int3_armed(addr) ? " (int3 armed)" : " [DISABLED]");
+}
+
+/*
+ * An optimized probe's line: the jmp's five bytes and where it goes (the detour buffer),
+ * in place of the first instruction's bytes. The instructions after it in the region are
+ * still listed at their original boundaries (a probe may go there; it takes the jmp out),
+ * with the bytes now there, marked: the original bytes are copied in the detour buffer.
+ */
+static void print_jmp(unsigned long addr)
+{
+	char sym[KSYM_NAME_LEN + 32];
+	unsigned long to = mon_jmp_target(addr);
+
+	for (int i = 0; i < 8; i++)
+		printk(i < OPTPROBE_JMP_SIZE ? "%02x " : "   ",
+		       i < OPTPROBE_JMP_SIZE ? ((const u8 *)addr)[i] : 0);
+	mon_sprint_symbol(sym, sizeof(sym), to);
+	printk("  -> %08lx %s", to, sym);
+	print_probes_at(addr);
+	printk("\n");
 }
 
 void mon_dis(int argc, char **argv)
@@ -76,6 +99,11 @@ void mon_dis(int argc, char **argv)
 			printk("%02x  (%s)\n", *(const u8 *)addr, insn_errstr(len));
 			return;
 		}
+		if (mon_optimized_at(addr)) {
+			print_jmp(addr);
+			addr += (unsigned long)len;
+			continue;
+		}
 		/* The bytes as they are (an armed probe shows its int3), and no further than
 		 * the instruction: past it the page may end (a slot page's last slot). */
 		for (int i = 0; i < 8; i++)
@@ -88,6 +116,8 @@ void mon_dis(int argc, char **argv)
 			printk("ret");
 		}
 		print_probes_at(addr);
+		if (mon_opt_region_of(addr))
+			printk("  (under the jmp: runs copied in the detour)");
 		printk("\n");
 		addr += (unsigned long)len;
 	}

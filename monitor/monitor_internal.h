@@ -57,6 +57,21 @@ void mon_unprobe(int argc, char **argv);
 void mon_dis(int argc, char **argv);
 
 /*
+ * Jump optimization as the monitor shows it (monitor/monitor_opt.c). mon_print_opt_state
+ * prints, no newline, "  [OPTIMIZED]" if m's address is a jmp to a detour now, else
+ * "  (int3: WHY)" if it was tried and refused (kprobe_opt_refusal), else nothing.
+ * mon_optimized_at: the optimization whose jmp is at addr, or NULL; mon_opt_region_of: the
+ * one whose region holds addr after its first byte, or NULL; mon_jmp_target: where the
+ * jmp rel32 at addr goes. mon_optimize is the "optimize [on|off]" command.
+ */
+struct optimized_kprobe;
+void mon_print_opt_state(const struct mon_probe *m);
+const struct optimized_kprobe *mon_optimized_at(unsigned long addr);
+const struct optimized_kprobe *mon_opt_region_of(unsigned long addr);
+unsigned long mon_jmp_target(unsigned long addr);
+void mon_optimize(int argc, char **argv);
+
+/*
  * Arguments naming kernel text (monitor/monitor_spec.c).
  *
  * mon_parse_spec resolves SYM, SYM@N, either +OFF (N and OFF decimal or 0x hex), or

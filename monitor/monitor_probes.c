@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The monitor's probe commands: place kprobes, jprobes and kretprobes by name, list them
- * (like Linux's /sys/kernel/debug/kprobes/list, with which ones share an address),
+ * (like Linux's /sys/kernel/debug/kprobes/list: which ones share an address, which are
+ * jump-optimized and why the others are not),
  * enable, disable, remove. The table and the handlers are here; "dis", which shows the
  * probes on the instructions it prints, is in monitor/monitor_dis.c.
  */
@@ -320,6 +321,7 @@ void mon_list(int argc, char **argv)
 		       m->hits, mon_nmissed(m), m->where,
 		       kprobe_disabled(&m->jp.kp) ? "  [DISABLED]" : "");
 		print_sharing(m);
+		mon_print_opt_state(m);
 		printk("\n");
 	}
 	if (!n)

@@ -3,6 +3,7 @@
 #include "kprobe_diff_report.h"
 #include "kallsyms.h"
 #include "kernel.h"
+#include "optprobes.h"
 #include "sprintf.h"
 #include "string.h"
 #include <stdarg.h>
@@ -170,23 +171,29 @@ void diff_compare(struct diff_report *rep, unsigned long site, const struct diff
 
 void diff_report_totals(struct diff_report *rep, bool with_post)
 {
-	static char kinds[200];
+	static char kinds[200], opt[48];
 	size_t len = 0;
+
+	/* Appended to the totals line, after what docs/ quotes of it. */
+	opt[0] = 0;
+	if (!with_post)
+		snprintf(opt, sizeof(opt), rep->waited ? "; %u sites optimized, %u waited"
+			 : "; %u sites optimized", rep->optimized, rep->waited);
 
 	/* The IF=1 cases keep the line docs/ quotes (tests/runner/docs_sources.py). */
 	if (rep->aggr)
 		ktest_info(rep->t, "aggregates: %u probe sites (%u executed, %u boosted), %u hits, "
-			   "%u mismatches; %u refused as expected", rep->sites, rep->executed,
-			   rep->boosted, rep->hits, rep->mismatches, rep->refused);
+			   "%u mismatches; %u refused as expected%s", rep->sites, rep->executed,
+			   rep->boosted, rep->hits, rep->mismatches, rep->refused, opt);
 	else if (rep->start == DIFF_IF1)
 		ktest_info(rep->t, "%u probe sites (%u executed, %u boosted), %u hits, "
-			   "%u mismatches; %u refused as expected", rep->sites, rep->executed,
-			   rep->boosted, rep->hits, rep->mismatches, rep->refused);
+			   "%u mismatches; %u refused as expected%s", rep->sites, rep->executed,
+			   rep->boosted, rep->hits, rep->mismatches, rep->refused, opt);
 	else
 		ktest_info(rep->t, "%s: %u probe sites (%u executed, %u boostable), %u hits, "
-			   "%u mismatches; %u refused as expected", diff_start_name[rep->start],
+			   "%u mismatches; %u refused as expected%s", diff_start_name[rep->start],
 			   rep->sites, rep->executed, rep->boosted, rep->hits, rep->mismatches,
-			   rep->refused);
+			   rep->refused, opt);
 	for (unsigned k = 0; k < DIFF_NR_KINDS; k++)
 		if (rep->by_kind[k] && len < sizeof(kinds) - 30)
 			len += (size_t)snprintf(kinds + len, sizeof(kinds) - len, "%s%s %u",
@@ -200,6 +207,70 @@ void diff_report_totals(struct diff_report *rep, bool with_post)
 	per_state[rep->start][!with_post].ran = true;
 	per_state[rep->start][!with_post].sites = rep->sites;
 	per_state[rep->start][!with_post].mismatches = rep->mismatches;
+}
+
+static void diff_count_refusal(struct diff_report *rep, const char *why)
+{
+	unsigned i = 0;
+
+	while (i < rep->nreasons && rep->reason[i] != why)
+		i++;
+	if (i == rep->nreasons) {
+		if (i == DIFF_MAX_REASONS)
+			i--;                    /* the last entry takes what does not fit */
+		else
+			rep->reason[rep->nreasons++] = why;
+	}
+	rep->reason_count[i]++;
+}
+
+unsigned diff_optimizable_left_int3(const struct diff_report *rep)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < rep->nreasons; i++)
+		if (!rep->reason[i] || rep->reason[i] == optprobe_off ||
+		    rep->reason[i] == optprobe_no_memory)
+			n += rep->reason_count[i];
+	return n;
+}
+
+bool diff_note_optimization(struct diff_report *rep, const struct kprobe *kp, bool executed)
+{
+	char sym[KSYM_NAME_LEN + 32];
+	bool optimized = kprobe_optimized(kp);
+
+	/* A wait: a word on a stack looks like an address in the region after its first
+	 * byte. Retried once, as Linux's wait_for_kprobe_optimizer would run the optimizer;
+	 * it may go on waiting, as the search is conservative: a dead word of an earlier
+	 * run of the corpus, in a live frame of this thread's callers, may hold such an eip
+	 * (seen: corpus_branches' jmp short over an add, in the aggregate pass). Counted. */
+	if (kprobe_opt_refusal(kp) == optprobe_waiting) {
+		kprobe_optimizer();
+		optimized = kprobe_optimized(kp);
+		rep->waited++;
+		sprint_symbol(sym, sizeof(sym), (unsigned long)kp->addr);
+		ktest_info(rep->t, "%s %s: %s", diff_start_name[rep->start], sym, optimized
+			   ? "optimized after a wait" : "still waiting after kprobe_optimizer()");
+	}
+	if (optimized)
+		rep->optimized++;
+	else if (executed)
+		diff_count_refusal(rep, kprobe_opt_refusal(kp));
+	return optimized;
+}
+
+void diff_report_refusals(struct diff_report *rep)
+{
+	static char line[400];
+	size_t len = 0;
+
+	for (unsigned i = 0; i < rep->nreasons && len < sizeof(line) - 1; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%u %s",
+					i ? ", " : "", rep->reason_count[i],
+					rep->reason[i] ? rep->reason[i] : "(no reason given)");
+	if (len)
+		ktest_info(rep->t, "refused: %s", line);
 }
 
 void diff_report_per_state(struct ktest *t)

@@ -8,6 +8,7 @@
 #define JUMPER_TESTS_KPROBE_DIFF_REPORT_H
 
 #include "kprobe_diff.h"
+#include "kprobes.h"
 
 enum diff_kind {
 	DIFF_K_REGISTER,        /* register_kprobe's answer */
@@ -22,11 +23,23 @@ enum diff_kind {
 	DIFF_NR_KINDS
 };
 
+#define DIFF_MAX_REASONS 16     /* distinct refusal reasons a case tells apart */
+
 struct diff_report {
 	struct ktest *t;
 	enum diff_start start;
 	bool aggr;                      /* a second kprobe on every site (an aggregate) */
 	unsigned sites, executed, hits, boosted, refused, left_out;
+	/*
+	 * Pre-only passes: executed sites jump-optimized right after registration, those of
+	 * them that mismatched, and why the other executed ones stayed int3 probes (the
+	 * kprobe_opt_refusal pointers, each with its count; a site with no reason counts as
+	 * NULL).
+	 */
+	unsigned optimized, opt_mismatches, waited;
+	unsigned nreasons;
+	const char *reason[DIFF_MAX_REASONS];
+	unsigned reason_count[DIFF_MAX_REASONS];
 	unsigned mismatches;            /* sites with at least one */
 	unsigned reported, hidden;
 	unsigned shown[DIFF_NR_KINDS];
@@ -44,6 +57,18 @@ void diff_compare(struct diff_report *rep, unsigned long site, const struct diff
 /* The case's totals line (and the kinds, if any mismatched); kept for per_start_state,
  * except an aggregate run's (its own line, "aggregates: ..."). */
 void diff_report_totals(struct diff_report *rep, bool with_post);
+/*
+ * A pre-only pass, right after registration (the optimizer runs at every change of a
+ * probe): true if kp is optimized (counted; a wait is ended by kprobe_optimizer() first,
+ * and said); if not and executed, its refusal is counted.
+ */
+bool diff_note_optimization(struct diff_report *rep, const struct kprobe *kp, bool executed);
+/* Of those, the ones left int3 probes for a reason that says they could have been
+ * optimized: optimization off, no memory, or no reason at all. (Not "waiting": see
+ * diff_note_optimization.) */
+unsigned diff_optimizable_left_int3(const struct diff_report *rep);
+/* "# case: refused: 12 a post handler ..., 30 ..." (nothing if no site was refused). */
+void diff_report_refusals(struct diff_report *rep);
 /* "# per_start_state: IF=1: N sites, M mismatches; IF=0: ...; TF=1: ..." */
 void diff_report_per_state(struct ktest *t);
 

@@ -18,6 +18,10 @@
  * instruction's own faults. (TF is left alone in the pre-only cases, so that a wrong TF
  * from the core itself is not hidden behind the handler's.)
  *
+ * Optimization is on (the default): in the pre-only cases each site the analysis accepts
+ * is a jmp to a detour right after registration. They fail if none is, if one mismatched,
+ * or if one stayed an int3 probe for no good reason (kprobe_diff_report.h).
+ *
  * The aggregate pair (aggregated_*, IF=1) puts a second kprobe on every site, so each site
  * is an aggregate (kernel/kprobe_aggr.c): the outcome must still be the unprobed one, both
  * probes' handlers must run as often as the instruction, and the first probe's handler
@@ -29,6 +33,7 @@
 #include "kprobe_diff.h"
 #include "kprobes.h"
 #include "ktest.h"
+#include "optprobes.h"
 #include "processor.h"
 #include "string.h"
 #include "kprobe_diff_report.h"
@@ -202,6 +207,9 @@ static void probe_site(struct diff_report *rep, const struct group *g, unsigned 
 	}
 	if (rep->aggr && !kprobe_aggrprobe(get_kprobe((void *)site)))
 		diff_mismatch(rep, site, DIFF_K_REGISTER, "two probes but no aggregate");
+	bool optimized = !with_post && diff_note_optimization(rep, &kp, expected > 0);
+	unsigned mismatches = rep->mismatches;
+
 	pre_hits = post_hits = handler_faults_fixed = faults_offered = 0;
 	pre2_hits = post2_hits = faults2_offered = 0;
 	pre_faults = with_post;
@@ -230,6 +238,7 @@ static void probe_site(struct diff_report *rep, const struct group *g, unsigned 
 		diff_mismatch(rep, site, DIFF_K_HANDLERS, "the pre handler's fault fixed %u "
 			      "times in %u hits", handler_faults_fixed, pre_hits);
 	diff_compare(rep, site, &out, base);
+	rep->opt_mismatches += optimized && rep->mismatches != mismatches;
 }
 
 /*
@@ -315,8 +324,14 @@ static void probe_the_corpus(struct ktest *t, enum diff_start start, bool with_p
 		KEXPECT_GE(t, rep.sites, 300);  /* the whole corpus was probed */
 	KEXPECT_EQ(t, rep.mismatches, 0);
 	KEXPECT_GT(t, rep.executed, rep.sites / 2);
-	if (!with_post)
-		KEXPECT_GT(t, rep.boosted, rep.sites / 2);
+	if (with_post)
+		return;
+	KEXPECT_GT(t, rep.boosted, rep.sites / 2);
+	diff_report_refusals(&rep);
+	KEXPECT_TRUE(t, kprobes_optimization_enabled());
+	KEXPECT_GT(t, rep.optimized, 0);
+	KEXPECT_EQ(t, rep.opt_mismatches, 0);
+	KEXPECT_EQ(t, diff_optimizable_left_int3(&rep), 0);
 }
 
 /* IF=1, pre + post handlers: every instruction single-stepped out of line (or emulated). */
@@ -325,7 +340,10 @@ static void every_instruction_single_stepped(struct ktest *t)
 	probe_the_corpus(t, DIFF_IF1, true, false);
 }
 
-/* IF=1, pre handler only: boostable instructions run from the slot and jump home. */
+/*
+ * IF=1, pre handler only: the sites the analysis accepts are jump-optimized, boostable
+ * instructions of the others run from the slot and jump home.
+ */
 static void every_instruction_boosted_or_stepped(struct ktest *t)
 {
 	probe_the_corpus(t, DIFF_IF1, false, false);

@@ -2,13 +2,17 @@
 """Monitor sessions for the probe family of issue 14 (tests/run.py, group monitor):
 `kretprobe SYM`, probes of several kinds on one address as `list` shows them, every kind
 through enable/disable/unprobe, a thousand probes at once, and the bad input of the new
-command. Registered in tests/runner/monitor_sessions.py's SESSIONS.
+command; and jump optimization (issue 16) as `list`, `dis` and `optimize` show it.
+Registered in tests/runner/monitor_sessions.py's SESSIONS.
 """
 import re
 
-from monitor_sessions import expect
+from monitor_sessions import Session, expect
+from results import EXIT_HALT
 
 SYMOFF = r"0x[0-9a-f]+/0x[0-9a-f]+"
+# list's note on a probe whose address a jprobe keeps an int3 (its break handler).
+JPROBE_INT3 = r"\(int3: a break handler \(jprobe\)\)"
 
 
 def return_site(s, caller, callee):
@@ -42,8 +46,8 @@ def check_kretprobe_net(s):
            "the demo's jprobe runs beside the kretprobe")
     expect(out, r"^demo: ip_queue_xmit returned -7$", "the caller gets the real value")
     expect(s.send("list"),
-           r"^  0  [0-9a-f]{8}  kretprobe +3 +0  ip_queue_xmit\+0x0/0x[0-9a-f]+$",
-           "list: a kretprobe, 3 returns, none missed")
+           r"^  0  [0-9a-f]{8}  kretprobe +3 +0  ip_queue_xmit\+0x0/0x[0-9a-f]+  \[OPTIMIZED\]$",
+           "list: a kretprobe, 3 returns, none missed, its entry jump-optimized again")
     expect(s.send("unprobe 0"), r"^probe #0 at ip_queue_xmit\+0x0/0x[0-9a-f]+ removed after "
            r"3 hits$", "unprobe the kretprobe")
     out = s.send("demo net")
@@ -72,7 +76,8 @@ def check_shared_address(s):
     for n, kind, others in ((0, "kprobe", "#1 #2"), (1, "kretprobe", "#0 #2"),
                             (2, "jprobe", "#0 #1")):
         expect(out, rf"^  {n}  [0-9a-f]{{8}}  {kind} +0 +0  ip_queue_xmit\+{SYMOFF}  "
-               rf"\[shares its address with {others}\]$", f"list: #{n} {kind}, shared")
+               rf"\[shares its address with {others}\]  {JPROBE_INT3}$",
+               f"list: #{n} {kind}, shared, an int3 for the jprobe")
     expect(s.send("dis ip_queue_xmit 1"), r" cc .*<- probe #0 #1 #2 \(int3 armed\)$",
            "dis: one int3 for the three")
     out = s.send("demo net")
@@ -102,7 +107,8 @@ def check_shared_address(s):
         raise AssertionError("after enabling #1 alone, only #1 should count: "
                              f"{hits(s, 0)}, {hits(s, 1)}, {hits(s, 2)}")
     expect(s.send("list"), r"^  1  [0-9a-f]{8}  kretprobe +6 +0  ip_queue_xmit\S+  "
-           r"\[shares its address with #0 #2\]$", "list after enable")
+           r"\[shares its address with #0 #2\]  " + JPROBE_INT3 + "$",
+           "list after enable: the disabled jprobe still keeps the int3 (as in Linux)")
     expect(s.send("unprobe 1"), r"^probe #1 at \S+ removed after 6 hits$", "unprobe kretprobe")
     expect(s.send("unprobe 2"), r"^probe #2 at \S+ removed after 6 hits$", "unprobe jprobe")
     expect(s.send("list"), r"^  0  [0-9a-f]{8}  kprobe +3 +0  ip_queue_xmit\+\S+  "
@@ -190,7 +196,7 @@ def check_family_bad_input(s):
          r"exists\): a function takes one jprobe \(Linux's rule\)$"),
         ("kretprobe kp_target_neg", r"^kretprobe #1 placed"),
         ("list", r"^  1  [0-9a-f]{8}  kretprobe +0 +0  kp_target_neg\+\S+  \[shares its "
-         r"address with #0\]$"),
+         r"address with #0\]  " + JPROBE_INT3 + "$"),
         ("unprobe 1", r"^probe #1 at kp_target_neg\+\S+ removed after 0 hits$"),
         ("unprobe 1", r"^unprobe: no probe #1 \(see 'list'\)$"),
         ("unprobe 1024", r"^unprobe: no probe #1024 \(see 'list'\)$"),
@@ -218,9 +224,92 @@ def check_family_bad_input(s):
            "a freed slot page is not text")
 
 
+def opt_state(s, on, optimized):
+    expect(s.send("optimize"), rf"^optimization {on}: {optimized} optimized, 0 waiting$",
+           f"optimize: {on}, {optimized} optimized")
+
+
+def row(s, n, kind, where, note, what):
+    """Probe n's list row ends with where (a regex), then note (a regex)."""
+    expect(s.send("list"), rf"^ +{n}  [0-9a-f]{{8}}  {kind} +\d+ +\d+  {where}\+{SYMOFF}"
+           rf"{note}$", what)
+
+
+def first_line(s, spec, pattern, what):
+    expect(s.send(f"dis {spec} 1"), rf"^[0-9a-f]{{8}}  {spec}\+{SYMOFF} +{pattern}", what)
+
+
+JMP = (r"e9( [0-9a-f]{2}){4} +-> [0-9a-f]{8} kprobe_optinsn_page\+\S+  <- probe #0 "
+       r"\(jmp to detour, optimized\)$")
+INT3 = r"cc .*<- probe #0 \(int3 armed\)$"
+OPTIMIZED = r"  \[OPTIMIZED\]"
+
+
+def check_optimize(s):
+    """A pre-only kprobe is jump-optimized (list [OPTIMIZED], dis its jmp and the
+    instructions under it, optimize counts it) and still counts every hit; a jprobe stays
+    an int3 and says why; optimize off makes the kprobe an int3 again (list says why),
+    still hit; optimize on makes it a jmp again; unprobe restores the bytes. Then a boot
+    with kprobes_optimization=0 on the command line starts with optimization off."""
+    before = s.send("dis kthread_create 8")
+    opt_state(s, "on", 0)
+    expect(s.send("probe kthread_create"), r"^probe #0 placed", "probe kthread_create")
+    expect(s.send("jprobe kp_target_neg 1"), r"^jprobe #1 placed", "jprobe kp_target_neg")
+    row(s, 0, "kprobe", "kthread_create", OPTIMIZED, "a pre-only kprobe is optimized")
+    row(s, 1, "jprobe", "kp_target_neg", "  " + JPROBE_INT3, "a jprobe says why it is not")
+    opt_state(s, "on", 1)
+    out = s.send("dis kthread_create 8")
+    expect(out, rf"^[0-9a-f]{{8}}  kthread_create\+0x0/0x[0-9a-f]+ +{JMP}", "dis: the jmp")
+    under = re.findall(r"\(under the jmp: runs copied in the detour\)$", out, re.M)
+    first = [ln for ln in before.splitlines() if re.match(r"^[0-9a-f]{8}  ", ln)]
+    covered = 0
+    for ln in first[1:]:
+        off = int(re.search(r"\+0x([0-9a-f]+)/", ln)[1], 16)
+        covered += off < 5
+    if len(under) < covered or not under:
+        raise AssertionError(f"dis marks {len(under)} instructions under the jmp, "
+                             f"{covered} start in its 5 bytes:\n{out}")
+    s.send("demo sched")
+    if hits(s, 0) != 2:
+        raise AssertionError(f"optimized: {hits(s, 0)} hits after one demo sched, want 2")
+    expect(s.send("optimize off"), r"^optimization off: 0 optimized, 0 waiting$", "off")
+    row(s, 0, "kprobe", "kthread_create", r"  \(int3: optimization is off\)", "off: why")
+    row(s, 1, "jprobe", "kp_target_neg", "  " + JPROBE_INT3, "off: the jprobe's reason stays")
+    first_line(s, "kthread_create", INT3, "off: the int3 is back")
+    s.send("demo sched")
+    if hits(s, 0) != 4:
+        raise AssertionError(f"int3 again: {hits(s, 0)} hits after two demo sched, want 4")
+    expect(s.send("optimize on"), r"^optimization on: 1 optimized, 0 waiting$", "on again")
+    row(s, 0, "kprobe", "kthread_create", OPTIMIZED, "on: optimized again")
+    first_line(s, "kthread_create", JMP, "on: the jmp is back")
+    expect(s.send("optimize of"), r"^usage: optimize \[on\|off\]$", "optimize of")
+    expect(s.send("optimize on off"), r"^usage: optimize \[on\|off\]$", "two words")
+    expect(s.send("unprobe 0"), r"removed after 4 hits$", "unprobe the kprobe")
+    expect(s.send("unprobe 1"), r"removed after 0 hits$", "unprobe the jprobe")
+    opt_state(s, "on", 0)
+    if s.send("dis kthread_create 8") != before:
+        raise AssertionError("kthread_create's bytes differ after unprobe")
+
+    t = Session(s.qemu, s.kernel, s.log_path.replace(".log", ".cmdline_off.log"),
+                cmdline="monitor kprobes_optimization=0")
+    try:
+        opt_state(t, "off", 0)
+        expect(t.send("probe kthread_create"), r"^probe #0 placed", "probe, booted off")
+        row(t, 0, "kprobe", "kthread_create", r"  \(int3: optimization is off\)", "booted off")
+        first_line(t, "kthread_create", INT3, "booted off: an int3")
+        expect(t.send("optimize on"), r"^optimization on: 1 optimized, 0 waiting$", "on")
+        first_line(t, "kthread_create", JMP, "switched on: the jmp")
+        rc = t.halt()
+        if rc != EXIT_HALT:
+            raise AssertionError(f"the kprobes_optimization=0 boot: halt gave {rc}")
+    finally:
+        t.close()
+
+
 SESSIONS = [
     ("kretprobe_net", check_kretprobe_net),
     ("shared_address", check_shared_address),
     ("thousand_probes", check_thousand_probes),
     ("family_bad_input", check_family_bad_input),
+    ("optimize", check_optimize),
 ]

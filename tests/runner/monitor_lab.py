@@ -161,6 +161,18 @@ def check_predictions(steps, text):
                      reply(st, "unprobe")[1], re.M):
         raise AssertionError(f"unprobe: expected 'removed after {calls} hits'")
 
+    # 3, end. Optimized: the jmp in the first bytes, the region marked, list says so.
+    st, m = said(steps, r"The first bytes now read `([0-9a-f]{2})` and four more", "optimized")
+    out = reply(st, "dis ")[1]
+    jmp = insn_bytes(out, 0).split()
+    if len(jmp) != 5 or jmp[0] != m[1] or "(jmp to detour, optimized)" not in out:
+        raise AssertionError(f"the lab says {m[1]} and four more, a jmp to the detour:\n{out}")
+    if "(under the jmp: runs copied in the detour)" not in out:
+        raise AssertionError("dis does not mark the instructions under the jmp:\n" + out)
+    if not re.search(r"^  0  [0-9a-f]{8}  kprobe .*  \[OPTIMIZED\]$", reply(st, "list")[1],
+                     re.M):
+        raise AssertionError("list does not say [OPTIMIZED]:\n" + reply(st, "list")[1])
+
     # 4. The jprobe: two numbers per hit, one hit per call.
     st, m = said(steps, r"The (two) numbers printed on each hit are `skb`", "jprobe arguments")
     out = reply(st, "demo net")[1]

@@ -69,8 +69,8 @@ def check_messages(s):
     expect(s.send("enable 0"), r"^probe #0 at ip_queue_xmit\+0x0/0x[0-9a-f]+ enabled$", "enable")
     expect(s.send("enable 0"), r"^probe #0 at ip_queue_xmit\+0x0/0x[0-9a-f]+ is already "
            r"enabled$", "second enable")
-    expect(s.send("dis ip_queue_xmit 1"), r"^[0-9a-f]{8}  ip_queue_xmit\+0x0/0x[0-9a-f]+ +cc .*"
-           r"\(int3 armed\)$", "still armed")
+    expect(s.send("dis ip_queue_xmit 1"), r"^[0-9a-f]{8}  ip_queue_xmit\+0x0/0x[0-9a-f]+ +e9 .*"
+           r"\(jmp to detour, optimized\)$", "still armed (and optimized)")
 
 
 def read_until(s, pattern, what, timeout=10):

@@ -28,6 +28,7 @@ class Session:
 
     def __init__(self, qemu, kernel, log_path, cmdline="monitor", timeout=30):
         self.log = open(log_path, "wb")
+        self.qemu, self.log_path = qemu, log_path     # another boot like this one
         self.kernel = kernel
         self.timeout = timeout
         self.proc = subprocess.Popen(
@@ -157,7 +158,7 @@ def expect(reply, pattern, what):
 # ---- the checks: each takes a Session and raises AssertionError on failure ----
 
 COMMANDS = ["help", "syms", "probe", "jprobe", "kretprobe", "list", "enable", "disable",
-            "unprobe", "dis", "ps", "regs", "demo", "selftest", "halt"]
+            "unprobe", "optimize", "dis", "ps", "regs", "demo", "selftest", "halt"]
 
 
 def check_help(s):
@@ -192,9 +193,12 @@ def check_probe_lifecycle(s):
     orig = m[1]
     expect(s.send("probe kthread_create"), r"^probe #0 placed at kthread_create\+0x0/",
            "probe placed")
-    expect(s.send("dis kthread_create 1"),
-           r"^[0-9a-f]{8}  kthread_create\+0x0/0x[0-9a-f]+ +cc .*<- probe #0 \(int3 armed\)",
-           "dis shows the int3")
+    # A pre handler alone: jump-optimized at once (the int3 goes in first, then the jmp).
+    expect(s.send("dis kthread_create 1"), r"^[0-9a-f]{8}  kthread_create\+0x0/0x[0-9a-f]+ +e9"
+           r"( [0-9a-f]{2}){4} +-> [0-9a-f]{8} kprobe_optinsn_page\+\S+  <- probe #0 \(jmp to "
+           r"detour, optimized\)$", "dis shows the jmp to the detour")
+    expect(s.send("list"), r"^  0  [0-9a-f]{8}  kprobe +0 +0  kthread_create\+\S+  "
+           r"\[OPTIMIZED\]$", "list shows [OPTIMIZED]")
     out = s.send("demo sched")
     expect(out, r"^probe #0 hit 1 at kthread_create\+0x0/0x[0-9a-f]+: eip=[0-9a-f]{8} eax=",
            "first hit logged with registers")
@@ -210,6 +214,8 @@ def check_probe_lifecycle(s):
     if hits_of(s.send("list")) != 2:
         raise AssertionError("a disabled probe went on counting")
     expect(s.send("enable 0"), r"enabled", "enable")
+    expect(s.send("dis kthread_create 1"), r"kthread_create\+0x0/0x[0-9a-f]+ +e9 .*\(jmp to "
+           r"detour, optimized\)$", "enabled: optimized again")
     s.send("demo sched")
     if hits_of(s.send("list")) != 4:
         raise AssertionError("the re-enabled probe did not count the next two calls")
