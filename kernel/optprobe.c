@@ -19,17 +19,20 @@
  * What interrupts off cannot cover is a thread preempted earlier, its saved eip on an
  * instruction of the region after the first: it would resume in the middle of the jmp.
  * Linux waits for an RCU-tasks grace period; on one CPU the saved states are all here, so
- * every thread's stack is searched for such an address (thread_in_region) and, if one is
+ * every thread's stack is searched for such an address (in_region: as an interrupt
+ * frame's eip) and, if one is
  * found, the optimization waits (pending, retried on the timer tick). The same search
  * decides when a retired detour buffer may be freed: the copied instructions run with the
  * probed code's own IF, so a thread may be preempted in them, and its buffer lives until no
  * stack holds an address in it. A retired buffer's entry is rewritten first (pushfd; popfd;
  * jmp to the probe's address), so a thread preempted before the detour's cli goes back to
  * the probed code and meets whatever is there now: never the handler of a probe that has
- * gone. The search is conservative -- any word that equals such an address counts -- so
- * at worst an optimization waits, or a buffer is kept, longer than it had to.
+ * gone. The search is conservative -- any word that looks like such a frame, or for a
+ * buffer any word pointing into it, counts -- so at worst an optimization waits, or a
+ * buffer is kept, longer than it had to.
  */
 #include "optprobes.h"
+#include "desc.h"
 #include "irqflags.h"
 #include "kernel.h"
 #include "processor.h"
@@ -93,8 +96,12 @@ static void poke(unsigned long addr, const u8 *bytes, size_t len)
 
 /* ---- who is where: the stacks of every thread ---- */
 
+/* A match sees the word at w and the room (bytes) from w to the stack's top. */
+typedef bool stack_match_t(const unsigned long *w, unsigned long room,
+			   const struct optimized_kprobe *op);
+
 struct stack_search {
-	bool (*match)(unsigned long word, const struct optimized_kprobe *op);
+	stack_match_t *match;
 	const struct optimized_kprobe *op;
 	bool found;
 };
@@ -118,11 +125,10 @@ static void search_stack(struct task_struct *t, void *data)
 	if (lo < (unsigned long)t->stack || lo > hi)
 		lo = (unsigned long)t->stack;   /* a saved esp off its stack: search it all */
 	for (unsigned long a = lo; !s->found && a + sizeof(unsigned long) <= hi; a++)
-		s->found = s->match(*(const unsigned long *)a, s->op);
+		s->found = s->match((const unsigned long *)a, hi - a, s->op);
 }
 
-static bool any_stack_holds(bool (*match)(unsigned long, const struct optimized_kprobe *),
-			    const struct optimized_kprobe *op)
+static bool any_stack_holds(stack_match_t *match, const struct optimized_kprobe *op)
 {
 	struct stack_search s = { match, op, false };
 
@@ -130,18 +136,32 @@ static bool any_stack_holds(bool (*match)(unsigned long, const struct optimized_
 	return s.found;
 }
 
-/* An instruction of the region after the first: where no thread may stand at the patch. */
-static bool in_region(unsigned long w, const struct optimized_kprobe *op)
+/*
+ * An instruction of the region after the first, as the saved eip of an interrupt frame
+ * (eip, cs, eflags): where no thread may stand at the patch. Only an interrupt or an
+ * exception can leave a thread there -- the instruction before it is in the region, and
+ * calls are refused there, so no return address points to one -- hence only a word
+ * followed by the kernel's cs counts. Any word did before, and the optimizer's own
+ * callers hold such addresses: optprobe_after_change(addr) of a probe leaving the region
+ * (its argument, unregister_kprobe's local) kept the probe there waiting.
+ */
+static bool in_region(const unsigned long *w, unsigned long room,
+		      const struct optimized_kprobe *op)
 {
+	if (room < 2 * sizeof(unsigned long) || (u16)w[1] != KERNEL_CS)
+		return false;
 	for (unsigned i = 1; i < op->ninsn; i++)
-		if (w == (unsigned long)op->kp->addr + op->insn_off[i])
+		if (w[0] == (unsigned long)op->kp->addr + op->insn_off[i])
 			return true;
 	return false;
 }
 
-static bool in_buffer(unsigned long w, const struct optimized_kprobe *op)
+/* Any word: a return address (a handler called from the buffer) counts as well. */
+static bool in_buffer(const unsigned long *w, unsigned long room,
+		      const struct optimized_kprobe *op)
 {
-	return w - (unsigned long)op->buf < OPTPROBE_BUF_SIZE;
+	(void)room;
+	return w[0] - (unsigned long)op->buf < OPTPROBE_BUF_SIZE;
 }
 
 /* ---- the tick: retries of what waits ---- */
@@ -446,7 +466,7 @@ static struct optimized_kprobe *__kprobes op_by_buffer(unsigned long addr)
 	if (!is_kprobe_optinsn_slot(addr))
 		return NULL;
 	for (struct optimized_kprobe *op = active; op; op = op->next)
-		if (in_buffer(addr, op))
+		if (addr - (unsigned long)op->buf < OPTPROBE_BUF_SIZE)
 			return op;
 	return NULL;
 }
