@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Putting a jmp in and taking it out (kernel/optprobe.c): relative branches in the region
+ * relocated into the detour buffer, the order of the pokes (Linux's text_poke_bp), cycles
+ * that must leave the text and the buffers as they found them, and the switch
+ * (kprobes_set_optimization). The targets are tests/kernel/optprobe_targets.c's.
+ */
+#include "optprobes.h"
+#include "optprobe_targets.h"
+#include "string.h"
+
+/* A pre-only probe on a region holding a branch: optimized, and fn gives what it gives
+ * unprobed with the branch taken (arg 0) and not taken (arg 5). */
+static void branch_case(struct ktest *t, const void *addr, optr_fn fn)
+{
+	struct optr_probe o;
+	struct optr_text text;
+	int taken = fn(0), not_taken = fn(5);
+
+	optr_need_optimization(t);
+	optr_text_take(t, addr, &text);
+	optr_probe_init(&o, addr);
+	KASSERT_EQ(t, register_kprobe(&o.kp), 0);
+	optr_check_jmp(t, &o, fn, 0, taken);
+	optr_check_jmp(t, &o, fn, 5, not_taken);
+	unregister_kprobe(&o.kp);
+	KEXPECT_TRUE(t, optr_text_same(&text));
+}
+
+/* test; jz rel8; jmp rel8 in one region: both branches relocated to rel32 in the buffer. */
+static void rel8_jz_and_jmp_are_relocated(struct ktest *t)
+{
+	branch_case(t, optr_br8_p, optr_br8);
+}
+
+/* jz rel32 and jmp rel32, each a region of its own. */
+static void rel32_jz_and_jmp_are_relocated(struct ktest *t)
+{
+	branch_case(t, optr_br32_jz, optr_br32);
+	branch_case(t, optr_br32_jmp, optr_br32);
+}
+
+/* The n-th poke from the end of the log (1: the last). */
+static const struct optprobe_poke *poke_back(unsigned n)
+{
+	return &optprobe_pokes[(optprobe_npokes - n) % OPTPROBE_POKE_LOG];
+}
+
+/* The two pokes of a jmp going in at addr: bytes 1-4 (rel32) first, then byte 0 (E9). */
+static void expect_jmp_in_order(struct ktest *t, unsigned long addr)
+{
+	const struct optprobe_poke *rel = poke_back(2), *op = poke_back(1);
+
+	KEXPECT_EQ(t, rel->addr, addr + 1);
+	KEXPECT_EQ(t, rel->len, 4);
+	KEXPECT_EQ(t, rel->first, ((const u8 *)addr)[1]);
+	KEXPECT_EQ(t, op->addr, addr);
+	KEXPECT_EQ(t, op->len, 1);
+	KEXPECT_EQ(t, op->first, 0xe9);
+}
+
+/* The two pokes of the jmp coming out: byte 0 (int3) first, then bytes 1-4 (original). */
+static void expect_jmp_out_order(struct ktest *t, unsigned long addr, const u8 *orig)
+{
+	const struct optprobe_poke *brk = poke_back(2), *rest = poke_back(1);
+
+	KEXPECT_EQ(t, brk->addr, addr);
+	KEXPECT_EQ(t, brk->len, 1);
+	KEXPECT_EQ(t, brk->first, BREAKPOINT_INSTRUCTION);
+	KEXPECT_EQ(t, rest->addr, addr + 1);
+	KEXPECT_EQ(t, rest->len, 4);
+	KEXPECT_EQ(t, rest->first, orig[1]);
+}
+
+/*
+ * text_poke_bp's order. With optimization off the probe is an int3 followed by the
+ * original bytes 1-4; turning it on pokes bytes 1-4 while byte 0 is that int3, then
+ * byte 0; turning it off pokes the int3 back first, then bytes 1-4. Registering and
+ * unregistering with optimization on do the same.
+ */
+static void jmp_is_poked_int3_first(struct ktest *t)
+{
+	struct optr_probe o;
+	struct optr_text text;
+	unsigned long addr = (unsigned long)optr_plain;
+	const u8 *p = (const u8 *)addr;
+	unsigned n;
+
+	optr_need_optimization(t);
+	optr_text_take(t, optr_plain, &text);
+	optr_probe_init(&o, optr_plain);
+	kprobes_set_optimization(false);
+	KASSERT_EQ(t, register_kprobe(&o.kp), 0);
+	KEXPECT_EQ(t, p[0], BREAKPOINT_INSTRUCTION);
+	KEXPECT_TRUE(t, !memcmp(p + 1, text.bytes + 1, 4));
+	n = optprobe_npokes;
+	kprobes_set_optimization(true);
+	KEXPECT_TRUE(t, kprobe_optimized(&o.kp));
+	KEXPECT_EQ(t, optprobe_npokes, n + 2);
+	expect_jmp_in_order(t, addr);
+	/* The rel32 reaches a detour buffer. */
+	KEXPECT_TRUE(t, is_kprobe_optinsn_slot(addr + 5 + *(const u32 *)(p + 1)));
+
+	n = optprobe_npokes;
+	kprobes_set_optimization(false);
+	KEXPECT_EQ(t, optprobe_npokes, n + 2);
+	expect_jmp_out_order(t, addr, text.bytes);
+	KEXPECT_EQ(t, p[0], BREAKPOINT_INSTRUCTION);
+	KEXPECT_TRUE(t, !memcmp(p + 1, text.bytes + 1, 4));
+	kprobes_set_optimization(true);
+
+	unregister_kprobe(&o.kp);
+	n = optprobe_npokes;
+	KEXPECT_EQ(t, register_kprobe(&o.kp), 0);
+	KEXPECT_EQ(t, optprobe_npokes, n + 2);
+	expect_jmp_in_order(t, addr);
+	n = optprobe_npokes;
+	unregister_kprobe(&o.kp);
+	KEXPECT_EQ(t, optprobe_npokes, n + 2);
+	expect_jmp_out_order(t, addr, text.bytes);
+	KEXPECT_TRUE(t, optr_text_same(&text));
+}
+
+#define CYCLES 50
+
+/* 50 disables and enables: optimized every time it is enabled, the original byte 0 back
+ * every time it is disabled, and at the end the text and the buffer count as before. */
+static void enable_disable_cycles_leave_no_trace(struct ktest *t)
+{
+	struct optr_probe o;
+	struct optr_text text;
+	unsigned slots, optimized = 0, bare = 0;
+
+	optr_need_optimization(t);
+	optr_text_take(t, optr_plain, &text);
+	kprobe_optimizer();
+	slots = kprobe_optinsn_slots_used();
+	optr_probe_init(&o, optr_plain);
+	KASSERT_EQ(t, register_kprobe(&o.kp), 0);
+	for (int i = 0; i < CYCLES; i++) {
+		KEXPECT_EQ(t, disable_kprobe(&o.kp), 0);
+		bare += !kprobe_optimized(&o.kp) && *(const u8 *)optr_plain == text.bytes[0];
+		KEXPECT_EQ(t, enable_kprobe(&o.kp), 0);
+		optimized += kprobe_optimized(&o.kp) && *(const u8 *)optr_plain == 0xe9;
+		KEXPECT_EQ(t, optr_plain(i), 2 * i + 7);
+	}
+	KEXPECT_EQ(t, o.pre, CYCLES);
+	KEXPECT_EQ(t, optimized, CYCLES);
+	KEXPECT_EQ(t, bare, CYCLES);
+	unregister_kprobe(&o.kp);
+	KEXPECT_TRUE(t, optr_text_same(&text));
+	kprobe_optimizer();
+	KEXPECT_EQ(t, kprobe_optinsn_slots_used(), slots);
+}
+
+/* 50 registrations and unregistrations: the same. */
+static void register_cycles_leave_no_trace(struct ktest *t)
+{
+	struct optr_probe o;
+	struct optr_text text;
+	unsigned slots, optimized = 0, same = 0;
+
+	optr_need_optimization(t);
+	optr_text_take(t, optr_plain, &text);
+	kprobe_optimizer();
+	slots = kprobe_optinsn_slots_used();
+	optr_probe_init(&o, optr_plain);
+	for (int i = 0; i < CYCLES; i++) {
+		KASSERT_EQ(t, register_kprobe(&o.kp), 0);
+		optimized += kprobe_optimized(&o.kp) && *(const u8 *)optr_plain == 0xe9;
+		KEXPECT_EQ(t, optr_plain(i), 2 * i + 7);
+		unregister_kprobe(&o.kp);
+		same += optr_text_same(&text);
+	}
+	KEXPECT_EQ(t, o.pre, CYCLES);
+	KEXPECT_EQ(t, optimized, CYCLES);
+	KEXPECT_EQ(t, same, CYCLES);
+	kprobe_optimizer();
+	KEXPECT_EQ(t, kprobe_optinsn_slots_used(), slots);
+}
+
+/* The switch: off takes the jmp out (reason off, an int3 probe that works), on puts it
+ * back. The harness checks the case leaves the switch as it found it. */
+static void switch_unoptimizes_and_reoptimizes(struct ktest *t)
+{
+	struct optr_probe o;
+	struct optr_text text;
+
+	optr_need_optimization(t);
+	optr_text_take(t, optr_plain, &text);
+	optr_probe_init(&o, optr_plain);
+	KASSERT_EQ(t, register_kprobe(&o.kp), 0);
+	optr_check_jmp(t, &o, optr_plain, 1, 9);
+	kprobes_set_optimization(false);
+	KEXPECT_FALSE(t, kprobes_optimization_enabled());
+	optr_check_int3(t, &o, optprobe_off, optr_plain, 2, 11);
+	kprobes_set_optimization(true);
+	optr_check_jmp(t, &o, optr_plain, 3, 13);
+	unregister_kprobe(&o.kp);
+	KEXPECT_TRUE(t, optr_text_same(&text));
+}
+
+static const struct ktest_case optprobes_patch_cases[] = {
+	KTEST_CASE(rel8_jz_and_jmp_are_relocated),
+	KTEST_CASE(rel32_jz_and_jmp_are_relocated),
+	KTEST_CASE(jmp_is_poked_int3_first),
+	KTEST_CASE(enable_disable_cycles_leave_no_trace),
+	KTEST_CASE(register_cycles_leave_no_trace),
+	KTEST_CASE(switch_unoptimizes_and_reoptimizes),
+	KTEST_END
+};
+KTEST_SUITE(optprobes_patch_suite, "optprobes_patch", optprobes_patch_cases);
