@@ -218,8 +218,8 @@ static const char *str(const char *s)
 
 /* One call through the probe: fn(arg) == want, one more pre handler run, at o's address;
  * traps: true if the hit must take one (int3), false if it must take none (detour). */
-static void hit_once(struct ktest *t, const char *file, int line, struct optr_probe *o, optr_fn fn, int arg,
-		     int want, bool traps)
+static void hit_once(struct ktest *t, const char *file, int line, struct optr_probe *o,
+		     optr_fn fn, int arg, int want, bool traps)
 {
 	int pre = o->pre, got;
 	unsigned long before = optr_traps();
@@ -238,8 +238,8 @@ static void hit_once(struct ktest *t, const char *file, int line, struct optr_pr
 			   optr_traps() - before, traps ? "some" : "none");
 }
 
-void optr_check_int3_(struct ktest *t, const char *file, int line, struct optr_probe *o, const char *why,
-		      optr_fn fn, int arg, int want)
+void optr_check_int3_(struct ktest *t, const char *file, int line, struct optr_probe *o,
+		      const char *why, optr_fn fn, int arg, int want)
 {
 	const char *got = kprobe_opt_refusal(&o->kp);
 
@@ -253,8 +253,8 @@ void optr_check_int3_(struct ktest *t, const char *file, int line, struct optr_p
 	hit_once(t, file, line, o, fn, arg, want, true);
 }
 
-void optr_check_jmp_(struct ktest *t, const char *file, int line, struct optr_probe *o, optr_fn fn, int arg,
-		     int want)
+void optr_check_jmp_(struct ktest *t, const char *file, int line, struct optr_probe *o,
+		     optr_fn fn, int arg, int want)
 {
 	const char *got = kprobe_opt_refusal(&o->kp);
 
@@ -265,8 +265,8 @@ void optr_check_jmp_(struct ktest *t, const char *file, int line, struct optr_pr
 	hit_once(t, file, line, o, fn, arg, want, false);
 }
 
-void optr_refused_case_(struct ktest *t, const char *file, int line, const void *addr, const char *why,
-			optr_fn fn, int arg)
+void optr_refused_case_(struct ktest *t, const char *file, int line, const void *addr,
+			const char *why, optr_fn fn, int arg)
 {
 	struct optr_probe o;
 	struct optr_text text;

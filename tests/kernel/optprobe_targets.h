@@ -81,21 +81,22 @@ void optr_need_optimization(struct ktest *t);
  * pointer, it is not optimized, its first byte is 0xCC, and a call fn(arg) returns want,
  * runs its pre handler once with regs->eip its address, and takes a trap.
  */
-void optr_check_int3_(struct ktest *t, const char *file, int line, struct optr_probe *o, const char *why,
-		      optr_fn fn, int arg, int want);
+void optr_check_int3_(struct ktest *t, const char *file, int line, struct optr_probe *o,
+		      const char *why, optr_fn fn, int arg, int want);
 #define optr_check_int3(t, o, why, fn, arg, want) \
 	optr_check_int3_(t, __FILE__, __LINE__, o, why, fn, arg, want)
 /* o is optimized: no reason, byte 0xE9, and fn(arg) == want with one hit and no trap. */
-void optr_check_jmp_(struct ktest *t, const char *file, int line, struct optr_probe *o, optr_fn fn, int arg,
-		     int want);
-#define optr_check_jmp(t, o, fn, arg, want) optr_check_jmp_(t, __FILE__, __LINE__, o, fn, arg, want)
+void optr_check_jmp_(struct ktest *t, const char *file, int line, struct optr_probe *o,
+		     optr_fn fn, int arg, int want);
+#define optr_check_jmp(t, o, fn, arg, want) \
+	optr_check_jmp_(t, __FILE__, __LINE__, o, fn, arg, want)
 
 /*
  * A whole refusal case: a pre-only probe at addr is refused for why, works as an int3
  * probe (fn(arg) as unprobed), and unregistering leaves the function's text as it was.
  */
-void optr_refused_case_(struct ktest *t, const char *file, int line, const void *addr, const char *why,
-			optr_fn fn, int arg);
+void optr_refused_case_(struct ktest *t, const char *file, int line, const void *addr,
+			const char *why, optr_fn fn, int arg);
 #define optr_refused_case(t, addr, why, fn, arg) \
 	optr_refused_case_(t, __FILE__, __LINE__, addr, why, fn, arg)
 
