@@ -175,11 +175,13 @@ static void jprobe_is_refused(struct ktest *t)
 	KEXPECT_TRUE(t, kprobe_opt_refusal(&jp.kp) == optprobe_no_break);
 	KEXPECT_FALSE(t, kprobe_optimized(&jp.kp));
 	KEXPECT_EQ(t, *(const u8 *)optr_plain, BREAKPOINT_INSTRUCTION);
-	traps = optr_traps();
-	KEXPECT_EQ(t, optr_plain(6), 19);
-	KEXPECT_EQ(t, jprobe_runs, 1);
-	KEXPECT_EQ(t, jprobe_arg, 6);
-	KEXPECT_NE(t, optr_traps(), traps);
+	if (*(const u8 *)optr_plain == BREAKPOINT_INSTRUCTION) {  /* a jprobe's jmp: no call */
+		traps = optr_traps();
+		KEXPECT_EQ(t, optr_plain(6), 19);
+		KEXPECT_EQ(t, jprobe_runs, 1);
+		KEXPECT_EQ(t, jprobe_arg, 6);
+		KEXPECT_NE(t, optr_traps(), traps);
+	}
 	unregister_jprobe(&jp);
 	KEXPECT_TRUE(t, optr_text_same(&text));
 }
