@@ -149,12 +149,29 @@ __asm__(
 "2:	mov $100, %eax\n ret\n"
 ".size optr_br32, . - optr_br32\n"
 
+/* QEMU takes an interrupt where a translation block starts: after a branch, taken or
+ * not. The two jz (never taken: ZF is clear) make P + 2 and P + 4 such places. */
+".globl optr_spin\n.type optr_spin, @function\n"
+"optr_spin:\n"
+"	or $1, %eax\n"                         /* +0  ZF clear */
+".globl optr_spin_p\n"
+"optr_spin_p:\n"
+"	.byte 0x74, 1f - (. + 1)\n"             /* P     jz, not taken: region [P, P + 5) */
+"	.byte 0x74, 1f - (. + 1)\n"             /* P + 2 */
+"	nop\n"                                  /* P + 4 */
+"	cmpl $0, optr_spin_go\n"
+"	.byte 0x75, optr_spin_p - (. + 1)\n"    /* jnz P (ZF clear there) */
+"1:	ret\n"
+".size optr_spin, . - optr_spin\n"
+
 ".popsection\n"
 ".pushsection .rodata\n"
 ".balign 4\n"
 "optr_table:\n"
 "	.long optr_ind_even, optr_ind_odd\n"
 ".popsection\n");
+
+volatile int optr_spin_go;
 
 int optr_pre(struct kprobe *p, struct pt_regs *regs)
 {
@@ -179,6 +196,17 @@ void optr_probe_init(struct optr_probe *o, const void *addr)
 	o->kp.pre_handler = optr_pre;
 }
 
+u8 optr_byte(const void *addr)
+{
+	return *(const volatile u8 *)addr;
+}
+
+void optr_read(const void *addr, u8 *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = optr_byte((const u8 *)addr + i);
+}
+
 void optr_text_take(struct ktest *t, const void *addr, struct optr_text *c)
 {
 	struct kprobe *p;
@@ -188,12 +216,15 @@ void optr_text_take(struct ktest *t, const void *addr, struct optr_text *c)
 	p = kprobe_in_range(c->start, c->start + c->size);
 	if (p)
 		ktest_skip(t, "a probe is registered in the function the case probes");
-	memcpy(c->bytes, (const void *)c->start, c->size);
+	optr_read((const void *)c->start, c->bytes, c->size);
 }
 
 bool optr_text_same(const struct optr_text *c)
 {
-	return !memcmp(c->bytes, (const void *)c->start, c->size);
+	u8 now[sizeof(c->bytes)];
+
+	optr_read((const void *)c->start, now, c->size);
+	return !memcmp(c->bytes, now, c->size);
 }
 
 unsigned long optr_traps(void)
@@ -203,6 +234,20 @@ unsigned long optr_traps(void)
 	for (unsigned v = 0; v < X86_NR_HW_TRAPS; v++)
 		n += trap_counts[v];
 	return n;
+}
+
+static __noinline void scrub_dead_stack(void)
+{
+	volatile u8 dead[1024];
+
+	for (size_t i = 0; i < sizeof(dead); i++)
+		dead[i] = 0;
+}
+
+void optr_settle(void)
+{
+	scrub_dead_stack();
+	kprobe_optimizer();
 }
 
 void optr_need_optimization(struct ktest *t)
@@ -248,9 +293,10 @@ void optr_check_int3_(struct ktest *t, const char *file, int line, struct optr_p
 			   str(why));
 	if (kprobe_optimized(&o->kp))
 		ktest_fail(t, false, file, line, "optimized, expected an int3 probe");
-	if (*o->kp.addr != BREAKPOINT_INSTRUCTION) {
+	if (optr_byte(o->kp.addr) != BREAKPOINT_INSTRUCTION) {
 		/* Not called: a jmp put in against a rule may run into anything. */
-		ktest_fail(t, false, file, line, "first byte 0x%x, not int3", *o->kp.addr);
+		ktest_fail(t, false, file, line, "first byte 0x%x, not int3",
+			   optr_byte(o->kp.addr));
 		return;
 	}
 	hit_once(t, file, line, o, fn, arg, want, true);
@@ -263,8 +309,9 @@ void optr_check_jmp_(struct ktest *t, const char *file, int line, struct optr_pr
 
 	if (!kprobe_optimized(&o->kp) || got)
 		ktest_fail(t, false, file, line, "not optimized (refusal \"%s\")", str(got));
-	if (*o->kp.addr != 0xe9)
-		ktest_fail(t, false, file, line, "first byte 0x%x, not jmp rel32", *o->kp.addr);
+	if (optr_byte(o->kp.addr) != 0xe9)
+		ktest_fail(t, false, file, line, "first byte 0x%x, not jmp rel32",
+			   optr_byte(o->kp.addr));
 	hit_once(t, file, line, o, fn, arg, want, false);
 }
 

@@ -50,6 +50,12 @@ extern const u8 optr_br8_p[];
 int optr_br32(int x);
 extern const u8 optr_br32_jz[], optr_br32_jmp[];
 
+/* Loops while optr_spin_go is not 0. optr_spin_p's region holds two jz that QEMU ends a
+ * translation block at, so a thread preempted there stands on P, P + 2 or P + 4. */
+int optr_spin(int unused);
+extern const u8 optr_spin_p[];
+extern volatile int optr_spin_go;
+
 /* A probe that counts its handlers' runs; kp first, so a handler's p is the struct. */
 struct optr_probe {
 	struct kprobe kp;
@@ -71,8 +77,23 @@ void optr_text_take(struct ktest *t, const void *addr, struct optr_text *c);
 /* True if the function's text is byte for byte what optr_text_take copied. */
 bool optr_text_same(const struct optr_text *c);
 
+/*
+ * Text as it is now. The compiler may take what a const pointer points to as unchanging
+ * and read it once, before the call that patched it (it did: a byte read after
+ * register_kprobe came from before it), so every read of text here is volatile.
+ */
+u8 optr_byte(const void *addr);
+void optr_read(const void *addr, u8 *buf, size_t len);
+
 /* Traps taken since boot, every vector (a hit through a detour takes none). */
 unsigned long optr_traps(void);
+/*
+ * kprobe_optimizer() on a clean stack. A retired detour buffer is freed once no stack word
+ * points into it, and the last hit's return address into it stays behind in the dead
+ * stack below the caller, where the optimizer's own frames may leave it unwritten. So
+ * the dead stack is zeroed first, and the count of buffers can be compared.
+ */
+void optr_settle(void);
 /* Skips the case if jump optimization is off (kprobes_optimization=0 on the command line). */
 void optr_need_optimization(struct ktest *t);
 

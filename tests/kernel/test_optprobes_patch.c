@@ -7,7 +7,9 @@
  */
 #include "optprobes.h"
 #include "optprobe_targets.h"
+#include "sched.h"
 #include "string.h"
+#include "user_probes.h"
 
 /* A pre-only probe on a region holding a branch: optimized, and fn gives what it gives
  * unprobed with the branch taken (arg 0) and not taken (arg 5). */
@@ -81,7 +83,7 @@ static void expect_jmp_in_order(struct ktest *t, unsigned long addr, unsigned n)
 		return;
 	KEXPECT_EQ(t, pk[0].addr, addr + 1);
 	KEXPECT_EQ(t, pk[0].len, 4);
-	KEXPECT_EQ(t, pk[0].first, ((const u8 *)addr)[1]);
+	KEXPECT_EQ(t, pk[0].first, optr_byte((const u8 *)addr + 1));
 	KEXPECT_EQ(t, pk[1].addr, addr);
 	KEXPECT_EQ(t, pk[1].len, 1);
 	KEXPECT_EQ(t, pk[1].first, 0xe9);
@@ -118,7 +120,8 @@ static void jmp_is_poked_int3_first(struct ktest *t)
 	struct optr_probe o;
 	struct optr_text text;
 	unsigned long addr = (unsigned long)optr_plain;
-	const u8 *p = (const u8 *)addr;
+	u8 p[5];
+	u32 rel;
 	unsigned n;
 
 	optr_need_optimization(t);
@@ -127,6 +130,7 @@ static void jmp_is_poked_int3_first(struct ktest *t)
 	log_wrapped = false;
 	kprobes_set_optimization(false);
 	KASSERT_EQ(t, register_kprobe(&o.kp), 0);
+	optr_read(optr_plain, p, sizeof(p));
 	KEXPECT_EQ(t, p[0], BREAKPOINT_INSTRUCTION);
 	KEXPECT_TRUE(t, !memcmp(p + 1, text.bytes + 1, 4));
 	n = optprobe_npokes;
@@ -134,11 +138,13 @@ static void jmp_is_poked_int3_first(struct ktest *t)
 	KEXPECT_TRUE(t, kprobe_optimized(&o.kp));
 	expect_jmp_in_order(t, addr, n);
 	/* The rel32 reaches a detour buffer. */
-	KEXPECT_TRUE(t, is_kprobe_optinsn_slot(addr + 5 + *(const u32 *)(p + 1)));
+	optr_read(optr_plain + 1, (u8 *)&rel, sizeof(rel));
+	KEXPECT_TRUE(t, is_kprobe_optinsn_slot(addr + 5 + rel));
 
 	n = optprobe_npokes;
 	kprobes_set_optimization(false);
 	expect_jmp_out_order(t, addr, n, text.bytes);
+	optr_read(optr_plain, p, sizeof(p));
 	KEXPECT_EQ(t, p[0], BREAKPOINT_INSTRUCTION);
 	KEXPECT_TRUE(t, !memcmp(p + 1, text.bytes + 1, 4));
 	kprobes_set_optimization(true);
@@ -169,15 +175,15 @@ static void enable_disable_cycles_leave_no_trace(struct ktest *t)
 
 	optr_need_optimization(t);
 	optr_text_take(t, optr_plain, &text);
-	kprobe_optimizer();
+	optr_settle();
 	slots = kprobe_optinsn_slots_used();
 	optr_probe_init(&o, optr_plain);
 	KASSERT_EQ(t, register_kprobe(&o.kp), 0);
 	for (int i = 0; i < CYCLES; i++) {
 		KEXPECT_EQ(t, disable_kprobe(&o.kp), 0);
-		bare += !kprobe_optimized(&o.kp) && *(const u8 *)optr_plain == text.bytes[0];
+		bare += !kprobe_optimized(&o.kp) && optr_byte(optr_plain) == text.bytes[0];
 		KEXPECT_EQ(t, enable_kprobe(&o.kp), 0);
-		optimized += kprobe_optimized(&o.kp) && *(const u8 *)optr_plain == 0xe9;
+		optimized += kprobe_optimized(&o.kp) && optr_byte(optr_plain) == 0xe9;
 		KEXPECT_EQ(t, optr_plain(i), 2 * i + 7);
 	}
 	KEXPECT_EQ(t, o.pre, CYCLES);
@@ -185,7 +191,7 @@ static void enable_disable_cycles_leave_no_trace(struct ktest *t)
 	KEXPECT_EQ(t, bare, CYCLES);
 	unregister_kprobe(&o.kp);
 	KEXPECT_TRUE(t, optr_text_same(&text));
-	kprobe_optimizer();
+	optr_settle();
 	KEXPECT_EQ(t, kprobe_optinsn_slots_used(), slots);
 }
 
@@ -198,12 +204,12 @@ static void register_cycles_leave_no_trace(struct ktest *t)
 
 	optr_need_optimization(t);
 	optr_text_take(t, optr_plain, &text);
-	kprobe_optimizer();
+	optr_settle();
 	slots = kprobe_optinsn_slots_used();
 	optr_probe_init(&o, optr_plain);
 	for (int i = 0; i < CYCLES; i++) {
 		KASSERT_EQ(t, register_kprobe(&o.kp), 0);
-		optimized += kprobe_optimized(&o.kp) && *(const u8 *)optr_plain == 0xe9;
+		optimized += kprobe_optimized(&o.kp) && optr_byte(optr_plain) == 0xe9;
 		KEXPECT_EQ(t, optr_plain(i), 2 * i + 7);
 		unregister_kprobe(&o.kp);
 		same += optr_text_same(&text);
@@ -211,7 +217,7 @@ static void register_cycles_leave_no_trace(struct ktest *t)
 	KEXPECT_EQ(t, o.pre, CYCLES);
 	KEXPECT_EQ(t, optimized, CYCLES);
 	KEXPECT_EQ(t, same, CYCLES);
-	kprobe_optimizer();
+	optr_settle();
 	KEXPECT_EQ(t, kprobe_optinsn_slots_used(), slots);
 }
 
@@ -236,6 +242,76 @@ static void switch_unoptimizes_and_reoptimizes(struct ktest *t)
 	KEXPECT_TRUE(t, optr_text_same(&text));
 }
 
+static int spinner(void *arg)
+{
+	(void)arg;
+	return optr_spin(0);
+}
+
+#define SPIN_TRIES 40
+
+/* Lets the spinner run until a tick preempts it, then registers o at P: true if the
+ * spinner's place made o wait. */
+static bool try_behind_spinner(struct ktest *t, struct optr_probe *o)
+{
+	schedule_timeout(1);
+	optr_probe_init(o, optr_spin_p);
+	KEXPECT_EQ(t, register_kprobe(&o->kp), 0);
+	return kprobe_opt_refusal(&o->kp) == optprobe_waiting;
+}
+
+/*
+ * A thread preempted on an instruction of the region after the first holds the jmp back
+ * (it would resume inside it): the probe waits as an int3 probe, and its jmp goes in once
+ * the thread has gone. Where the spinner stopped decides each try; some must wait (else
+ * nothing was proven), the others are optimized at once, and the spinner, resumed each
+ * time, never runs into half a jmp (it would crash).
+ */
+static void thread_in_region_holds_the_jmp_back(struct ktest *t)
+{
+	struct optr_probe o;
+	struct task_struct *th;
+	unsigned waited = 0, at_once = 0;
+	bool waits = false;
+	int pre;
+
+	optr_need_optimization(t);
+	skip_if_probed(t, optr_spin_p);
+	optr_spin_go = 1;
+	th = kthread_run(spinner, NULL, "optr-spin");
+	KASSERT_TRUE(t, th != NULL);
+	for (int i = 0; i < SPIN_TRIES; i++) {
+		if (try_behind_spinner(t, &o)) {
+			waited++;
+			KEXPECT_EQ(t, optr_byte(optr_spin_p), BREAKPOINT_INSTRUCTION);
+		} else {
+			at_once += kprobe_optimized(&o.kp);
+		}
+		unregister_kprobe(&o.kp);
+	}
+	ktest_info(t, "%u of %d tries waited for the spinner, %u optimized at once", waited,
+		   SPIN_TRIES, at_once);
+	KEXPECT_GT(t, waited, 0U);
+	KEXPECT_EQ(t, waited + at_once, (unsigned)SPIN_TRIES);
+
+	/* One more that waits, kept: the spinner goes through its int3; once the spinner
+	 * has exited, the optimizer puts the jmp in. */
+	for (int i = 0; i < SPIN_TRIES && !waits; i++)
+		if (!(waits = try_behind_spinner(t, &o)))
+			unregister_kprobe(&o.kp);
+	pre = o.pre;
+	if (waits)
+		schedule_timeout(2);            /* the spinner loops through the int3 */
+	optr_spin_go = 0;
+	KEXPECT_EQ(t, kthread_join(th), 1);             /* optr_spin's eax: the or's 1 */
+	if (!waits)
+		return;
+	KEXPECT_GT(t, o.pre, pre);
+	kprobe_optimizer();
+	optr_check_jmp(t, &o, optr_spin, 0, 1);
+	unregister_kprobe(&o.kp);
+}
+
 static const struct ktest_case optprobes_patch_cases[] = {
 	KTEST_CASE(rel8_jz_and_jmp_are_relocated),
 	KTEST_CASE(rel32_jz_and_jmp_are_relocated),
@@ -243,6 +319,7 @@ static const struct ktest_case optprobes_patch_cases[] = {
 	KTEST_CASE(enable_disable_cycles_leave_no_trace),
 	KTEST_CASE(register_cycles_leave_no_trace),
 	KTEST_CASE(switch_unoptimizes_and_reoptimizes),
+	KTEST_CASE(thread_in_region_holds_the_jmp_back),
 	KTEST_END
 };
 KTEST_SUITE(optprobes_patch_suite, "optprobes_patch", optprobes_patch_cases);

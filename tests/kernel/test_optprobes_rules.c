@@ -93,7 +93,7 @@ static void probe_arriving_in_region_unoptimizes(struct ktest *t)
 {
 	struct optr_probe *a = &in_a, *b = &in_b;
 	struct optr_text text;
-	const u8 *pa = (const u8 *)optr_plain;
+	u8 now[4];
 
 	optr_need_optimization(t);
 	optr_text_take(t, optr_plain, &text);
@@ -104,7 +104,8 @@ static void probe_arriving_in_region_unoptimizes(struct ktest *t)
 	optr_check_jmp(t, a, optr_plain, 1, 9);
 	KEXPECT_EQ(t, register_kprobe(&b->kp), 0);
 	KEXPECT_TRUE(t, kprobe_armed_at(optr_plain_in));
-	KEXPECT_TRUE(t, !memcmp(pa + 1, text.bytes + 1, 3));
+	optr_read(optr_plain, now, sizeof(now));
+	KEXPECT_TRUE(t, !memcmp(now + 1, text.bytes + 1, 3));
 	optr_check_int3(t, a, optprobe_probe_in, optr_plain, 1, 9);
 	KEXPECT_EQ(t, b->pre, 1);
 	unregister_kprobe(&b->kp);
@@ -174,8 +175,8 @@ static void jprobe_is_refused(struct ktest *t)
 	KASSERT_EQ(t, register_jprobe(&jp), 0);
 	KEXPECT_TRUE(t, kprobe_opt_refusal(&jp.kp) == optprobe_no_break);
 	KEXPECT_FALSE(t, kprobe_optimized(&jp.kp));
-	KEXPECT_EQ(t, *(const u8 *)optr_plain, BREAKPOINT_INSTRUCTION);
-	if (*(const u8 *)optr_plain == BREAKPOINT_INSTRUCTION) {  /* a jprobe's jmp: no call */
+	KEXPECT_EQ(t, optr_byte(optr_plain), BREAKPOINT_INSTRUCTION);
+	if (optr_byte(optr_plain) == BREAKPOINT_INSTRUCTION) {  /* a jprobe's jmp: no call */
 		traps = optr_traps();
 		KEXPECT_EQ(t, optr_plain(6), 19);
 		KEXPECT_EQ(t, jprobe_runs, 1);
