@@ -219,12 +219,19 @@ void optr_text_take(struct ktest *t, const void *addr, struct optr_text *c)
 	optr_read((const void *)c->start, c->bytes, c->size);
 }
 
-bool optr_text_same(const struct optr_text *c)
+/* Its own frame holds the copy: optr_settle ran from a frame with nothing stale in it. */
+static __noinline bool text_same(const struct optr_text *c)
 {
 	u8 now[sizeof(c->bytes)];
 
 	optr_read((const void *)c->start, now, c->size);
 	return !memcmp(c->bytes, now, c->size);
+}
+
+bool optr_text_restored(const struct optr_text *c)
+{
+	optr_settle();
+	return text_same(c);
 }
 
 unsigned long optr_traps(void)
@@ -328,6 +335,6 @@ void optr_refused_case_(struct ktest *t, const char *file, int line, const void 
 	KASSERT_EQ(t, register_kprobe(&o.kp), 0);
 	optr_check_int3_(t, file, line, &o, why, fn, arg, want);
 	unregister_kprobe(&o.kp);
-	if (!optr_text_same(&text))
+	if (!optr_text_restored(&text))
 		ktest_fail(t, false, file, line, "text not restored after unregister");
 }

@@ -74,8 +74,13 @@ struct optr_text {
 };
 /* Copies the function holding addr (kallsyms' bounds); skips if a probe is in it. */
 void optr_text_take(struct ktest *t, const void *addr, struct optr_text *c);
-/* True if the function's text is byte for byte what optr_text_take copied. */
-bool optr_text_same(const struct optr_text *c);
+/*
+ * True if the function's text is byte for byte what optr_text_take copied. A case calls
+ * it last, after unregistering: it settles the optimizer first (optr_settle), so no
+ * buffer of the case is left retired for a later tick to free under another suite that
+ * counts frames (mm's).
+ */
+bool optr_text_restored(const struct optr_text *c);
 
 /*
  * Text as it is now. The compiler may take what a const pointer points to as unchanging

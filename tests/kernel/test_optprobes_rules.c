@@ -37,7 +37,7 @@ static void jump_to_region_start_is_optimized(struct ktest *t)
 	KEXPECT_EQ(t, o.pre, 4);                /* the relocated jnz comes back through it */
 	KEXPECT_EQ(t, optr_traps(), traps);
 	unregister_kprobe(&o.kp);
-	KEXPECT_TRUE(t, optr_text_same(&text));
+	KEXPECT_TRUE(t, optr_text_restored(&text));
 }
 
 /* Rule: no indirect jump in the function (a jump table's targets are not known). */
@@ -112,7 +112,7 @@ static void probe_arriving_in_region_unoptimizes(struct ktest *t)
 	optr_check_jmp(t, a, optr_plain, 2, 11);
 	KEXPECT_EQ(t, b->pre, 1);
 	unregister_kprobe(&a->kp);
-	KEXPECT_TRUE(t, optr_text_same(&text));
+	KEXPECT_TRUE(t, optr_text_restored(&text));
 }
 
 /* ... and A registered where B already sits in its region is refused from the start. */
@@ -132,7 +132,7 @@ static void probe_already_in_region_refuses(struct ktest *t)
 	KEXPECT_EQ(t, b->pre, 1);
 	unregister_kprobe(&a->kp);
 	unregister_kprobe(&b->kp);
-	KEXPECT_TRUE(t, optr_text_same(&text));
+	KEXPECT_TRUE(t, optr_text_restored(&text));
 }
 
 /* Rule: a post handler needs the single-step, so the probe stays an int3 probe. */
@@ -149,7 +149,7 @@ static void post_handler_is_refused(struct ktest *t)
 	optr_check_int3(t, &o, optprobe_no_post, optr_plain, 4, 15);
 	KEXPECT_EQ(t, o.post, 1);
 	unregister_kprobe(&o.kp);
-	KEXPECT_TRUE(t, optr_text_same(&text));
+	KEXPECT_TRUE(t, optr_text_restored(&text));
 }
 
 static int jprobe_arg, jprobe_runs;
@@ -184,7 +184,7 @@ static void jprobe_is_refused(struct ktest *t)
 		KEXPECT_NE(t, optr_traps(), traps);
 	}
 	unregister_jprobe(&jp);
-	KEXPECT_TRUE(t, optr_text_same(&text));
+	KEXPECT_TRUE(t, optr_text_restored(&text));
 }
 
 /* An aggregate of pre-only probes is optimized; a post-handler member takes it back to an
@@ -220,7 +220,7 @@ static void aggregate_follows_its_members(struct ktest *t)
 	KEXPECT_EQ(t, c.pre, 1);
 	unregister_kprobe(&a.kp);
 	unregister_kprobe(&b.kp);
-	KEXPECT_TRUE(t, optr_text_same(&text));
+	KEXPECT_TRUE(t, optr_text_restored(&text));
 }
 
 static const struct ktest_case optprobes_rules_cases[] = {
