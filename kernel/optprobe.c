@@ -156,12 +156,23 @@ static bool in_region(const unsigned long *w, unsigned long room,
 	return false;
 }
 
-/* Any word: a return address (a handler called from the buffer) counts as well. */
+/*
+ * An address in op's buffer that a thread may still come back to: an interrupt frame's
+ * eip (preempted or faulting in the copied instructions, or at the entry before its
+ * cli), or -- while op's own handler runs, called from the buffer with interrupts off,
+ * so in this thread only -- any word, its return address among them. Any word counted
+ * before, and the last hit's return address stays behind in dead stack that later frames
+ * leave unwritten: buffers were then freed by a tick much later, under tests that count
+ * free frames (mm.frames_unique_and_in_usable_ram, kprobes_many).
+ */
 static bool in_buffer(const unsigned long *w, unsigned long room,
 		      const struct optimized_kprobe *op)
 {
-	(void)room;
-	return w[0] - (unsigned long)op->buf < OPTPROBE_BUF_SIZE;
+	if (w[0] - (unsigned long)op->buf >= OPTPROBE_BUF_SIZE)
+		return false;
+	if (current_kprobe == op->kp)
+		return true;
+	return room >= 2 * sizeof(unsigned long) && (u16)w[1] == KERNEL_CS;
 }
 
 /* ---- the tick: retries of what waits ---- */
