@@ -43,6 +43,7 @@ struct optimized_kprobe {
 	u8 insn_off[OPTPROBE_MAX_INSNS];        /* each one's offset in the region */
 	u8 copy_off[OPTPROBE_MAX_INSNS + 1];    /* its copy's offset in buf; [ninsn]: jmp */
 	u8 orig[OPTPROBE_MAX_REGION];           /* the region's original bytes */
+	unsigned long back;                     /* where its jmp back goes: addr + len */
 	struct optimized_kprobe *next;          /* on the pending, active or retired list */
 };
 

@@ -22,22 +22,24 @@
  * What interrupts off cannot cover is a thread preempted earlier, its saved eip on an
  * instruction of the region after the first: it would resume in the middle of the jmp.
  * Linux waits for an RCU-tasks grace period; on one CPU the saved states are all here, so
- * every thread's stack is searched for such an address (thread_in_region) and, if one is
+ * every thread's stack is searched for such an address (in_region: as an interrupt
+ * frame's eip) and, if one is
  * found, the optimization waits (pending, retried on the timer tick). The same search
  * decides when a retired detour buffer may be freed: the copied instructions run with the
  * probed code's own IF, so a thread may be preempted in them, and its buffer lives until no
  * stack holds an address in it. A retired buffer's entry is rewritten first (pushfd; popfd;
  * jmp to the probe's address), so a thread preempted before the detour's cli goes back to
  * the probed code and meets whatever is there now: never the handler of a probe that has
- * gone. The search is conservative -- any word that equals such an address counts -- so
- * at worst an optimization waits, or a buffer is kept, longer than it had to.
+ * gone. The search is conservative -- any word that looks like such a frame, or for a
+ * buffer any word pointing into it, counts -- so at worst an optimization waits, or a
+ * buffer is kept, longer than it had to.
  */
 #include "optprobes.h"
+#include "desc.h"
 #include "irqflags.h"
 #include "kernel.h"
 #include "processor.h"
 #include "multiboot.h"
-#include "preempt.h"
 #include "sched.h"
 #include "slab.h"
 #include "text_poke.h"
@@ -101,8 +103,12 @@ static void __kprobes poke(unsigned long addr, const u8 *bytes, size_t len)
 
 /* ---- who is where: the stacks of every thread ---- */
 
+/* A match sees the word at w and the room (bytes) from w to the stack's top. */
+typedef bool stack_match_t(const unsigned long *w, unsigned long room,
+			   const struct optimized_kprobe *op);
+
 struct stack_search {
-	bool (*match)(unsigned long word, const struct optimized_kprobe *op);
+	stack_match_t *match;
 	const struct optimized_kprobe *op;
 	bool found;
 };
@@ -112,21 +118,15 @@ struct stack_search {
  * may run with esp misaligned (the differential test's corpus does), and an interrupt frame
  * pushed then is misaligned too.
  *
- * The running thread's own stack is searched only from an interrupt (the tick's retries):
- * the interrupted code's frame is there. Called from a thread, the running thread is
- * in this code, which has no address of a region or a buffer saved on its stack but its
- * own locals (false matches: a buffer freed late, off the tick, upsets every count of
- * free frames); a trap that found it in a buffer has moved its eip out already
- * (optprobe_fixup_trap, optprobe_debug_trap), and it cannot stand inside a region that
- * holds no probe and no call.
+ * The running thread's stack is searched from here: an interrupt this code runs in (the
+ * tick's retries) has the interrupted code's frame above, and a handler that called it
+ * from a detour buffer has its return address into that buffer there (in_buffer).
  */
 static void search_stack(struct task_struct *t, void *data)
 {
 	struct stack_search *s = data;
 	unsigned long lo, hi = (unsigned long)t->stack + THREAD_SIZE;
 
-	if (t == current && !in_interrupt())
-		return;
 	if (t == current)
 		lo = (unsigned long)__builtin_frame_address(0);
 	else if (t->state == TASK_NEW || t->state == TASK_DEAD)
@@ -136,11 +136,10 @@ static void search_stack(struct task_struct *t, void *data)
 	if (lo < (unsigned long)t->stack || lo > hi)
 		lo = (unsigned long)t->stack;   /* a saved esp off its stack: search it all */
 	for (unsigned long a = lo; !s->found && a + sizeof(unsigned long) <= hi; a++)
-		s->found = s->match(*(const unsigned long *)a, s->op);
+		s->found = s->match((const unsigned long *)a, hi - a, s->op);
 }
 
-static bool any_stack_holds(bool (*match)(unsigned long, const struct optimized_kprobe *),
-			    const struct optimized_kprobe *op)
+static bool any_stack_holds(stack_match_t *match, const struct optimized_kprobe *op)
 {
 	struct stack_search s = { match, op, false };
 
@@ -148,18 +147,43 @@ static bool any_stack_holds(bool (*match)(unsigned long, const struct optimized_
 	return s.found;
 }
 
-/* An instruction of the region after the first: where no thread may stand at the patch. */
-static bool in_region(unsigned long w, const struct optimized_kprobe *op)
+/*
+ * An instruction of the region after the first, as the saved eip of an interrupt frame
+ * (eip, cs, eflags): where no thread may stand at the patch. Only an interrupt or an
+ * exception can leave a thread there -- the instruction before it is in the region, and
+ * calls are refused there, so no return address points to one -- hence only a word
+ * followed by the kernel's cs counts. Any word did before, and the optimizer's own
+ * callers hold such addresses: optprobe_after_change(addr) of a probe leaving the region
+ * (its argument, unregister_kprobe's local) kept the probe there waiting.
+ */
+static bool in_region(const unsigned long *w, unsigned long room,
+		      const struct optimized_kprobe *op)
 {
+	if (room < 2 * sizeof(unsigned long) || (u16)w[1] != KERNEL_CS)
+		return false;
 	for (unsigned i = 1; i < op->ninsn; i++)
-		if (w == (unsigned long)op->kp->addr + op->insn_off[i])
+		if (w[0] == (unsigned long)op->kp->addr + op->insn_off[i])
 			return true;
 	return false;
 }
 
-static bool in_buffer(unsigned long w, const struct optimized_kprobe *op)
+/*
+ * An address in op's buffer that a thread may still come back to: an interrupt frame's
+ * eip (preempted or faulting in the copied instructions, or at the entry before its
+ * cli), or -- while op's own handler runs, called from the buffer with interrupts off,
+ * so in this thread only -- any word, its return address among them. Any word counted
+ * before, and the last hit's return address stays behind in dead stack that later frames
+ * leave unwritten: buffers were then freed by a tick much later, under tests that count
+ * free frames (mm.frames_unique_and_in_usable_ram, kprobes_many).
+ */
+static bool in_buffer(const unsigned long *w, unsigned long room,
+		      const struct optimized_kprobe *op)
 {
-	return w - (unsigned long)op->buf < OPTPROBE_BUF_SIZE;
+	if (w[0] - (unsigned long)op->buf >= OPTPROBE_BUF_SIZE)
+		return false;
+	if (current_kprobe == op->kp)
+		return true;
+	return room >= 2 * sizeof(unsigned long) && (u16)w[1] == KERNEL_CS;
 }
 
 /* ---- the tick: retries of what waits ---- */
@@ -263,6 +287,23 @@ static void retire(struct optimized_kprobe *op)
 	free_retired();
 }
 
+/*
+ * True if op's jmp may not go in yet: a thread stopped on an instruction of the region
+ * after the first (in_region), or a retired buffer still in use whose jmp back lands on
+ * such an instruction -- its probe's region ended inside this one (a probe placed in an
+ * optimized region from its own handler: the handler returns into its retired buffer,
+ * whose copies then jump back into what would be the middle of the new jmp).
+ */
+static bool must_wait(const struct optimized_kprobe *op)
+{
+	unsigned long addr = (unsigned long)op->kp->addr;
+
+	for (const struct optimized_kprobe *r = retired; r; r = r->next)
+		if (r->back > addr && r->back < addr + op->len)
+			return true;
+	return op->ninsn > 1 && any_stack_holds(in_region, op);
+}
+
 /* Tries to optimize ap, the table's entry at its address. Interrupts off. */
 static void try_optimize(struct kprobe *ap)
 {
@@ -282,7 +323,8 @@ static void try_optimize(struct kprobe *ap)
 	}
 	op->kp = ap;
 	why = optprobe_analyze(ap, op);
-	if (!why && op->ninsn > 1 && any_stack_holds(in_region, op)) {
+	op->back = (unsigned long)ap->addr + op->len;
+	if (!why && must_wait(op)) {
 		ap->op = op;
 		ap->opt_refusal = optprobe_waiting;
 		list_add(&pending, op);
@@ -351,9 +393,10 @@ void kprobe_optimizer(void)
 	unsigned long flags;
 
 	local_irq_save(flags);
+	free_retired();                 /* first: a retired buffer may be what a wait is for */
 	for (struct optimized_kprobe *op = pending, *next; op; op = next) {
 		next = op->next;
-		if (op->ninsn > 1 && any_stack_holds(in_region, op))
+		if (must_wait(op))
 			continue;
 		list_del(&pending, op);
 		nr_pending--;
@@ -364,7 +407,6 @@ void kprobe_optimizer(void)
 			kfree(op);
 		}
 	}
-	free_retired();
 	update_tick_hook();
 	local_irq_restore(flags);
 }
@@ -441,7 +483,7 @@ static struct optimized_kprobe *__kprobes op_by_buffer(unsigned long addr)
 	if (!is_kprobe_optinsn_slot(addr))
 		return NULL;
 	for (struct optimized_kprobe *op = active; op; op = op->next)
-		if (in_buffer(addr, op))
+		if (addr - (unsigned long)op->buf < OPTPROBE_BUF_SIZE)
 			return op;
 	return NULL;
 }
