@@ -120,6 +120,7 @@ static int hit_fixed(bool irq_on, unsigned long *flags_after)
 	int r;
 
 	memset(&seen, 0, sizeof(seen));
+	get_kprobe_ctlblk()->kprobe_status = 0;         /* the hit must set it, not find it */
 	local_irq_save(flags);
 	if (irq_on)
 		local_irq_enable();
