@@ -59,7 +59,8 @@ KERNEL_ROOMS = {
                "probe_point.c", "text_poke.c", "jprobe.c", "kprobes_internal.h",
                "kprobe_aggr.c", "kprobe_batch.c",
                "kprobe-offsets.c", "kretprobe.c", "kretprobe_register.c",
-               "kretprobe_trampoline.asm"},
+               "kretprobe_trampoline.asm", "optprobe.c", "optprobe_prepare.c",
+               "optprobe_template.asm"},
 }
 # Every folder that holds kernel sources (the same as the Makefile's SRC_DIRS, plus the
 # folders of the sources it names one by one: boot/), and its room, or for a folder of
@@ -87,7 +88,7 @@ HEADER_ROOMS = {
     "init.h": "core", "kbuild.h": "core",
     # probes
     "kprobes.h": "probes", "jprobes.h": "probes", "probe_point.h": "probes",
-    "text_poke.h": "probes", "kretprobes.h": "probes",
+    "text_poke.h": "probes", "kretprobes.h": "probes", "optprobes.h": "probes",
     # samples, monitor
     "demo.h": "samples", "readline.h": "monitor", "monitor.h": "monitor",
 }
