@@ -149,8 +149,14 @@ void __kprobes kprobe_fixup_slot_trap(struct pt_regs *regs)
 
 static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)
 {
-	if (kprobe_running())
+	if (kprobe_running()) {
+		/* A handler ran into an optimized probe (a miss) and a copied instruction
+		 * faulted in its detour buffer: the handler's own fault, at the original
+		 * instruction, as for an int3 probe's reentered step. eip goes back there
+		 * (and the jmp out) before the fault is offered. */
+		optprobe_fixup_trap(regs);
 		return kprobe_fault_handler(regs, trapnr);
+	}
 	kprobe_fixup_slot_trap(regs);
 	return 0;
 }

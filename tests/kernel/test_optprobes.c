@@ -8,8 +8,8 @@
  * Every case asserts kprobe_optimized() first, so it cannot quietly test the int3 path,
  * and where it compares with an int3 hit it runs the very same call again with
  * optimization off (kprobes_set_optimization(false), back on at the end). Handlers in
- * other contexts, kretprobes and a debugger: test_optprobes_ctx.c; threads and the
- * optimizer's waits: test_optprobes_threads.c.
+ * other contexts and kretprobes: test_optprobes_ctx.c; a debugger: test_optprobes_debug.c;
+ * threads and the optimizer's waits: test_optprobes_threads.c.
  */
 #include "desc.h"
 #include "irqflags.h"
