@@ -7,7 +7,7 @@
  *
  * Every case asserts kprobe_optimized() first, so it cannot quietly test the int3 path,
  * and where it compares with an int3 hit it runs the very same call again with
- * optimization off (kprobes_set_optimization(false), back on at the end). Handlers in
+ * optimization off (optprobes_switch(false), back on at the end). Handlers in
  * other contexts and kretprobes: test_optprobes_ctx.c; a debugger: test_optprobes_debug.c;
  * threads and the optimizer's waits: test_optprobes_threads.c.
  */
@@ -15,6 +15,7 @@
 #include "irqflags.h"
 #include "kprobes.h"
 #include "ktest.h"
+#include "optprobe_helpers.h"
 #include "optprobes.h"
 #include "preempt.h"
 #include "processor.h"
@@ -67,8 +68,9 @@ static void pre_only_probe_is_optimized(struct ktest *t)
 
 	skip_if_probed(t, opt_target);
 	memset(&seen, 0, sizeof(seen));
+	scrub_dead_stack();
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	KEXPECT_TRUE(t, kprobe_optimized(&kp));
+	KEXPECT_OPTIMIZED(t, &kp);
 	KEXPECT_EQ(t, *(u8 *)opt_target, 0xe9);
 	traps = traps_now();
 	local_irq_enable();
@@ -135,21 +137,22 @@ static void handler_sees_the_int3_pt_regs(struct ktest *t)
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)opt_target, .pre_handler = opt_pre };
 
 	skip_if_probed(t, opt_target);
+	scrub_dead_stack();
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	KASSERT_TRUE(t, kprobe_optimized(&kp));
+	KASSERT_OPTIMIZED(t, &kp);
 	for (int irq_on = 1; irq_on >= 0; irq_on--) {
 		struct pt_regs int3;
 		unsigned long int3_sp, after;
 
 		/* The int3 hit first, as the reference. */
-		kprobes_set_optimization(false);
+		optprobes_switch(false);
 		KEXPECT_FALSE(t, kprobe_optimized(&kp));
 		KEXPECT_EQ(t, hit_fixed(irq_on, &after), 22);
 		KEXPECT_EQ(t, seen.pre, 1);
 		int3 = seen.regs;
 		int3_sp = seen.sp;
-		kprobes_set_optimization(true);
-		KEXPECT_TRUE(t, kprobe_optimized(&kp));
+		optprobes_switch(true);
+		KEXPECT_OPTIMIZED(t, &kp);
 
 		unsigned long traps = traps_now();
 		KEXPECT_EQ(t, hit_fixed(irq_on, &after), 22);
@@ -297,12 +300,13 @@ static void handler_writes_reach_the_probed_code(struct ktest *t)
 	struct kprobe kp = { .addr = (kprobe_opcode_t *)opt_gpr_target, .pre_handler = gpr_pre };
 
 	skip_if_probed(t, opt_gpr_target);
+	scrub_dead_stack();
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	KASSERT_TRUE(t, kprobe_optimized(&kp));
+	KASSERT_OPTIMIZED(t, &kp);
 	KASSERT_EQ(t, register_die_notifier(&gpr_debug_nb), 0);
 	gpr_debug_traps = 0;
 	for (int opt = 0; opt < 2; opt++) {
-		kprobes_set_optimization(opt);
+		optprobes_switch(opt);
 		KEXPECT_EQ(t, kprobe_optimized(&kp), opt);
 		for (int mode = 0; mode < GPR_MODES; mode++)
 			for (int v = 0; v < 4; v++) {
@@ -318,7 +322,7 @@ static void handler_writes_reach_the_probed_code(struct ktest *t)
 		KEXPECT_EQ(t, kprobe_optimized(&kp), opt);      /* nothing took the jmp out */
 	}
 	unregister_die_notifier(&gpr_debug_nb);
-	kprobes_set_optimization(true);
+	optprobes_switch(true);
 	unregister_kprobe(&kp);
 	KEXPECT_EQ(t, gpr_debug_traps, 0);
 	KEXPECT_EQ(t, preempt_count(), 0);
@@ -353,10 +357,11 @@ static void handler_returning_1_resumes_at_its_eip(struct ktest *t)
 			     .pre_handler = divert_pre };
 
 	skip_if_probed(t, opt_divert_target);
+	scrub_dead_stack();
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	KASSERT_TRUE(t, kprobe_optimized(&kp));
+	KASSERT_OPTIMIZED(t, &kp);
 	for (int opt = 1; opt >= 0; opt--) {
-		kprobes_set_optimization(opt);
+		optprobes_switch(opt);
 		KEXPECT_EQ(t, kprobe_optimized(&kp), opt);
 		for (int irq_on = 0; irq_on < 2; irq_on++) {
 			unsigned long flags, after;
@@ -378,7 +383,7 @@ static void handler_returning_1_resumes_at_its_eip(struct ktest *t)
 			KEXPECT_EQ(t, preempt_count(), 0);
 		}
 	}
-	kprobes_set_optimization(true);
+	optprobes_switch(true);
 	unregister_kprobe(&kp);
 	KEXPECT_EQ(t, opt_divert_target(5, 7), 22);
 	KEXPECT_EQ(t, divert_runs, 1);

@@ -13,6 +13,7 @@
 #include "kprobes.h"
 #include "kretprobes.h"
 #include "ktest.h"
+#include "optprobe_helpers.h"
 #include "optprobes.h"
 #include "preempt.h"
 #include "processor.h"
@@ -100,13 +101,14 @@ static void hit_inside_handler_is_a_miss(struct ktest *t)
 	skip_if_probed(t, ctx_outer_target);
 	skip_if_probed(t, ctx_nest_int3);
 	skip_if_probed(t, ctx_nest_opt);
+	scrub_dead_stack();
 	KASSERT_EQ(t, register_kprobes(kps, 3), 0);
-	KEXPECT_TRUE(t, kprobe_optimized(&outer));
+	KEXPECT_OPTIMIZED(t, &outer);
 	KEXPECT_FALSE(t, kprobe_optimized(&in3));
 	KEXPECT_TRUE(t, kprobe_opt_refusal(&in3) == optprobe_no_post);
-	KEXPECT_TRUE(t, kprobe_optimized(&inj));
+	KEXPECT_OPTIMIZED(t, &inj);
 	for (int opt = 1; opt >= 0; opt--) {
-		kprobes_set_optimization(opt);
+		optprobes_switch(opt);
 		KEXPECT_EQ(t, kprobe_optimized(&outer), opt);
 		KEXPECT_EQ(t, kprobe_optimized(&inj), opt);
 		memset(&nest, 0, sizeof(nest));
@@ -129,7 +131,7 @@ static void hit_inside_handler_is_a_miss(struct ktest *t)
 		KEXPECT_FALSE(t, kprobe_running());
 		KEXPECT_EQ(t, preempt_count(), 0);
 	}
-	kprobes_set_optimization(true);
+	optprobes_switch(true);
 	unregister_kprobes(kps, 3);
 }
 
@@ -179,10 +181,11 @@ static void handler_fault_goes_to_fault_handler(struct ktest *t)
 			     .pre_handler = fault_pre, .fault_handler = fault_fix };
 
 	skip_if_probed(t, ctx_outer_target);
+	scrub_dead_stack();
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	KASSERT_TRUE(t, kprobe_optimized(&kp));
+	KASSERT_OPTIMIZED(t, &kp);
 	for (int opt = 1; opt >= 0; opt--) {
-		kprobes_set_optimization(opt);
+		optprobes_switch(opt);
 		for (int by_reg = 0; by_reg < 2; by_reg++) {
 			KEXPECT_EQ(t, kprobe_optimized(&kp), opt);
 			memset(&flt, 0, sizeof(flt));
@@ -203,7 +206,7 @@ static void handler_fault_goes_to_fault_handler(struct ktest *t)
 			KEXPECT_EQ(t, preempt_count(), 0);
 		}
 	}
-	kprobes_set_optimization(true);
+	optprobes_switch(true);
 	unregister_kprobe(&kp);
 }
 
@@ -230,11 +233,13 @@ static void missed_copy_fault_goes_to_outer_fault_handler(struct ktest *t)
 
 	skip_if_probed(t, ctx_outer_target);
 	skip_if_probed(t, kp_load);
+	skip_if_probed(t, (void *)LOAD_SITE);          /* in kp_load's region: no jmp there */
+	scrub_dead_stack();
 	KASSERT_EQ(t, register_kprobes(kps, 2), 0);
-	KEXPECT_TRUE(t, kprobe_optimized(&kp));
-	KEXPECT_TRUE(t, kprobe_optimized(&inner));
+	KEXPECT_OPTIMIZED(t, &kp);
+	KEXPECT_OPTIMIZED(t, &inner);
 	for (int opt = 1; opt >= 0; opt--) {
-		kprobes_set_optimization(opt);
+		optprobes_switch(opt);
 		KEXPECT_EQ(t, kprobe_optimized(&inner), opt);
 		memset(&flt, 0, sizeof(flt));
 		inner.nmissed = 0;
@@ -250,7 +255,7 @@ static void missed_copy_fault_goes_to_outer_fault_handler(struct ktest *t)
 		KEXPECT_FALSE(t, kprobe_running());
 		KEXPECT_EQ(t, preempt_count(), 0);
 	}
-	kprobes_set_optimization(true);
+	optprobes_switch(true);
 	unregister_kprobes(kps, 2);
 }
 
@@ -291,18 +296,20 @@ static void kretprobes_are_optimized(struct ktest *t)
 
 	skip_if_probed(t, ctx_kret_target);
 	for (int aggr = 0; aggr < 2; aggr++) {
+		scrub_dead_stack();
 		KASSERT_EQ(t, register_kretprobe(&rp), 0);
+		scrub_dead_stack();
 		int err = aggr ? register_kprobe(&kp) : 0;
 		if (err)
 			unregister_kretprobe(&rp);      /* never leave a registration behind */
 		KASSERT_EQ(t, err, 0);
-		KEXPECT_TRUE(t, kprobe_optimized(&rp.kp));
+		KEXPECT_OPTIMIZED(t, &rp.kp);
 		if (aggr)
-			KEXPECT_TRUE(t, kprobe_optimized(&kp));
+			KEXPECT_OPTIMIZED(t, &kp);
 		unsigned long traps_by_mode[2];
 
 		for (int opt = 1; opt >= 0; opt--) {
-			kprobes_set_optimization(opt);
+			optprobes_switch(opt);
 			KEXPECT_EQ(t, kprobe_optimized(&rp.kp), opt);
 			memset(&kr, 0, sizeof(kr));
 			unsigned long traps = traps_now();
@@ -319,7 +326,7 @@ static void kretprobes_are_optimized(struct ktest *t)
 		KEXPECT_LT(t, traps_by_mode[1], traps_by_mode[0]);
 		ktest_info(t, "%s: %lu traps optimized, %lu int3", aggr ? "kprobe+kretprobe" :
 			   "kretprobe", traps_by_mode[1], traps_by_mode[0]);
-		kprobes_set_optimization(true);
+		optprobes_switch(true);
 		if (aggr)
 			unregister_kprobe(&kp);
 		unregister_kretprobe(&rp);

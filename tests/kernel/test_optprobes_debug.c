@@ -9,6 +9,7 @@
 #include "irqflags.h"
 #include "kprobes.h"
 #include "ktest.h"
+#include "optprobe_helpers.h"
 #include "optprobes.h"
 #include "preempt.h"
 #include "processor.h"
@@ -101,7 +102,8 @@ static void debugger_steps_into_an_optimized_probe(struct ktest *t)
 	KASSERT_EQ(t, n_plain, 4);
 	KEXPECT_EQ(t, plain[0], (unsigned long)ctx_stepped_seq);
 	for (int opt = 0; opt < 2; opt++) {
-		kprobes_set_optimization(opt);
+		optprobes_switch(opt);
+		scrub_dead_stack();
 		int err = register_kprobe(&kp);
 		KASSERT_EQ(t, err, 0);
 		bool optimized = kprobe_optimized(&kp);
@@ -125,7 +127,7 @@ static void debugger_steps_into_an_optimized_probe(struct ktest *t)
 		KEXPECT_FALSE(t, kprobe_running());
 		KEXPECT_EQ(t, preempt_count(), 0);
 	}
-	kprobes_set_optimization(true);
+	optprobes_switch(true);
 	KEXPECT_EQ(t, *(u8 *)ctx_stepped_seq, 0xb8);
 }
 

@@ -18,6 +18,7 @@
 #include "kprobes.h"
 #include "ktest.h"
 #include "ktest_helpers.h"
+#include "optprobe_helpers.h"
 #include "optprobes.h"
 #include "preempt.h"
 #include "processor.h"
@@ -157,6 +158,7 @@ static void thread_in_region_makes_optimization_wait(struct ktest *t)
 	spin_hits = 0;
 	th = start_spinner(t);
 	local_irq_save(flags);                  /* the spinner stays where it was stopped */
+	scrub_dead_stack();
 	int err = register_kprobe(&kp);
 	bool optimized = kprobe_optimized(&kp);
 	unsigned pending = nr_pending_optprobes();
@@ -178,7 +180,7 @@ static void thread_in_region_makes_optimization_wait(struct ktest *t)
 	/* Released, it leaves; the tick's retry puts the jmp in. */
 	stop_spinner(t, th);
 	schedule_timeout(RETRY_WAIT_TICKS);
-	KEXPECT_TRUE(t, kprobe_optimized(&kp));
+	KEXPECT_OPTIMIZED(t, &kp);
 	KEXPECT_EQ(t, nr_pending_optprobes(), pending0);
 	KEXPECT_EQ(t, *(u8 *)opt_spin_region, 0xe9);
 	KEXPECT_TRUE(t, kprobe_opt_refusal(&kp) == NULL);
@@ -204,8 +206,9 @@ static void retired_buffer_lives_while_a_thread_is_in_it(struct ktest *t)
 		unsigned long flags;
 		unsigned used_after, used_optimizer;
 
+		scrub_dead_stack();
 		KASSERT_EQ(t, register_kprobe(&kp), 0);
-		KEXPECT_TRUE(t, kprobe_optimized(&kp));
+		KEXPECT_OPTIMIZED(t, &kp);
 		KEXPECT_EQ(t, kprobe_optinsn_slots_used(), slots0 + 1);
 		spin_hits = 0;
 		th = start_spinner(t);
@@ -282,8 +285,9 @@ static void preempted_threads_while_probe_toggles(struct ktest *t)
 	busy_hits_jmp = 0;
 	for (int i = 0; i < NR_PHASES; i++)
 		busy_hits[i] = 0;
+	scrub_dead_stack();
 	KASSERT_EQ(t, register_kprobe(&kp), 0);
-	KEXPECT_TRUE(t, kprobe_optimized(&kp));
+	KEXPECT_OPTIMIZED(t, &kp);
 	int started = 0;
 	for (; started < BUSY_THREADS; started++) {
 		busy_res[started] = (struct busy_result){ 0, 0, 0 };
@@ -301,7 +305,7 @@ static void preempted_threads_while_probe_toggles(struct ktest *t)
 		schedule_timeout(1);
 		local_irq_save(flags);
 		if (!opt_on && kprobes_optimization_enabled())
-			kprobes_set_optimization(false);
+			optprobes_switch(false);
 		if (kprobe_disabled(&kp)) {
 			busy_phase = opt_on ? PHASE_OPTIMIZING : PHASE_INT3;
 			KEXPECT_EQ(t, enable_kprobe(&kp), 0);
@@ -320,7 +324,7 @@ static void preempted_threads_while_probe_toggles(struct ktest *t)
 	busy_stop = true;
 	for (int i = 0; i < started; i++)
 		kthread_join(th[i]);
-	kprobes_set_optimization(true);
+	optprobes_switch(true);
 	unregister_kprobe(&kp);
 	kprobe_optimizer();                     /* no thread is left in a retired buffer */
 
