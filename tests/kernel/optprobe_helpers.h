@@ -33,6 +33,17 @@ static inline void optprobes_switch(bool on)
 	kprobes_set_optimization(on);
 }
 
+/*
+ * kprobe_optimizer() with the dead stack cleared first: the search also sees this thread's
+ * own frames, whose unwritten slots may still hold a retired buffer's address that the
+ * retiring code left there (kernel/optprobe.c retire()), and would keep that buffer.
+ */
+static inline void optimizer_now(void)
+{
+	scrub_dead_stack();
+	kprobe_optimizer();
+}
+
 /* Checks that kp is optimized; if not, says why (its refusal) before the failure. */
 #define OPT_CHECK_(t, kp, check)                                                   \
 	do {                                                                       \

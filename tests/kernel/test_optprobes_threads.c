@@ -197,7 +197,7 @@ static void retired_buffer_lives_while_a_thread_is_in_it(struct ktest *t)
 	int held = 0;
 
 	skip_if_probed(t, opt_spin_region);
-	kprobe_optimizer();                     /* what an earlier case retired, freed */
+	optimizer_now();                     /* what an earlier case retired, freed */
 	slots0 = kprobe_optinsn_slots_used();
 	/* Up to 5 tries: the spinner is preempted in the copied rep nearly always, not
 	 * always (a tick may land on the loop's cmpl or jne). */
@@ -215,14 +215,14 @@ static void retired_buffer_lives_while_a_thread_is_in_it(struct ktest *t)
 		local_irq_save(flags);
 		unregister_kprobe(&kp);
 		used_after = kprobe_optinsn_slots_used();
-		kprobe_optimizer();
+		optimizer_now();
 		used_optimizer = kprobe_optinsn_slots_used();
 		local_irq_restore(flags);
 		KEXPECT_GT(t, spin_hits, 0UL);          /* it went through the detour */
 		/* The probe is gone; its buffer is not, while the spinner is in it. */
 		held += used_after == slots0 + 1 && used_optimizer == slots0 + 1;
 		stop_spinner(t, th);                    /* runs the copies' rest, jmps back */
-		kprobe_optimizer();
+		optimizer_now();
 		KEXPECT_EQ(t, kprobe_optinsn_slots_used(), slots0);
 	}
 	KEXPECT_GT(t, held, 0);
@@ -278,7 +278,7 @@ static void preempted_threads_while_probe_toggles(struct ktest *t)
 	skip_if_probed(t, opt_busy_region);
 	KASSERT_TRUE(t, len <= sizeof(before));
 	memcpy(before, (void *)opt_busy_target, len);
-	kprobe_optimizer();
+	optimizer_now();
 	slots0 = kprobe_optinsn_slots_used();
 	busy_stop = false;
 	busy_phase = PHASE_OPTIMIZING;
@@ -326,7 +326,7 @@ static void preempted_threads_while_probe_toggles(struct ktest *t)
 		kthread_join(th[i]);
 	optprobes_switch(true);
 	unregister_kprobe(&kp);
-	kprobe_optimizer();                     /* no thread is left in a retired buffer */
+	optimizer_now();                     /* no thread is left in a retired buffer */
 
 	unsigned long calls = 0, wrong = 0, preempted = 0;
 	for (int i = 0; i < started; i++) {
