@@ -8,6 +8,7 @@
 #include "kprobes.h"
 #include "kallsyms.h"
 #include "kernel.h"
+#include "optprobes.h"
 #include "preempt.h"
 #include "traps.h"
 #include "kprobes_internal.h"
@@ -143,6 +144,57 @@ void __kprobes kprobe_fixup_slot_trap(struct pt_regs *regs)
 {
 	if (is_kprobe_insn_slot(regs->eip))
 		fixup_boosted_fault(regs);
+}
+
+/*
+ * A trap in a detour buffer (kernel/optprobe.c): a copied instruction faulted, or a debug
+ * trap came there. The unprobed code would have trapped at the original instruction, so
+ * eip goes there, and the jmp comes out first (its probe stays an int3 probe), so that
+ * wherever the trap's handler resumes in the region the original bytes are there. Only a
+ * debugger's single-step of the probed code's jmp is different (optprobe_debug_trap).
+ */
+bool __kprobes optprobe_fixup_trap(struct pt_regs *regs)
+{
+	bool live;
+	struct optimized_kprobe *op = optprobe_by_buffer(regs->eip, &live);
+	unsigned long off;
+
+	if (!op)
+		return false;
+	off = regs->eip - (unsigned long)op->buf;
+	for (unsigned i = 0; i <= op->ninsn; i++) {
+		if (off != op->copy_off[i])
+			continue;
+		/* A copy trapped: the unprobed code would trap at its original. Take the jmp
+		 * out first, so that wherever the trap's handler resumes in the region, the
+		 * bytes there are the original ones (a retired buffer's are already: its probe
+		 * may be gone, so its address is read off the buffer's own record). */
+		regs->eip = op->back - op->len + (i < op->ninsn ? op->insn_off[i] : op->len);
+		if (live)
+			optprobe_unoptimize(op->kp, optprobe_faulted);
+		return true;
+	}
+	return false;
+}
+
+int __kprobes optprobe_debug_trap(struct pt_regs *regs, unsigned long *dr6)
+{
+	bool live;
+	struct optimized_kprobe *op = optprobe_by_buffer(regs->eip, &live);
+
+	if (!op || !live || !(*dr6 & DR_STEP) ||
+	    regs->eip != (unsigned long)op->buf + optprobe_entry_offset()) {
+		optprobe_fixup_trap(regs);
+		return 0;
+	}
+	/* A single-step (a debugger's) of the jmp: the probed code, stepped, would have hit
+	 * the probe's int3. Take the jmp out -- the int3 hit ends after the first
+	 * instruction, and the next one must be the original -- and replay the hit: it
+	 * steps the probed instruction from its slot, and the step's trap goes to the
+	 * debugger after that instruction. The probe stays an int3 probe. */
+	regs->eip = (unsigned long)op->kp->addr + 1;
+	optprobe_unoptimize(op->kp, optprobe_stepped);
+	return kprobe_int3_handler(regs);
 }
 
 static int __kprobes kprobe_any_fault(struct pt_regs *regs, int trapnr)

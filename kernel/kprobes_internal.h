@@ -88,8 +88,17 @@ void optprobe_prepare_change(unsigned long addr);
 void optprobe_after_change(unsigned long addr);
 void optprobe_recover_text(unsigned long start, u8 *buf, size_t len);
 bool optprobe_fixup_trap(struct pt_regs *regs);
+/* The optimization whose detour buffer holds addr, active or retired (*live says which),
+ * or NULL; and taking ap's jmp out, ap staying an armed int3 probe with reason why
+ * (kernel/optprobe.c, for the traps' side in kernel/kprobe_fault.c). Interrupts off. */
+struct optimized_kprobe *optprobe_by_buffer(unsigned long addr, bool *live);
+void optprobe_unoptimize(struct kprobe *ap, const char *why);
 int optprobe_debug_trap(struct pt_regs *regs, unsigned long *dr6);
 void optprobe_init(void);
+/* kernel/optprobe_stacks.c: may op's jmp go in (no thread stopped inside its region), may
+ * its retired buffer go (no thread may come back to it). Interrupts off. */
+bool optprobe_thread_in_region(const struct optimized_kprobe *op);
+bool optprobe_buffer_in_use(const struct optimized_kprobe *op);
 
 /* Ends a reentered hit: the outer hit's state (probe, status, flags) comes back. */
 void restore_previous_kprobe(struct kprobe_ctlblk *kcb);

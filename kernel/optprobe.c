@@ -35,7 +35,6 @@
  * buffer is kept, longer than it had to.
  */
 #include "optprobes.h"
-#include "desc.h"
 #include "irqflags.h"
 #include "kernel.h"
 #include "processor.h"
@@ -99,91 +98,6 @@ static void __kprobes poke(unsigned long addr, const u8 *bytes, size_t len)
 	log->len = (u8)len;
 	log->first = bytes[0];
 	BUG_ON(text_poke((void *)addr, bytes, len));
-}
-
-/* ---- who is where: the stacks of every thread ---- */
-
-/* A match sees the word at w and the room (bytes) from w to the stack's top. */
-typedef bool stack_match_t(const unsigned long *w, unsigned long room,
-			   const struct optimized_kprobe *op);
-
-struct stack_search {
-	stack_match_t *match;
-	const struct optimized_kprobe *op;
-	bool found;
-};
-
-/*
- * Searches the live part of t's stack, from its saved esp to the top, at every byte: code
- * may run with esp misaligned (the differential test's corpus does), and an interrupt frame
- * pushed then is misaligned too.
- *
- * The running thread's stack is searched from here: an interrupt this code runs in (the
- * tick's retries) has the interrupted code's frame above, and a handler that called it
- * from a detour buffer has its return address into that buffer there (in_buffer).
- */
-static void search_stack(struct task_struct *t, void *data)
-{
-	struct stack_search *s = data;
-	unsigned long lo, hi = (unsigned long)t->stack + THREAD_SIZE;
-
-	if (t == current)
-		lo = (unsigned long)__builtin_frame_address(0);
-	else if (t->state == TASK_NEW || t->state == TASK_DEAD)
-		return;                         /* never ran yet, or never runs again */
-	else
-		lo = t->esp;
-	if (lo < (unsigned long)t->stack || lo > hi)
-		lo = (unsigned long)t->stack;   /* a saved esp off its stack: search it all */
-	for (unsigned long a = lo; !s->found && a + sizeof(unsigned long) <= hi; a++)
-		s->found = s->match((const unsigned long *)a, hi - a, s->op);
-}
-
-static bool any_stack_holds(stack_match_t *match, const struct optimized_kprobe *op)
-{
-	struct stack_search s = { match, op, false };
-
-	for_each_thread(search_stack, &s);
-	return s.found;
-}
-
-/*
- * An instruction of the region after the first, as the saved eip of an interrupt frame
- * (eip, cs, eflags): where no thread may stand at the patch. Only an interrupt or an
- * exception can leave a thread there -- the instruction before it is in the region, and
- * calls are refused there, so no return address points to one -- hence only a word
- * followed by the kernel's cs counts. Any word did before, and the optimizer's own
- * callers hold such addresses: optprobe_after_change(addr) of a probe leaving the region
- * (its argument, unregister_kprobe's local) kept the probe there waiting.
- */
-static bool in_region(const unsigned long *w, unsigned long room,
-		      const struct optimized_kprobe *op)
-{
-	if (room < 2 * sizeof(unsigned long) || (u16)w[1] != KERNEL_CS)
-		return false;
-	for (unsigned i = 1; i < op->ninsn; i++)
-		if (w[0] == (unsigned long)op->kp->addr + op->insn_off[i])
-			return true;
-	return false;
-}
-
-/*
- * An address in op's buffer that a thread may still come back to: an interrupt frame's
- * eip (preempted or faulting in the copied instructions, or at the entry before its
- * cli), or -- while op's own handler runs, called from the buffer with interrupts off,
- * so in this thread only -- any word, its return address among them. Any word counted
- * before, and the last hit's return address stays behind in dead stack that later frames
- * leave unwritten: buffers were then freed by a tick much later, under tests that count
- * free frames (mm.frames_unique_and_in_usable_ram, kprobes_many).
- */
-static bool in_buffer(const unsigned long *w, unsigned long room,
-		      const struct optimized_kprobe *op)
-{
-	if (w[0] - (unsigned long)op->buf >= OPTPROBE_BUF_SIZE)
-		return false;
-	if (current_kprobe == op->kp)
-		return true;
-	return room >= 2 * sizeof(unsigned long) && (u16)w[1] == KERNEL_CS;
 }
 
 /* ---- the tick: retries of what waits ---- */
@@ -259,7 +173,7 @@ static void free_retired(void)
 	while (*pp) {
 		struct optimized_kprobe *op = *pp;
 
-		if (any_stack_holds(in_buffer, op)) {
+		if (optprobe_buffer_in_use(op)) {
 			pp = &op->next;
 			continue;
 		}
@@ -301,7 +215,7 @@ static bool must_wait(const struct optimized_kprobe *op)
 	for (const struct optimized_kprobe *r = retired; r; r = r->next)
 		if (r->back > addr && r->back < addr + op->len)
 			return true;
-	return op->ninsn > 1 && any_stack_holds(in_region, op);
+	return optprobe_thread_in_region(op);
 }
 
 /* Tries to optimize ap, the table's entry at its address. Interrupts off. */
@@ -339,7 +253,7 @@ static void try_optimize(struct kprobe *ap)
 }
 
 /* Takes ap's jmp out (or its wait off the pending list); ap stays an armed int3 probe. */
-static void unoptimize(struct kprobe *ap, const char *why)
+void optprobe_unoptimize(struct kprobe *ap, const char *why)
 {
 	struct optimized_kprobe *op = ap->op;
 
@@ -366,11 +280,11 @@ void optprobe_prepare_change(unsigned long addr)
 	struct kprobe *q = get_kprobe((void *)addr);
 
 	if (q)
-		unoptimize(q, NULL);
+		optprobe_unoptimize(q, NULL);
 	for (unsigned long a = addr - (OPTPROBE_MAX_REGION - 1); a < addr; a++) {
 		q = get_kprobe((void *)a);
 		if (q && q->op && a + q->op->len > addr)
-			unoptimize(q, optprobe_probe_in);
+			optprobe_unoptimize(q, optprobe_probe_in);
 	}
 }
 
@@ -421,7 +335,7 @@ static void switch_one(struct kprobe *p, void *data)
 	if (optimization_on)
 		try_optimize(ap);
 	else
-		unoptimize(ap, optprobe_off);
+		optprobe_unoptimize(ap, optprobe_off);
 }
 
 void kprobes_set_optimization(bool on)
@@ -477,56 +391,17 @@ void optprobe_recover_text(unsigned long start, u8 *buf, size_t len)
 	}
 }
 
-/* The active optimization whose buffer holds addr, or NULL. */
-static struct optimized_kprobe *__kprobes op_by_buffer(unsigned long addr)
+struct optimized_kprobe *__kprobes optprobe_by_buffer(unsigned long addr, bool *live)
 {
 	if (!is_kprobe_optinsn_slot(addr))
 		return NULL;
-	for (struct optimized_kprobe *op = active; op; op = op->next)
-		if (addr - (unsigned long)op->buf < OPTPROBE_BUF_SIZE)
-			return op;
+	for (int list = 0; list < 2; list++)
+		for (struct optimized_kprobe *op = list ? retired : active; op; op = op->next)
+			if (addr - (unsigned long)op->buf < OPTPROBE_BUF_SIZE) {
+				*live = !list;
+				return op;
+			}
 	return NULL;
-}
-
-bool __kprobes optprobe_fixup_trap(struct pt_regs *regs)
-{
-	struct optimized_kprobe *op = op_by_buffer(regs->eip);
-	unsigned long off;
-
-	if (!op)
-		return false;
-	off = regs->eip - (unsigned long)op->buf;
-	for (unsigned i = 0; i <= op->ninsn; i++) {
-		if (off != op->copy_off[i])
-			continue;
-		/* A copy trapped: the unprobed code would trap at its original. Take the jmp
-		 * out first, so that wherever the trap's handler resumes in the region, the
-		 * bytes there are the original ones. */
-		regs->eip = (unsigned long)op->kp->addr +
-			    (i < op->ninsn ? op->insn_off[i] : op->len);
-		unoptimize(op->kp, optprobe_faulted);
-		return true;
-	}
-	return false;
-}
-
-int __kprobes optprobe_debug_trap(struct pt_regs *regs, unsigned long *dr6)
-{
-	struct optimized_kprobe *op = op_by_buffer(regs->eip);
-
-	if (!op || !(*dr6 & DR_STEP) ||
-	    regs->eip != (unsigned long)op->buf + optprobe_entry_offset()) {
-		optprobe_fixup_trap(regs);
-		return 0;
-	}
-	/* A single-step (a debugger's) of the jmp: the probed code, stepped, would have hit
-	 * the probe's int3. Take the jmp out -- the int3 hit ends after the first
-	 * instruction, and the next one must be the original -- and replay the hit: it
-	 * steps the probed instruction from its slot, and the step's trap goes to the
-	 * debugger after that instruction. The probe stays an int3 probe. */
-	regs->eip = (unsigned long)op->kp->addr + 1;
-	unoptimize(op->kp, optprobe_stepped);
-	return kprobe_int3_handler(regs);
 }
 
 void optprobe_init(void)

@@ -60,7 +60,7 @@ KERNEL_ROOMS = {
                "kprobe_aggr.c", "kprobe_batch.c",
                "kprobe-offsets.c", "kretprobe.c", "kretprobe_register.c",
                "kretprobe_trampoline.asm", "optprobe.c", "optprobe_prepare.c",
-               "optprobe_template.asm"},
+               "optprobe_template.asm", "optprobe_stacks.c"},
 }
 # Every folder that holds kernel sources (the same as the Makefile's SRC_DIRS, plus the
 # folders of the sources it names one by one: boot/), and its room, or for a folder of

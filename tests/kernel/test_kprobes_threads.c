@@ -192,4 +192,7 @@ static const struct ktest_case kprobes_threads_cases[] = {
 	KTEST_CASE(register_unregister_while_hit),
 	KTEST_END,
 };
-KTEST_SUITE(kprobes_threads_suite, "kprobes_threads", kprobes_threads_cases);
+/* The int3 path's state under preemption; optimized hits under preempted threads are
+ * tests/kernel/test_optprobes_threads.c's. */
+KTEST_SUITE(kprobes_threads_suite, "kprobes_threads", kprobes_threads_cases,
+	    .int3_only = true);

@@ -7,6 +7,8 @@ traps that take an optimization back out. Numbered from 300.
 from mutants_list import M
 
 OPT = "kernel/optprobe.c"
+OPF = "kernel/kprobe_fault.c"   # the traps in detour buffers
+OPS = "kernel/optprobe_stacks.c"  # who is where
 OPP = "kernel/optprobe_prepare.c"
 OPT_ASM = "kernel/optprobe_template.asm"
 # The optimized-probe suites and the differential test (every corpus site, optimized).
@@ -57,20 +59,29 @@ M("320", OPT, "poke(addr + 1, jmp + 1, OPTPROBE_JMP_SIZE - 1);",
 M("321", OPT, "poke(addr, &brk, 1);", "poke(addr, op->orig, OPTPROBE_JMP_SIZE);",
   "the original bytes come back whole, no int3 first, and the probe is left unarmed",
   OPTPROBES)
-M("322", OPT, "if (!why && op->ninsn > 1 && any_stack_holds(in_region, op)) {",
-  "if (0) {", "a thread stopped inside the region does not hold the jmp back", OPTPROBES)
+M("322", OPS, "return op->ninsn > 1 && any_stack_holds(in_region, op);",
+  "return false;", "a thread stopped inside the region does not hold the jmp back", OPTPROBES)
 M("323", OPT, "static void __kprobes poke(unsigned long addr, const u8 *bytes, size_t len)",
   "static void poke(unsigned long addr, const u8 *bytes, size_t len)",
   "the poking code can be probed: a probe on it is hit between its own pokes",
   "--only monitor")
-M("324", OPT, "unoptimize(op->kp, optprobe_faulted);", "",
+M("324", OPF, "optprobe_unoptimize(op->kp, optprobe_faulted);", "",
   "a fault in a copied instruction leaves the jmp in: its handler resumes inside it",
   OPTPROBES)
-M("325", OPT, "unoptimize(op->kp, optprobe_stepped);", "",
+M("325", OPF, "optprobe_unoptimize(op->kp, optprobe_stepped);", "",
   "a debugger's step into the detour leaves the jmp in: the next step lands inside it",
   OPTPROBES)
 M("326", OPT, "buf[a + i - start] = q->op->orig[i];", "",
   "text read for a decode shows the jmp, not the probed code", OPTPROBES)
-M("327", OPT, "\t\tunoptimize(q, NULL);", "",
+M("327", OPT, "\t\toptprobe_unoptimize(q, NULL);", "",
   "a change at an optimized address (a second probe, a disable) keeps the jmp", OPTPROBES,
   within="void optprobe_prepare_change(")
+M("328", OPS, "if (current_kprobe == op->kp)", "if (0)",
+  "a handler's own retired buffer is freed under it: it returns into int3s", OPTPROBES,
+  within="static bool in_buffer(")
+M("329", OPT, "if (r->back > addr && r->back < addr + op->len)", "if (0)",
+  "a jmp goes in over the jmp back of a retired buffer still in use", OPTPROBES)
+M("330", OPS, "if (room < 2 * sizeof(unsigned long) || (u16)w[1] != KERNEL_CS)",
+  "if (room < 2 * sizeof(unsigned long))",
+  "any word equal to a region address holds the jmp back (the optimizer's own locals: "
+  "a probe leaving a region never lets its neighbour be optimized again)", OPTPROBES)
