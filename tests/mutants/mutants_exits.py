@@ -93,7 +93,7 @@ M("143", KP, "kcb->kprobe_old_flags = regs->eflags & TF_IF;", "",
 M("144", KP, "if (!owner_steps)", "if (0)",
   "a debug register's trap in a rep iteration keeps our BS bit: the debugger sees a step",
   TRAPS, within="static int __kprobes kprobe_rep_iteration(")
-M("145", KP, "kprobe_fixup_slot_trap(regs);", "",
+M("145", KP, "kprobe_fixup_slot_trap(regs);", "(void)regs;",
   "a debug register that fires in a boosted copy is reported inside the slot", TRAPS,
   within="int __kprobes kprobe_debug_handler(")
 M("146", KP, "kprobe_restore_cr2(cr2);", "(void)cr2;",
