@@ -24,6 +24,7 @@ import argparse
 import concurrent.futures
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -101,6 +102,7 @@ def host_tests(args):
     """(name, argv) of each host test; its output's last line is its summary."""
     h = args.host_dir
     here = os.path.dirname(__file__)
+    bench = os.path.join(args.logs, "bench-saved")
     xcheck = [sys.executable, os.path.join(here, "host", "insn_xcheck.py"),
               os.path.join(h, "insn_check")]
     return [
@@ -132,14 +134,38 @@ def host_tests(args):
         # every path, line reference and function the documents and code comments name
         ("host.doc_paths", [sys.executable, os.path.join(here, "host", "doc_paths_check.py")]),
         # the samples and figures of README.md and docs/ against this kernel's output
+        # (it reuses the figures host.bench saved: AFTER runs the two in one job, in turn)
         ("host.docs_samples", [sys.executable, os.path.join(here, "runner", "docs_samples.py"),
                                "--kernel", args.kernel, "--qemu", args.qemu,
-                               "--host-dir", h, "--logs", args.logs]),
+                               "--host-dir", h, "--logs", args.logs, "--bench-from", bench]),
         # make bench's own correctness (exact, repeatable, traps, profile); targets are
         # make bench's to enforce, this only reports them
         ("host.bench", [sys.executable, os.path.join(here, "bench", "bench.py"), "--kernel",
-                        args.kernel, "--qemu", args.qemu, "--check"]),
+                        args.kernel, "--qemu", args.qemu, "--check", "--save", bench]),
     ]
+
+
+# The jobs that take longest (make test's junit times), started first in this order.
+LONGEST_FIRST = ["host.bench", "monitor.selftest_beside_user_probes",
+                 "monitor.probe_every_function", "selftest"]
+
+# Host tests that use what another one wrote: each runs after it, in the same job.
+AFTER = {"host.docs_samples": "host.bench"}
+
+
+def host_jobs(host):
+    """The host tests as jobs: lists of (name, argv) run in turn (AFTER's pairs share one)."""
+    by_name = dict(host)
+    firsts = [n for n, _ in host if n not in AFTER]
+    jobs = {n: [(n, by_name[n])] for n in firsts}
+    for later, first in AFTER.items():
+        if later in by_name:
+            jobs.setdefault(first, []).append((later, by_name[later]))
+    return [jobs[n] for n in firsts if n in jobs]
+
+
+def run_host_chain(chain):
+    return [r for name, argv in chain for r in run_host_test(name, argv)]
 
 
 def monitor_session_job(args, name, check):
@@ -285,13 +311,24 @@ def main():
           f"serial logs in {args.logs}/", flush=True)
     results = []
     workers = max(2, os.cpu_count() or 2)
+    shutil.rmtree(os.path.join(args.logs, "bench-saved"), ignore_errors=True)
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        host_futs = [pool.submit(run_host_test, name, argv) for name, argv in host]
-        host_futs += [pool.submit(run_monitor_job, name, job,
-                                  None if name in serial_tests.REPORTS_ARE_THE_POINT
-                                  else os.path.join(args.logs, name + ".log"))
-                      for name, job in monitor]
-        futures = [(pool.submit(run_boot, args, boot), grader) for boot, grader in jobs]
+        # The pool starts jobs in the order they are submitted: the longest first, so the
+        # run does not end with one core busy on a long job and the other idle.
+        calls = [(chain[0][0], run_host_chain, (chain,)) for chain in host_jobs(host)]
+        calls += [(name, run_monitor_job, (name, job,
+                                           None if name in serial_tests.REPORTS_ARE_THE_POINT
+                                           else os.path.join(args.logs, name + ".log")))
+                  for name, job in monitor]
+        calls += [(boot.name, run_boot, (args, boot)) for boot, _ in jobs]
+        order = {n: i for i, n in enumerate(LONGEST_FIRST)}
+        futs = [None] * len(calls)
+        for i in sorted(range(len(calls)), key=lambda i: order.get(calls[i][0], len(order))):
+            _, fn, fargs = calls[i]
+            futs[i] = pool.submit(fn, *fargs)
+        nhost = len(host_jobs(host)) + len(monitor)
+        host_futs = futs[:nhost]
+        futures = [(fut, grader) for fut, (_, grader) in zip(futs[nhost:], jobs)]
         for fut in host_futs:
             for r in fut.result():
                 results.append(r)

@@ -39,8 +39,14 @@ Prints a table, writes build/bench.json, exits non-zero if a target is missed.
              jprobe 2, jump-optimized 0), every row's probe optimized or not as
              EXPECTED_OPTIMIZED says, every call of a row costs the same, and the
              followed call accounts for every tick. Targets are reported, not enforced.
+  --save DIR (with --check; make test) also writes what --profile would show, from the
+             same boots: DIR/bench.json (the rows, without the wall-clock ratio, which
+             --check does not measure) and DIR/bench-profile.txt, which the documents'
+             check (tests/runner/docs_samples.py --bench-from DIR) reads instead of
+             booting the benchmark a second time.
 """
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -109,12 +115,14 @@ RELATIVE_TARGETS = {
     "kprobe_x2": ("extra_insns", "kprobe_pre", 1.3),
     "kprobe_pre_10k": ("extra_insns", "kprobe_pre", 1.05),
 }
-# __kprobes functions no hit runs, only registration: not logged, so registering the
-# 10,000 probes of kprobe_pre_10k (two pokes each, and every slot page filled with int3)
-# does not write millions of log lines. Were a hit to run one, its logged call would come
-# out short of rdtsc's count, and --check says so.
+# __kprobes (and bench_) functions no hit runs, only registration: not logged, so
+# registering the 10,000 probes of kprobe_pre_10k (a symbol lookup, two pokes and a slot
+# check each, and every slot page filled with int3) does not write millions of log lines
+# (with them logged, the logged boot took 13 s instead of 2). Were a hit to run one, its
+# logged call would come out short of rdtsc's count, and --check says so.
 UNLOGGED = {"text_poke", "poke_one_page", "map_page", "unmap_page", "page_table",
-            "lookup_pte"}
+            "lookup_pte", "kallsyms_lookup", "execmem_text_address", "execmem_page_data",
+            "is_kprobe_insn_slot", "bench_many_rows"}
 
 
 def boot(qemu, kernel, extra, append="bench"):
@@ -183,7 +191,8 @@ def trace(qemu, kernel, image):
             ranges.append((lo, a))
         lo = max(lo, a + size)
     ranges += [(lo, hi), image.slots]
-    ranges += [(a, a + size) for a, size, n in image.syms if n.startswith("bench_") and size]
+    ranges += [(a, a + size) for a, size, n in image.syms
+               if n.startswith("bench_") and size and n not in UNLOGGED]
     dfilter = ",".join(f"0x{lo:x}..0x{hi - 1:x}" for lo, hi in ranges)
     with tempfile.NamedTemporaryFile(suffix=".log") as log:
         rows = boot(qemu, kernel, ICOUNT + ["-singlestep", "-d", "exec,nochain",
@@ -332,6 +341,43 @@ def target_status(name, r, rows):
     return target, ok
 
 
+def json_row(r, target, ok):
+    """A row as bench.json holds it: its figures, its target and whether it is met."""
+    row = {k: v for k, v in r.items() if k not in ("window", "detour")}
+    row.update(target=target, target_met=ok)
+    return row
+
+
+def write_json(path, kernel, results, problems, missed, still_open):
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"kernel": kernel, "icount": " ".join(ICOUNT),
+                   "ok": not (missed or problems), "problems": problems,
+                   "targets_missed": missed,
+                   "targets_open": {n: OPEN_TARGETS[n] for n in still_open},
+                   "rows": results}, f, indent=2)
+
+
+def show_profiles(rows, image):
+    """--profile: show_profile for every probed row."""
+    for name, r in rows.items():
+        if name not in ("warmup", "plain") and r["extra_insns"]:
+            show_profile(name, r, image)
+
+
+def save(args, rows, image):
+    """--check --save DIR: bench.json and the profiles of these rows, for the documents."""
+    os.makedirs(args.save, exist_ok=True)
+    results = {}
+    for name, r in rows.items():
+        if name != "warmup":
+            results[name] = json_row(r, *target_status(name, r, rows))
+    write_json(os.path.join(args.save, "bench.json"), args.kernel, results, [], [], [])
+    with open(os.path.join(args.save, "bench-profile.txt"), "w") as f, \
+            contextlib.redirect_stdout(f):
+        show_profiles(rows, image)
+
+
 def check(args):
     """--check: the benchmark's own correctness; the last line is the runner's summary."""
     image = Image(args.kernel)
@@ -352,6 +398,8 @@ def check(args):
             problems.append(f"{name}: {r['extra_insns']} extra instructions, want 0")
     for p in problems:
         print("bench-check: " + p)
+    if args.save and not problems:
+        save(args, rows, image)
     targets = ", ".join(f"{n} {rows[n]['extra_insns']}<={t['extra_insns']} "
                         f"{'ok' if target_status(n, rows[n], rows)[1] else 'missed'}"
                         for n, t in all_targets(rows).items() if n in rows)
@@ -372,6 +420,8 @@ def main():
                     help="also show where one call of each probed row goes")
     ap.add_argument("--check", action="store_true",
                     help="check the benchmark itself (see above); targets only reported")
+    ap.add_argument("--save", metavar="DIR",
+                    help="with --check: also write DIR/bench.json and DIR/bench-profile.txt")
     args = ap.parse_args()
     if args.check:
         return check(args)
@@ -405,20 +455,12 @@ def main():
               f"{r['per_call']:>11}{r['extra_per_hit']:>12}{r['traps_per_hit']:>10.2f}"
               f"{'yes' if r['optimized'] else 'no':>4}"
               f"{ratio:>11.1f}  {(tgt + verdict) if target else '-'}")
-        results[name] = {k: v for k, v in r.items() if k not in ("window", "detour")}
-        results[name].update(tcg_wall_ratio=round(ratio, 2), target=target, target_met=ok)
-    os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
-    with open(args.json, "w") as f:
-        json.dump({"kernel": args.kernel, "icount": " ".join(ICOUNT),
-                   "ok": not (missed or problems), "problems": problems,
-                   "targets_missed": missed,
-                   "targets_open": {n: OPEN_TARGETS[n] for n in still_open},
-                   "rows": results}, f, indent=2)
+        results[name] = json_row(r, target, ok)
+        results[name].update(tcg_wall_ratio=round(ratio, 2))
+    write_json(args.json, args.kernel, results, problems, missed, still_open)
     print(f"written {args.json}")
     if args.profile:
-        for name, r in rows.items():
-            if name not in ("warmup", "plain") and r["extra_insns"]:
-                show_profile(name, r, image)
+        show_profiles(rows, image)
     for p in problems:
         print("bench: " + p)
     for n in still_open:

@@ -183,6 +183,9 @@ def main():
     ap.add_argument("--host-dir", default=os.path.join(ROOT, "build", "host"))
     ap.add_argument("--update", action="store_true",
                     help="rewrite the marked samples and figures from the current kernel")
+    ap.add_argument("--bench-from", metavar="DIR",
+                    help="the bench figures from `bench.py --check --save DIR` (make test "
+                         "runs it just before) instead of a bench run of its own")
     args = ap.parse_args()
     # Paths as make passes them (relative to the repository): the kernel's own path is
     # part of the command line it prints.
@@ -198,7 +201,7 @@ def main():
               f"normal build, not the JPROBE_STACK_BOUND=page demonstration")
         return 0
     logs = args.logs or os.path.join(os.path.dirname(args.kernel), "logs")
-    src = Sources(args.kernel, args.qemu, logs, args.host_dir)
+    src = Sources(args.kernel, args.qemu, logs, args.host_dir, args.bench_from)
     errors, samples, figures, changed = process(src, args.update)
     for e in errors:
         print("docs-samples: " + e)

@@ -9,7 +9,9 @@ Each source is computed once, when a sample or figure first asks for it, and kep
   ktap()   a "selftest=SUITE" boot: each case's "# case: ..." diagnostics
   bench_symbol()  a function's address and size (nm), for a disassembly
   bench()  `tests/bench/bench.py --profile` (what `make bench-profile` runs): every row's
-           figures (its JSON) and each probed row's profile, function by function
+           figures (its JSON) and each probed row's profile, function by function; or,
+           with bench_from, what `bench.py --check --save DIR` wrote there from the same
+           boots (make test: its host.bench runs first and the documents reuse its run)
   tests()  the names of every result `make test` reports, from the same lists
            tests/run.py runs (the image's registered self-test cases, the scenarios,
            the runner's self-tests, the host tests, the monitor sessions)
@@ -49,8 +51,9 @@ class SourceError(Exception):
 
 
 class Sources:
-    def __init__(self, kernel, qemu, logdir, host_dir):
+    def __init__(self, kernel, qemu, logdir, host_dir, bench_from=None):
         self.kernel, self.qemu, self.logdir, self.host_dir = kernel, qemu, logdir, host_dir
+        self.bench_from = bench_from
         self._cache = {}
         os.makedirs(logdir, exist_ok=True)
 
@@ -169,6 +172,14 @@ class Sources:
         return self._once("bench", self._bench)
 
     def _bench(self):
+        if self.bench_from:
+            with open(os.path.join(self.bench_from, "bench.json")) as f:
+                saved = json.load(f)
+            if os.path.realpath(saved["kernel"]) != os.path.realpath(self.kernel):
+                raise SourceError(f"{self.bench_from}/bench.json is of {saved['kernel']}, "
+                                  f"not {self.kernel}")
+            with open(os.path.join(self.bench_from, "bench-profile.txt")) as f:
+                return {"rows": saved["rows"], "profile": parse_profile(f.read())}
         log = os.path.join(self.logdir, "docs.bench.log")
         with tempfile.TemporaryDirectory() as tmp:
             out_json = os.path.join(tmp, "bench.json")

@@ -1,17 +1,18 @@
 # SPDX-License-Identifier: MIT
 """A probe on every function of the kernel, from the jumper> prompt (tests/run.py, group
 monitor): what a student who probes "everything" does. Every function listed by
-`syms *` gets a kprobe, then a jprobe, 64 at a time (small batches, so a failure names
-few suspects), then a kretprobe, 200 at a time (the monitor holds up to 1024); with each
-batch armed the commands that exercise the kernel run (the demos, list, ps, regs, dis,
-a self-test suite), and none may print an oops, a BUG or an unexpected WARNING; then the
-batch is removed. A refused function must be refused for a documented reason.
+`syms *` gets a kprobe, then a jprobe, then a kretprobe, 200 at a time (the monitor
+holds up to 1024; a failure names its batch, whose functions are in the log); with
+each batch armed the commands that exercise the kernel run (the demos, list, ps, regs,
+dis, a self-test suite), and none may print an oops, a BUG or an unexpected WARNING; then
+the batch is removed. The session is make test's longest, so its batches are few: each
+costs one EXERCISE, most of it demo sched's sleeps. A refused function must be refused for
+a documented reason.
 Registered in tests/runner/monitor_sessions.py's SESSIONS.
 """
 import re
 
-BATCH = 64          # each batch runs EXERCISE once: demo sched alone takes ~0.2 s
-KRETPROBE_BATCH = 200   # the third sweep in few batches: the session is the suite's longest
+BATCH = 200         # each batch runs EXERCISE once: demo sched alone takes ~0.35 s
 EXERCISE = ["demo net", "demo sched", "demo fault", "list", "ps", "regs",
             "dis kthread_create 3", "selftest printk"]
 # Why a function may be refused (include/probe_point.h): blacklisted, or an instruction
@@ -70,9 +71,8 @@ def check_probe_every_function(s):
     funcs = [f for f in funcs if not f.startswith("bmany_")] + filler[:4]
     if len(funcs) < 300:
         raise AssertionError(f"syms * listed only {len(funcs)} functions")
-    for fmt, size in (("probe {}", BATCH), ("jprobe {} 3", BATCH),
-                      ("kretprobe {}", KRETPROBE_BATCH)):
-        placed, refused = sweep(s, fmt, funcs, size)
+    for fmt in ("probe {}", "jprobe {} 3", "kretprobe {}"):
+        placed, refused = sweep(s, fmt, funcs)
         # Most of the kernel is probe-able; the blacklist (.kprobes.text) is the rest.
         if placed < len(funcs) * 2 // 3:
             raise AssertionError(f"'{fmt}': placed on only {placed} of {len(funcs)} "
