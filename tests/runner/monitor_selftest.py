@@ -179,13 +179,6 @@ def check_selftest_beside_user_probes(s):
         again += check_selftest_verdicts(s.send(f"selftest {spec}", timeout=300),
                                          "selftest after unprobe", s.kernel, spec)
     user_probe_skips(again, [], "selftest after unprobe")
-    # Run means passed, or skipped for a reason of its own (a 4K build skips what needs
-    # an 8K stack): user_probe_skips above failed if one still blames a user probe.
-    verdicts = {f"{su}.{c}": v for su, c, v, _ in again}
-    for name in skipped:
-        if verdicts.get(name) != "ok":
-            raise AssertionError(f"{name} skipped for a user probe, and not reported ok "
-                                 f"after unprobe")
     for spec in SUITE_TARGETS:
         expect(s.send(f"probe {spec}"), r"^probe #0 placed at ", f"{spec} free again")
         expect(s.send("unprobe 0"), r"removed", f"unprobe {spec}")
