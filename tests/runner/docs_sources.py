@@ -172,7 +172,9 @@ class Sources:
         return self._once("bench", self._bench)
 
     def _bench(self):
-        if self.bench_from:
+        # What host.bench saved, if it saved it (it does not when its check failed: then
+        # the bench runs here, and the documents are checked against that run).
+        if self.bench_from and os.path.exists(os.path.join(self.bench_from, "bench.json")):
             with open(os.path.join(self.bench_from, "bench.json")) as f:
                 saved = json.load(f)
             if os.path.realpath(saved["kernel"]) != os.path.realpath(self.kernel):
